@@ -1,0 +1,118 @@
+//! The scriptable command line. Every subcommand is a thin view over the library:
+//! parse flags, open the [`Workspace`](crate::workspace::Workspace), call a stage,
+//! print (human text or `--json`).
+
+mod analysis_cmd;
+mod corpus_cmd;
+mod export_cmd;
+mod search_cmd;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::workspace::{Locations, Workspace};
+
+/// policynav: search, cross-link, compare and export Chinese SME-support policy clauses,
+/// offline. Run with no command to open the terminal navigator.
+#[derive(Debug, Parser)]
+#[command(name = "policynav", version, about, long_about = None)]
+pub struct Cli {
+    /// Use this folder (with its manifest.toml) instead of the bundled corpus and user additions.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// Keep the search index in this folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the documents with their metadata and status.
+    Docs(corpus_cmd::DocsArgs),
+    /// List every article and provision.
+    Clauses(corpus_cmd::ClausesArgs),
+    /// Show one document, article or provision.
+    Show(corpus_cmd::ShowArgs),
+    /// Add a document of your own to your corpus.
+    Add(corpus_cmd::AddArgs),
+    /// Remove a document you added.
+    Remove(corpus_cmd::RemoveArgs),
+    /// Build (or rebuild) the search index.
+    Index(search_cmd::IndexArgs),
+    /// Search provisions across documents and scripts.
+    Search(search_cmd::SearchArgs),
+    /// List the figures (amounts, ratios) found in clauses.
+    Facts(analysis_cmd::FactsArgs),
+    /// List measure types with their provisions per jurisdiction.
+    Topics(analysis_cmd::TopicsArgs),
+    /// The same measure in other jurisdictions.
+    Links(analysis_cmd::LinksArgs),
+    /// Compare jurisdictions side by side for a measure type or a provision.
+    Compare(analysis_cmd::CompareArgs),
+    /// Export a clause digest (md, csv, json, html, docx).
+    Export(export_cmd::ExportArgs),
+    /// Open the terminal navigator (the default).
+    Tui,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            let _ = writeln!(std::io::stderr(), "policynav: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let locations = Locations::resolve(cli.corpus.as_deref(), cli.index.as_deref())?;
+    match cli.command {
+        None | Some(Command::Tui) => crate::tui::run(locations),
+        Some(Command::Add(args)) => corpus_cmd::add(args, &locations),
+        Some(Command::Remove(args)) => corpus_cmd::remove(args, &locations),
+        Some(command) => {
+            let ws = Workspace::open(locations)?;
+            match command {
+                Command::Docs(a) => corpus_cmd::docs(a, &ws),
+                Command::Clauses(a) => corpus_cmd::clauses(a, &ws),
+                Command::Show(a) => corpus_cmd::show(a, &ws),
+                Command::Index(a) => search_cmd::index(a, &ws),
+                Command::Search(a) => search_cmd::search(a, &ws),
+                Command::Facts(a) => analysis_cmd::facts(a, &ws),
+                Command::Topics(a) => analysis_cmd::topics(a, &ws),
+                Command::Links(a) => analysis_cmd::links(a, &ws),
+                Command::Compare(a) => analysis_cmd::compare(a, &ws),
+                Command::Export(a) => export_cmd::export(a, &ws),
+                Command::Add(_) | Command::Remove(_) | Command::Tui => unreachable!("handled above"),
+            }
+        }
+    }
+}
+
+/// Writes JSON to stdout, pretty-printed, followed by a newline.
+pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,1 @@
+//! Stage 4 — cross-links: the same measure in every other jurisdiction.

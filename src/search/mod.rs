@@ -1,0 +1,1 @@
+//! Stage 3 — search: a jieba-based tantivy index over the normalised Simplified text.
