@@ -6,12 +6,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use directories::ProjectDirs;
 
 use crate::corpus::{Corpus, CorpusSource};
 use crate::facts::{self, Figure};
+use crate::links::LinkGraph;
 use crate::topics::{self, Taxonomy};
 
 /// Environment variable that overrides the platform data dir (user corpus, digest).
@@ -135,6 +137,7 @@ pub struct Workspace {
     pub taxonomy: Taxonomy,
     /// Figures and measure types per clause.
     pub analysis: Analysis,
+    links: OnceLock<LinkGraph>,
 }
 
 impl Workspace {
@@ -148,7 +151,18 @@ impl Workspace {
             corpus,
             taxonomy,
             analysis,
+            links: OnceLock::new(),
         })
+    }
+
+    /// The cross-links of every provision, computed on first use and then kept.
+    pub fn links(&self) -> &LinkGraph {
+        self.links.get_or_init(|| LinkGraph::build(self))
+    }
+
+    /// Today's date, the default for every "as of" question.
+    pub fn today() -> chrono::NaiveDate {
+        chrono::Local::now().date_naive()
     }
 }
 
