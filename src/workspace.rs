@@ -20,6 +20,8 @@ use crate::topics::{self, Taxonomy};
 pub const DATA_DIR_ENV: &str = "POLICYNAV_DATA_DIR";
 /// Environment variable that overrides the index location.
 pub const INDEX_DIR_ENV: &str = "POLICYNAV_INDEX";
+/// Environment variable that fixes "today" (`YYYY-MM-DD`), see [`Workspace::today`].
+pub const TODAY_ENV: &str = "POLICYNAV_TODAY";
 
 /// Where the corpus, the index and the user's data live. See the README's
 /// "Where things live".
@@ -160,9 +162,14 @@ impl Workspace {
         self.links.get_or_init(|| LinkGraph::build(self))
     }
 
-    /// Today's date, the default for every "as of" question.
+    /// Today's date, the default for every "as of" question and the "made on" date
+    /// of a digest. `$POLICYNAV_TODAY` (`YYYY-MM-DD`) overrides it, so that output
+    /// can be reproduced (golden tests, re-issuing a digest as of a given day).
     pub fn today() -> chrono::NaiveDate {
-        chrono::Local::now().date_naive()
+        std::env::var(TODAY_ENV)
+            .ok()
+            .and_then(|v| chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok())
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 }
 
