@@ -1,15 +1,53 @@
 //! Stage 3 — search: a jieba-based tantivy index over the normalised Simplified text.
 //!
-//! API contract used by the CLI, the TUI and export (bodies being built).
+//! * [`analyzer`]: the one tokenizer for the index, the queries and the links stage
+//!   ([`analyze`]): Traditional → Simplified, jieba with the domain dictionary,
+//!   punctuation dropped, figures as canonical tokens, offsets in the original text.
+//! * [`figures`]: `300万`, `300萬元`, `3,000,000元`, `三百万` → one token `¥3000000`.
+//! * [`query`]: the forgiving query language (phrases, `-exclusions`, `OR`, `field:value`).
+//! * the index itself ([`SearchIndex`]): one tantivy document per provision, kept in
+//!   `ws.locations.index_dir`, built on first use and rebuilt when its fingerprint
+//!   (corpus, dictionary, analysis, schema) changes or when it is damaged.
+//!
+//! ```no_run
+//! # use policynav::{search::*, workspace::*};
+//! # fn main() -> anyhow::Result<()> {
+//! let ws = Workspace::open(Locations::resolve(None, None)?)?;
+//! let index = SearchIndex::open_or_build(&ws, &mut |_| {})?;
+//! let request = SearchRequest { query: "上市补贴 300万".into(), filters: Filters::default(), limit: 10 };
+//! for hit in index.search(&ws, &request)?.hits {
+//!     println!("{} {}", hit.id, hit.snippet.text);
+//! }
+//! # Ok(()) }
+//! ```
 
-use std::ops::Range;
+pub mod analyzer;
+pub mod figures;
+pub mod query;
+mod store;
 
-use anyhow::Result;
+use std::ops::{Bound, Range};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    TermSetQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, TantivyDocument};
+
+pub use analyzer::{analyze, analyze_terms};
 
 use crate::corpus::{Level, Validity};
 use crate::workspace::Workspace;
+use query::{Alternative, Expander, Group, ParsedQuery};
+use store::Fields;
 
 /// Restrictions on which provisions a search may return.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -44,7 +82,8 @@ pub struct SearchRequest {
 /// A highlighted excerpt of a provision's original text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Snippet {
-    /// The excerpt, in the original script.
+    /// The excerpt, in the original script; starts/ends with `…` where the provision
+    /// text was cut.
     pub text: String,
     /// Byte ranges of `text` that matched, sorted, non-overlapping, merged when touching.
     pub highlights: Vec<Range<usize>>,
@@ -98,20 +137,529 @@ pub enum BuildProgress {
     Ready,
 }
 
+/// What opening the index found or did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexInfo {
+    /// The folder holding the index.
+    pub dir: PathBuf,
+    /// Clauses (provisions, and articles without provisions) in the index.
+    pub clauses: usize,
+    /// Bytes of text indexed (original clause texts).
+    pub text_bytes: u64,
+    /// Size of the index files.
+    pub size_bytes: u64,
+    /// The fingerprint of what was indexed.
+    pub fingerprint: String,
+    /// Whether this process built it (else it was up to date).
+    pub built: bool,
+    /// Why it was (re)built: `missing`, `stale`, `damaged: …`, `forced`.
+    pub reason: Option<String>,
+    /// How long building took.
+    #[serde(serialize_with = "ser_millis")]
+    pub build_time: Option<Duration>,
+}
+
+fn ser_millis<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_some(&(d.as_secs_f64() * 1000.0).round()),
+        None => s.serialize_none(),
+    }
+}
+
 /// The on-disk index, opened for searching.
-pub struct SearchIndex {}
+pub struct SearchIndex {
+    opened: store::Opened,
+    expander: Expander,
+}
+
+/// Highlight length of a snippet, in characters.
+const SNIPPET_CHARS: usize = 90;
+/// Boost of a match in the article heading, relative to the provision text.
+const HEADING_BOOST: f32 = 1.5;
+/// Boost of a match in the document title (ranking only, never enough to match).
+const TITLE_BOOST: f32 = 0.3;
+/// Boost of the words typed together found as one exact phrase.
+const PHRASE_BOOST: f32 = 2.0;
 
 impl SearchIndex {
     /// Opens the index in `ws.locations.index_dir`, building it first when missing,
     /// stale (corpus, dictionary or schema changed) or damaged.
-    pub fn open_or_build(ws: &Workspace, progress: &mut dyn FnMut(BuildProgress)) -> Result<SearchIndex> {
-        let _ = (ws, progress);
-        todo!("search index")
+    pub fn open_or_build(
+        ws: &Workspace,
+        progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<SearchIndex> {
+        Self::open_inner(ws, false, progress)
+    }
+
+    /// Rebuilds the index even if it is up to date (`policynav index --rebuild`).
+    pub fn rebuild(ws: &Workspace, progress: &mut dyn FnMut(BuildProgress)) -> Result<SearchIndex> {
+        Self::open_inner(ws, true, progress)
+    }
+
+    fn open_inner(
+        ws: &Workspace,
+        force: bool,
+        progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<SearchIndex> {
+        let expander = Expander::new(crate::zh::Vocabulary::load(ws.locations.domain_dir())?);
+        let opened = store::open_or_build(ws, force, progress)?;
+        Ok(SearchIndex { opened, expander })
+    }
+
+    /// What opening found or did.
+    pub fn info(&self) -> &IndexInfo {
+        &self.opened.info
     }
 
     /// Runs a search.
     pub fn search(&self, ws: &Workspace, request: &SearchRequest) -> Result<SearchResults> {
-        let _ = (ws, request);
-        todo!("search")
+        let mut parsed = self.expander.parse(&request.query);
+        let mut notes = std::mem::take(&mut parsed.notes);
+        let filters = merge_filters(&request.filters, &parsed.fields, &mut notes)?;
+        let f = &self.opened.fields;
+        let filter_queries = filter_queries(ws, f, &filters, &mut notes)?;
+        let Some(filter_queries) = filter_queries else {
+            return Ok(SearchResults {
+                hits: Vec::new(),
+                total: 0,
+                notes,
+            });
+        };
+        let searcher = self.opened.reader.searcher();
+        let limit = request.limit.max(1);
+
+        let nothing_to_match = parsed.required.is_empty() && !parsed.match_all;
+        if nothing_to_match && parsed.excluded.is_empty() && filter_queries.is_empty() {
+            notes.push("the query has no words to search for".into());
+            return Ok(SearchResults {
+                hits: Vec::new(),
+                total: 0,
+                notes,
+            });
+        }
+
+        let build =
+            |or_mode: bool| -> Box<dyn Query> { build_query(f, &parsed, &filter_queries, or_mode) };
+        let mut query = build(false);
+        let (mut top, mut total) = searcher
+            .search(
+                &*query,
+                &(TopDocs::with_limit(limit).order_by_score(), Count),
+            )
+            .context("searching the index")?;
+        if total == 0 && parsed.required.len() > 1 {
+            query = build(true);
+            (top, total) = searcher
+                .search(
+                    &*query,
+                    &(TopDocs::with_limit(limit).order_by_score(), Count),
+                )
+                .context("searching the index")?;
+            if total > 0 {
+                let words: Vec<&str> = parsed.required.iter().map(|g| g.label.as_str()).collect();
+                notes.push(format!(
+                    "no provision has all of {}; showing provisions with any of them",
+                    words.join(" ")
+                ));
+            }
+        }
+
+        let mut generator =
+            SnippetGenerator::create(&searcher, &*query, f.body).context("preparing snippets")?;
+        generator.set_max_num_chars(SNIPPET_CHARS * 3);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            if let Some(hit) = self.hit(ws, &searcher, address, score, &generator)? {
+                hits.push(hit);
+            }
+        }
+        Ok(SearchResults { hits, total, notes })
+    }
+
+    fn hit(
+        &self,
+        ws: &Workspace,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        score: f32,
+        generator: &SnippetGenerator,
+    ) -> Result<Option<Hit>> {
+        let f = &self.opened.fields;
+        let stored: TantivyDocument = searcher
+            .doc(address)
+            .context("reading a hit from the index")?;
+        let Some(id) = stored.get_first(f.id).and_then(|v| v.as_str()) else {
+            return Ok(None);
+        };
+        let doc_ord = stored.get_first(f.doc_ord).and_then(|v| v.as_u64());
+        let clause_ord = stored.get_first(f.clause_ord).and_then(|v| v.as_u64());
+        let found = match (doc_ord, clause_ord) {
+            (Some(d), Some(c)) => ws
+                .corpus
+                .documents
+                .get(d as usize)
+                .and_then(|doc| doc.clauses.get(c as usize).map(|cl| (doc, cl)))
+                .filter(|(_, cl)| cl.id == id),
+            _ => None,
+        };
+        // The fingerprint ties the index to this corpus; the lookup by id only guards
+        // against a workspace other than the one the index was opened with.
+        let Some((doc, clause)) = found.or_else(|| ws.corpus.clause(id)) else {
+            return Ok(None);
+        };
+        let snippet = make_snippet(&clause.text, generator);
+        Ok(Some(Hit {
+            id: clause.id.clone(),
+            doc: doc.meta.id.clone(),
+            jurisdiction: doc.meta.jurisdiction.clone(),
+            path: clause.path.clone(),
+            heading: clause.heading.clone(),
+            text: clause.text.clone(),
+            snippet,
+            score,
+        }))
+    }
+}
+
+/// Cuts and highlights a provision; never panics, whatever the text.
+fn make_snippet(text: &str, generator: &SnippetGenerator) -> Snippet {
+    let snip = generator.snippet(text);
+    let fragment = snip.fragment();
+    let range = snip.fragment_range();
+    if fragment.is_empty() || snip.highlighted().is_empty() {
+        // nothing highlighted in the text (a heading match): the beginning
+        let end = text
+            .char_indices()
+            .nth(SNIPPET_CHARS)
+            .map(|(b, _)| b)
+            .unwrap_or(text.len());
+        let mut out = text[..end].to_string();
+        if end < text.len() {
+            out.push('…');
+        }
+        return Snippet {
+            text: out,
+            highlights: Vec::new(),
+        };
+    }
+    let prefix = if range.start > 0 { "…" } else { "" };
+    let suffix = if range.end < text.len() { "…" } else { "" };
+    let shift = prefix.len();
+    let mut ranges: Vec<Range<usize>> = snip
+        .highlighted()
+        .iter()
+        .filter(|r| r.start < r.end && r.end <= fragment.len())
+        .filter(|r| fragment.is_char_boundary(r.start) && fragment.is_char_boundary(r.end))
+        .cloned()
+        .collect();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    Snippet {
+        text: format!("{prefix}{fragment}{suffix}"),
+        highlights: merged
+            .into_iter()
+            .map(|r| r.start + shift..r.end + shift)
+            .collect(),
+    }
+}
+
+/// Filters from the flags, completed by `field:value` written in the query.
+fn merge_filters(
+    flags: &Filters,
+    fields: &[(String, String)],
+    notes: &mut Vec<String>,
+) -> Result<Filters> {
+    let mut out = flags.clone();
+    for (name, value) in fields {
+        let value = value.trim();
+        macro_rules! set {
+            ($slot:expr, $parsed:expr) => {{
+                let parsed = $parsed;
+                if $slot.is_some() && $slot.as_ref() != Some(&parsed) {
+                    notes.push(format!(
+                        "{name}:{value} in the query was overridden by the --{name} option"
+                    ));
+                } else {
+                    $slot = Some(parsed);
+                }
+            }};
+        }
+        match name.as_str() {
+            "doc" => set!(out.doc, value.to_string()),
+            "jurisdiction" => set!(out.jurisdiction, value.to_string()),
+            "level" => set!(out.level, parse_level(value)?),
+            "topic" => set!(out.topic, value.to_string()),
+            "status" => set!(out.status, parse_validity(value)?),
+            "as-of" => set!(out.as_of, parse_date(value)?),
+            "min-amount" => set!(
+                out.min_amount,
+                figures::parse_amount(value).with_context(|| format!(
+                    "min-amount:{value}: not an amount (try 100万 or 1000000)"
+                ))?
+            ),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Parses an administrative level: `province`, `municipality`, `city`, `district`
+/// (or 省, 直辖市, 市, 区/县).
+pub fn parse_level(text: &str) -> Result<Level> {
+    Ok(match text.trim().to_lowercase().as_str() {
+        "province" | "provincial" | "省" | "自治区" => Level::Province,
+        "municipality" | "municipal" | "直辖市" => Level::Municipality,
+        "city" | "prefecture" | "市" | "地级市" => Level::City,
+        "district" | "county" | "区" | "县" | "區" | "縣" => Level::District,
+        other => anyhow::bail!("level {other:?}: use province, municipality, city or district"),
+    })
+}
+
+/// Parses a document standing: `in-force`, `draft`, `expired`, `not-yet-in-force`
+/// (or 现行/有效, 征求意见稿, 失效, 未生效).
+pub fn parse_validity(text: &str) -> Result<Validity> {
+    let t = crate::zh::to_simplified(text.trim())
+        .to_lowercase()
+        .replace('_', "-");
+    Ok(match t.as_str() {
+        "in-force" | "inforce" | "current" | "valid" | "现行" | "有效" => Validity::InForce,
+        "draft" | "征求意见稿" | "草案" => Validity::Draft,
+        "expired" | "失效" | "已失效" => Validity::Expired,
+        "not-yet-in-force" | "future" | "pending" | "未生效" => Validity::NotYetInForce,
+        _ => anyhow::bail!("status {text:?}: use in-force, draft, expired or not-yet-in-force"),
+    })
+}
+
+/// Parses a date written `2024-06-01` (or `2024/6/1`, `2024.6.1`).
+pub fn parse_date(text: &str) -> Result<NaiveDate> {
+    let t = text.trim().replace(['/', '.'], "-");
+    NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+        .with_context(|| format!("date {text:?}: write it as YYYY-MM-DD"))
+}
+
+/// The filters as tantivy queries, or `None` when they exclude everything.
+fn filter_queries(
+    ws: &Workspace,
+    f: &Fields,
+    filters: &Filters,
+    notes: &mut Vec<String>,
+) -> Result<Option<Vec<Box<dyn Query>>>> {
+    let mut out: Vec<Box<dyn Query>> = Vec::new();
+    let docs = &ws.corpus.documents;
+    if let Some(id) = &filters.doc {
+        if ws.corpus.document(id).is_none() {
+            let known: Vec<&str> = docs.iter().map(|d| d.meta.id.as_str()).take(20).collect();
+            anyhow::bail!("--doc {id}: no such document (known: {})", known.join(", "));
+        }
+        out.push(term_query(f.doc, id));
+    }
+    if let Some(j) = &filters.jurisdiction {
+        let key = store::jurisdiction_key(j);
+        let known = docs
+            .iter()
+            .any(|d| store::jurisdiction_keys(&d.meta).contains(&key));
+        if !known {
+            let mut names: Vec<&str> = docs.iter().map(|d| d.meta.jurisdiction.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            anyhow::bail!(
+                "--jurisdiction {j}: no document from there (known: {})",
+                names.join(", ")
+            );
+        }
+        out.push(term_query(f.jurisdiction, &key));
+    }
+    if let Some(level) = filters.level {
+        out.push(term_query(f.level, store::level_key(level)));
+    }
+    if let Some(topic) = &filters.topic {
+        let Some(t) = ws.taxonomy.get(topic) else {
+            let known: Vec<&str> = ws.taxonomy.topics.iter().map(|t| t.id.as_str()).collect();
+            anyhow::bail!(
+                "--topic {topic}: no such measure type (known: {})",
+                known.join(", ")
+            );
+        };
+        out.push(term_query(f.topic, &t.id));
+    }
+    if let Some(status) = filters.status {
+        let date = filters.as_of.unwrap_or_else(Workspace::today);
+        let allowed: Vec<tantivy::Term> = docs
+            .iter()
+            .filter(|d| d.meta.validity_on(date) == status)
+            .map(|d| tantivy::Term::from_field_text(f.doc, &d.meta.id))
+            .collect();
+        if allowed.is_empty() {
+            notes.push(format!(
+                "no document has status {} on {date}",
+                validity_name(status)
+            ));
+            return Ok(None);
+        }
+        out.push(Box::new(TermSetQuery::new(allowed)));
+    } else if filters.as_of.is_some() {
+        notes.push("--as-of only matters with --status; it was ignored".into());
+    }
+    if let Some(min) = filters.min_amount {
+        out.push(Box::new(RangeQuery::new(
+            Bound::Included(tantivy::Term::from_field_f64(f.amount, min)),
+            Bound::Unbounded,
+        )));
+    }
+    Ok(Some(out))
+}
+
+fn validity_name(v: Validity) -> &'static str {
+    match v {
+        Validity::Draft => "draft",
+        Validity::InForce => "in-force",
+        Validity::Expired => "expired",
+        Validity::NotYetInForce => "not-yet-in-force",
+    }
+}
+
+fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        tantivy::Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// One alternative (a term or a phrase) on one field.
+fn alternative_query(
+    field: tantivy::schema::Field,
+    alt: &Alternative,
+    boost: f32,
+) -> Box<dyn Query> {
+    let terms: Vec<(usize, tantivy::Term)> = alt
+        .terms
+        .iter()
+        .map(|(p, t)| (*p, tantivy::Term::from_field_text(field, t)))
+        .collect();
+    let mut positions: Vec<usize> = terms.iter().map(|(p, _)| *p).collect();
+    positions.dedup();
+    let q: Box<dyn Query> = if terms.len() == 1 {
+        Box::new(TermQuery::new(
+            terms[0].1.clone(),
+            IndexRecordOption::WithFreqs,
+        ))
+    } else if positions.len() == terms.len() {
+        Box::new(PhraseQuery::new_with_offset(terms))
+    } else {
+        // two tokens at one position (both ends of a range): require both
+        Box::new(BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|(_, t)| {
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>,
+                    )
+                })
+                .collect(),
+        ))
+    };
+    let weight = alt.weight * boost;
+    if (weight - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, weight))
+    }
+}
+
+/// A group matches in the provision text or its article heading.
+fn group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for alt in &group.alternatives {
+        clauses.push((Occur::Should, alternative_query(f.body, alt, 1.0)));
+        clauses.push((
+            Occur::Should,
+            alternative_query(f.heading, alt, HEADING_BOOST),
+        ));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+fn build_query(
+    f: &Fields,
+    parsed: &ParsedQuery,
+    filters: &[Box<dyn Query>],
+    or_mode: bool,
+) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if parsed.required.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    } else if or_mode {
+        let any: Vec<(Occur, Box<dyn Query>)> = parsed
+            .required
+            .iter()
+            .map(|g| (Occur::Should, group_query(f, g)))
+            .collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    } else {
+        for g in &parsed.required {
+            clauses.push((Occur::Must, group_query(f, g)));
+        }
+    }
+    for g in &parsed.excluded {
+        clauses.push((Occur::MustNot, group_query(f, g)));
+    }
+    for phrase in &parsed.phrases {
+        let alt = Alternative {
+            terms: phrase.clone(),
+            weight: 1.0,
+        };
+        clauses.push((Occur::Should, alternative_query(f.body, &alt, PHRASE_BOOST)));
+    }
+    for g in &parsed.required {
+        for alt in &g.alternatives {
+            clauses.push((Occur::Should, alternative_query(f.title, alt, TITLE_BOOST)));
+        }
+    }
+    for q in filters {
+        clauses.push((Occur::Must, q.box_clone()));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_and_statuses_parse_in_both_languages() {
+        assert_eq!(parse_level("City").unwrap(), Level::City);
+        assert_eq!(parse_level("区").unwrap(), Level::District);
+        assert!(parse_level("planet").is_err());
+        assert_eq!(parse_validity("in-force").unwrap(), Validity::InForce);
+        assert_eq!(parse_validity("征求意见稿").unwrap(), Validity::Draft);
+        assert!(parse_validity("maybe").is_err());
+        assert_eq!(
+            parse_date("2024/6/1").unwrap(),
+            NaiveDate::from_ymd_opt(2024, 6, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn query_fields_fill_in_missing_flags() {
+        let mut notes = Vec::new();
+        let flags = Filters {
+            doc: Some("a".into()),
+            ..Filters::default()
+        };
+        let fields = vec![
+            ("doc".to_string(), "b".to_string()),
+            ("min-amount".to_string(), "100万".to_string()),
+        ];
+        let f = merge_filters(&flags, &fields, &mut notes).unwrap();
+        assert_eq!(f.doc.as_deref(), Some("a"));
+        assert_eq!(f.min_amount, Some(1_000_000.0));
+        assert_eq!(notes.len(), 1, "{notes:?}");
     }
 }

@@ -1,0 +1,326 @@
+//! The analyzer shared by indexing, querying, snippets and the links stage: Simplified
+//! conversion, jieba segmentation with the domain dictionary, punctuation dropped,
+//! figures as canonical tokens, offsets in the *original* text.
+//!
+//! Positions are character offsets in the Simplified text, except that a figure
+//! (`300万元`, `3,000,000元`) counts as one character: then `"300万元的资金补贴"` and
+//! `"3,000,000元的资金补贴"` are the same phrase.
+
+use std::sync::Arc;
+
+use jieba_rs::{Jieba, TokenizeMode};
+use tantivy::tokenizer::{
+    LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+
+use super::figures::{self, FigureSpan};
+use crate::zh;
+
+/// Name the analyzer is registered under in the index.
+pub const TOKENIZER_NAME: &str = "policynav_zh";
+
+/// Bump when anything here changes the tokens of a text: the index is then rebuilt.
+pub const ANALYZER_VERSION: u32 = 1;
+
+/// Longest token kept, in bytes (a guard against runs of Latin noise).
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// Which tokens to produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// For the index: jieba search mode (words and their dictionary sub-words), the
+    /// pieces of each figure as well as its canonical token.
+    Index,
+    /// For queries and term lists: jieba default mode, each figure only as its
+    /// canonical token.
+    Query,
+}
+
+/// One analysed term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The normalised term (Simplified, lower-case; `¥3000000` / `%70` for figures).
+    pub text: String,
+    /// Byte range in the original text.
+    pub bytes: std::ops::Range<usize>,
+    /// Token position (for phrases).
+    pub position: usize,
+    /// True for a canonical figure token.
+    pub figure: bool,
+}
+
+/// Analyses `text` (any script) into terms, sorted by byte range.
+pub fn analyze_terms(text: &str, mode: Mode) -> Vec<Term> {
+    analyze_with(&zh::jieba(), text, mode)
+}
+
+/// The normalised terms of a text in reading order: Simplified, punctuation dropped,
+/// the domain dictionary applied, each figure as one canonical token (`¥3000000`,
+/// `%70`). For term weighting and similarity outside the index (links).
+pub fn analyze(text: &str) -> Vec<String> {
+    analyze_terms(text, Mode::Query)
+        .into_iter()
+        .map(|t| t.text)
+        .collect()
+}
+
+pub(crate) fn analyze_with(jieba: &Jieba, text: &str, mode: Mode) -> Vec<Term> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let simplified = zh::to_simplified(text);
+    // Byte offset in the original of each char index (plus the end).
+    let orig_bytes: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain([text.len()])
+        .collect();
+    let n_chars = orig_bytes.len() - 1;
+    let byte_of = |c: usize| orig_bytes[c.min(n_chars)];
+    // to_simplified keeps the char count; should it ever not, offsets are clamped.
+    let figs = figures::scan(&simplified);
+    let positions = collapsed_positions(simplified.chars().count(), &figs);
+    let pos_of = |c: usize| positions[c.min(positions.len() - 1)];
+    let inside_figure = |start: usize, end: usize| {
+        figs.iter()
+            .any(|f| start >= f.start && end <= f.end && end > start)
+    };
+
+    let mode_j = match mode {
+        Mode::Index => TokenizeMode::Search,
+        Mode::Query => TokenizeMode::Default,
+    };
+    let mut terms: Vec<Term> = Vec::new();
+    for tok in jieba.tokenize(&simplified, mode_j, true) {
+        if !tok.word.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        if mode == Mode::Query && inside_figure(tok.start, tok.end) {
+            continue;
+        }
+        terms.push(Term {
+            text: tok.word.to_lowercase(),
+            bytes: byte_of(tok.start)..byte_of(tok.end),
+            position: pos_of(tok.start),
+            figure: false,
+        });
+    }
+    for f in &figs {
+        for t in &f.tokens {
+            terms.push(Term {
+                text: t.clone(),
+                bytes: byte_of(f.start)..byte_of(f.end),
+                position: pos_of(f.start),
+                figure: true,
+            });
+        }
+    }
+    terms.retain(|t| t.text.len() <= MAX_TOKEN_BYTES);
+    // Sorted by offsets: tantivy's snippet generator needs it (it panics on
+    // decreasing offsets), and phrases need positions to be consistent.
+    terms.sort_by(|a, b| {
+        (a.bytes.start, a.bytes.end, a.figure, &a.text).cmp(&(
+            b.bytes.start,
+            b.bytes.end,
+            b.figure,
+            &b.text,
+        ))
+    });
+    terms.dedup_by(|a, b| a.text == b.text && a.position == b.position);
+    terms
+}
+
+/// Position of each char index: the char index, with every figure counted as one char.
+fn collapsed_positions(n_chars: usize, figs: &[FigureSpan]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(n_chars + 1);
+    let mut shift = 0usize;
+    let mut fig = figs.iter().peekable();
+    let mut c = 0usize;
+    while c <= n_chars {
+        match fig.peek() {
+            Some(f) if c == f.start => {
+                let p = c - shift;
+                for _ in f.start..f.end.min(n_chars + 1) {
+                    out.push(p);
+                }
+                shift += f.end - f.start - 1;
+                c = f.end;
+                fig.next();
+            }
+            _ => {
+                out.push(c - shift);
+                c += 1;
+            }
+        }
+    }
+    out.truncate(n_chars + 1);
+    while out.len() < n_chars + 1 {
+        out.push(out.last().copied().unwrap_or(0) + 1);
+    }
+    out
+}
+
+/// The tantivy tokenizer over the shared jieba.
+#[derive(Clone)]
+pub struct ZhTokenizer {
+    jieba: Arc<Jieba>,
+    token: Token,
+}
+
+impl ZhTokenizer {
+    /// A tokenizer over the process-wide jieba ([`zh::jieba`]).
+    pub fn new() -> ZhTokenizer {
+        ZhTokenizer {
+            jieba: zh::jieba(),
+            token: Token::default(),
+        }
+    }
+}
+
+impl Default for ZhTokenizer {
+    fn default() -> Self {
+        ZhTokenizer::new()
+    }
+}
+
+/// The terms of one text, handed to tantivy one at a time.
+pub struct ZhTokenStream<'a> {
+    terms: std::vec::IntoIter<Term>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for ZhTokenizer {
+    type TokenStream<'a> = ZhTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream<'a> {
+        self.token.reset();
+        ZhTokenStream {
+            terms: analyze_with(&self.jieba, text, Mode::Index).into_iter(),
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for ZhTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        match self.terms.next() {
+            Some(t) => {
+                self.token.offset_from = t.bytes.start;
+                self.token.offset_to = t.bytes.end;
+                self.token.position = t.position;
+                self.token.position_length = 1;
+                self.token.text = t.text;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// The full analyzer registered for the text fields.
+pub fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(ZhTokenizer::new())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
+        .filter(LowerCaser)
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str, mode: Mode) -> Vec<String> {
+        analyze_terms(text, mode)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    }
+
+    #[test]
+    fn traditional_and_simplified_give_the_same_terms() {
+        // beijing-2021 (Traditional) vs beijing-2024 (Simplified), the listing subsidy
+        let t = "支援企業在A股或境外主要證券交易所上市,市級財政按規定給予每家總額不超過300萬元的資金補貼";
+        let s = "支援企业在A股或境外主要证券交易所上市，市级财政按规定给予每家总额不超过300万元的资金补贴";
+        assert_eq!(words(t, Mode::Index), words(s, Mode::Index));
+        assert!(words(t, Mode::Query).contains(&"资金".to_string()));
+        assert!(words(t, Mode::Query).contains(&"a股".to_string()));
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let t = "推動專精特新中小企業發展";
+        for term in analyze_terms(t, Mode::Index) {
+            let original = &t[term.bytes.clone()];
+            assert_eq!(zh::to_simplified(original), term.text, "{original}");
+        }
+        let terms = analyze_terms(t, Mode::Query);
+        let zjtx = terms
+            .iter()
+            .find(|x| x.text == "专精特新")
+            .expect("专精特新 is one term");
+        assert_eq!(&t[zjtx.bytes.clone()], "專精特新");
+    }
+
+    #[test]
+    fn punctuation_is_dropped_and_tokens_are_sorted() {
+        let terms = analyze_terms("“专精特新”中小企业，(一)加强服务。", Mode::Index);
+        assert!(
+            terms
+                .iter()
+                .all(|t| t.text.chars().any(char::is_alphanumeric))
+        );
+        assert!(
+            terms
+                .windows(2)
+                .all(|w| (w[0].bytes.start, w[0].bytes.end) <= (w[1].bytes.start, w[1].bytes.end))
+        );
+        // search mode adds the sub-words
+        let w: Vec<_> = terms.iter().map(|t| t.text.as_str()).collect();
+        assert!(w.contains(&"中小企业") && w.contains(&"企业"), "{w:?}");
+    }
+
+    #[test]
+    fn figures_are_one_position_in_index_and_query() {
+        let idx = analyze_terms("给予300万元的资金补贴", Mode::Index);
+        let fig = idx
+            .iter()
+            .find(|t| t.text == "¥3000000")
+            .expect("canonical token");
+        let de = idx.iter().find(|t| t.text == "的").expect("的");
+        assert_eq!(de.position, fig.position + 1);
+        assert!(
+            idx.iter().any(|t| t.text == "300"),
+            "raw number kept in the index"
+        );
+
+        let q = analyze_terms("3,000,000元的资金补贴", Mode::Query);
+        let texts: Vec<_> = q.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["¥3000000", "的", "资金", "补贴"]);
+        assert_eq!(q[1].position, q[0].position + 1);
+    }
+
+    #[test]
+    fn analyze_gives_reading_order_terms() {
+        assert_eq!(analyze("上市补贴300萬元"), ["上市", "补贴", "¥3000000"]);
+    }
+
+    #[test]
+    fn tantivy_stream_matches_analyze_terms() {
+        let mut analyzer = text_analyzer();
+        let mut stream = analyzer.token_stream("首臺套 70%");
+        let mut seen = Vec::new();
+        while stream.advance() {
+            seen.push(stream.token().text.clone());
+        }
+        assert!(seen.contains(&"首台套".to_string()), "{seen:?}");
+        assert!(seen.contains(&"%70".to_string()), "{seen:?}");
+    }
+}
