@@ -1,51 +1,609 @@
-//! CLI commands (being built).
+//! Corpus commands: `docs`, `clauses`, `show`, `add`, `remove`.
 
-use anyhow::Result;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
 use clap::Args;
+use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::workspace::Workspace;
+use crate::corpus::{
+    self, Clause, ClauseKind, Document, DocumentMeta, Level, Status, Validity, import,
+};
+use crate::workspace::{Locations, Workspace};
 
 /// Arguments of `policynav docs`.
 #[derive(Debug, Args)]
-pub struct DocsArgs {}
-
-pub(crate) fn docs(args: DocsArgs, ws: &Workspace) -> Result<()> {
-    let _ = (args, ws);
-    anyhow::bail!("docs: not implemented yet")
+pub struct DocsArgs {
+    /// Report each document's status on this date (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `policynav clauses`.
 #[derive(Debug, Args)]
-pub struct ClausesArgs {}
-
-pub(crate) fn clauses(args: ClausesArgs, ws: &Workspace) -> Result<()> {
-    let _ = (args, ws);
-    anyhow::bail!("clauses: not implemented yet")
+pub struct ClausesArgs {
+    /// Only the clauses of this document.
+    #[arg(long, value_name = "ID")]
+    pub doc: Option<String>,
+    /// Only articles (`article`) or only provisions (`provision`).
+    #[arg(long, value_name = "KIND", value_parser = ["article", "provision"])]
+    pub kind: Option<String>,
+    /// Print JSON instead of a list.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `policynav show`.
 #[derive(Debug, Args)]
-pub struct ShowArgs {}
-
-pub(crate) fn show(args: ShowArgs, ws: &Workspace) -> Result<()> {
-    let _ = (args, ws);
-    anyhow::bail!("show: not implemented yet")
+pub struct ShowArgs {
+    /// A document id (`beijing-2021`) or a clause id (`beijing-2021/9`, `beijing-2021/9.3`).
+    pub id: String,
+    /// Report the document's status on this date (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `policynav add`.
 #[derive(Debug, Args)]
-pub struct AddArgs {}
+pub struct AddArgs {
+    /// The document: text (UTF-8, UTF-16, GB18030/GBK …) or a saved HTML page.
+    pub file: PathBuf,
+    /// Document id (lowercase letters, digits, '-'); default: jurisdiction and year.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Title; default: the title printed in the text.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Jurisdiction in English (`Shanghai`); default: inferred from the title or issuer.
+    #[arg(long)]
+    pub jurisdiction: Option<String>,
+    /// Jurisdiction in Chinese (`上海市`); default: inferred.
+    #[arg(long, value_name = "NAME")]
+    pub jurisdiction_zh: Option<String>,
+    /// province | municipality | city | district; default: inferred.
+    #[arg(long, value_parser = parse_level)]
+    pub level: Option<Level>,
+    /// Issuing body; default: the portal's 发文机构 or the letter's signature.
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// Date written (成文日期), YYYY-MM-DD; default: from the portal fields or the signature.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// Date published, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub published: Option<NaiveDate>,
+    /// First day in force, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub effective: Option<NaiveDate>,
+    /// Last day in force, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub expires: Option<NaiveDate>,
+    /// draft | final; default: draft if the title says 征求意见稿.
+    #[arg(long, value_parser = parse_status)]
+    pub status: Option<Status>,
+    /// A remark about the source copy.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Print the added document's metadata as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// Arguments of `policynav remove`.
 #[derive(Debug, Args)]
-pub struct RemoveArgs {}
-
-pub(crate) fn add(args: AddArgs, locations: &crate::workspace::Locations) -> Result<()> {
-    let _ = (args, locations);
-    anyhow::bail!("add: not implemented yet")
+pub struct RemoveArgs {
+    /// The id of a document you added.
+    pub id: String,
 }
 
-pub(crate) fn remove(args: RemoveArgs, locations: &crate::workspace::Locations) -> Result<()> {
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date like 2024-06-01"))
+}
+
+fn parse_level(s: &str) -> Result<Level, String> {
+    match s {
+        "province" => Ok(Level::Province),
+        "municipality" => Ok(Level::Municipality),
+        "city" => Ok(Level::City),
+        "district" => Ok(Level::District),
+        _ => Err(format!(
+            "{s:?}: use province, municipality, city or district"
+        )),
+    }
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    match s {
+        "draft" => Ok(Status::Draft),
+        "final" => Ok(Status::Final),
+        _ => Err(format!("{s:?}: use draft or final")),
+    }
+}
+
+/// Words for a validity.
+pub(crate) fn validity_word(v: Validity) -> &'static str {
+    match v {
+        Validity::Draft => "draft",
+        Validity::InForce => "in force",
+        Validity::Expired => "expired",
+        Validity::NotYetInForce => "not yet in force",
+    }
+}
+
+fn level_word(l: Level) -> &'static str {
+    match l {
+        Level::Province => "province",
+        Level::Municipality => "municipality",
+        Level::City => "city",
+        Level::District => "district",
+    }
+}
+
+/// Display width of a string (CJK counts 2).
+fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to at most `max` cells, with `…` when cut.
+fn fit(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// `s` padded with spaces to `cells` cells.
+fn pad(s: &str, cells: usize) -> String {
+    let w = width(s);
+    format!("{s}{}", " ".repeat(cells.saturating_sub(w)))
+}
+
+/// Columns available for a line, or `None` when output is not a terminal.
+fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    ratatui::crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| w as usize)
+}
+
+/// Prints aligned rows; the last column is cut to the terminal width.
+fn print_table(rows: &[Vec<String>]) -> Result<()> {
+    let Some(cols) = rows.iter().map(Vec::len).max() else {
+        return Ok(());
+    };
+    let mut widths = vec![0; cols];
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(width(cell));
+        }
+    }
+    let term = terminal_width();
+    let mut out = std::io::stdout().lock();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                let used = width(&line);
+                match term {
+                    Some(t) if t > used + 8 => line.push_str(&fit(cell, t - used - 1)),
+                    _ => line.push_str(cell),
+                }
+            } else {
+                line.push_str(&pad(cell, widths[i]));
+                line.push_str("  ");
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// One document in `docs --json`.
+#[derive(Serialize)]
+struct DocRow<'a> {
+    #[serde(flatten)]
+    meta: &'a DocumentMeta,
+    validity: Validity,
+    as_of: NaiveDate,
+    origin: &'static str,
+    chapters: usize,
+    articles: usize,
+    provisions: usize,
+}
+
+fn origin_of(ws: &Workspace, id: &str, bundled: &[String]) -> &'static str {
+    match ws.locations.corpus {
+        corpus::CorpusSource::Folder(_) => "folder",
+        corpus::CorpusSource::Bundled { .. } if bundled.iter().any(|b| b == id) => "bundled",
+        corpus::CorpusSource::Bundled { .. } => "user",
+    }
+}
+
+pub(crate) fn docs(args: DocsArgs, ws: &Workspace) -> Result<()> {
+    let as_of = args.as_of.unwrap_or_else(Workspace::today);
+    let bundled = corpus::bundled_ids()?;
+    if args.json {
+        let rows: Vec<DocRow> = ws
+            .corpus
+            .documents
+            .iter()
+            .map(|d| DocRow {
+                meta: &d.meta,
+                validity: d.meta.validity_on(as_of),
+                as_of,
+                origin: origin_of(ws, &d.meta.id, &bundled),
+                chapters: d.chapters.len(),
+                articles: d.articles().count(),
+                provisions: d.provisions().count(),
+            })
+            .collect();
+        return super::print_json(&rows);
+    }
+    let mut rows = vec![vec![
+        "ID".to_string(),
+        format!("STATUS {as_of}"),
+        "LEVEL".into(),
+        "JURISDICTION".into(),
+        "DATE".into(),
+        "ART".into(),
+        "TITLE".into(),
+    ]];
+    for d in &ws.corpus.documents {
+        let m = &d.meta;
+        let date = m
+            .written
+            .or(m.published)
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into());
+        let place = match &m.jurisdiction_zh {
+            Some(zh) => format!("{} {zh}", m.jurisdiction),
+            None => m.jurisdiction.clone(),
+        };
+        let origin = origin_of(ws, &m.id, &bundled);
+        let title = if origin == "user" {
+            format!("{} [added]", m.title)
+        } else {
+            m.title.clone()
+        };
+        rows.push(vec![
+            m.id.clone(),
+            validity_word(m.validity_on(as_of)).to_string(),
+            level_word(m.level).to_string(),
+            place,
+            date,
+            d.articles().count().to_string(),
+            title,
+        ]);
+    }
+    print_table(&rows)
+}
+
+pub(crate) fn clauses(args: ClausesArgs, ws: &Workspace) -> Result<()> {
+    if let Some(id) = &args.doc
+        && ws.corpus.document(id).is_none()
+    {
+        bail!("no document {id:?} (see `policynav docs`)");
+    }
+    let kind = args.kind.as_deref().map(|k| {
+        if k == "article" {
+            ClauseKind::Article
+        } else {
+            ClauseKind::Provision
+        }
+    });
+    let selected: Vec<&Clause> = ws
+        .corpus
+        .clauses()
+        .filter(|(d, _)| args.doc.as_deref().is_none_or(|id| d.meta.id == id))
+        .filter(|(_, c)| kind.is_none_or(|k| c.kind == k))
+        .map(|(_, c)| c)
+        .collect();
+    if args.json {
+        return super::print_json(&selected);
+    }
+    let rows: Vec<Vec<String>> = selected
+        .iter()
+        .map(|c| {
+            let indent = if c.kind == ClauseKind::Provision {
+                "  "
+            } else {
+                ""
+            };
+            let body = match (&c.kind, &c.heading) {
+                (ClauseKind::Article, Some(h)) => format!("【{h}】"),
+                _ => c.measure.clone(),
+            };
+            let agencies = if c.agencies.is_empty() || c.kind == ClauseKind::Article {
+                String::new()
+            } else {
+                format!(" ⟨{}⟩", c.agencies.join("、"))
+            };
+            vec![format!("{indent}{}", c.id), format!("{body}{agencies}")]
+        })
+        .collect();
+    print_table(&rows)
+}
+
+/// A human citation of a clause: title, article and provision, and id.
+pub(crate) fn citation(doc: &Document, clause: &Clause) -> String {
+    let m = &doc.meta;
+    let who = m.jurisdiction_zh.as_deref().unwrap_or(&m.jurisdiction);
+    let article = match &clause.parent {
+        Some(parent) => doc
+            .clauses
+            .iter()
+            .find(|c| &c.id == parent)
+            .unwrap_or(clause),
+        None => clause,
+    };
+    let mut s = format!("{who}《{}》{}", m.title, article.label);
+    if let Some(h) = &article.heading {
+        s.push_str(h);
+    }
+    if clause.kind == ClauseKind::Provision {
+        let n = clause.path.rsplit('.').next().unwrap_or("");
+        s.push_str(&format!(" 第{n}项"));
+    }
+    let date = m
+        .written
+        .or(m.published)
+        .map(|d| format!(", {d}"))
+        .unwrap_or_default();
+    format!(
+        "{s} ({}{date}) [{}]",
+        validity_word(m.validity_on(Workspace::today())),
+        clause.id
+    )
+}
+
+#[derive(Serialize)]
+struct ShownClause<'a> {
+    #[serde(flatten)]
+    clause: &'a Clause,
+    citation: String,
+    title: &'a str,
+    validity: Validity,
+    as_of: NaiveDate,
+    provisions: Vec<&'a Clause>,
+}
+
+#[derive(Serialize)]
+struct ShownDocument<'a> {
+    #[serde(flatten)]
+    meta: &'a DocumentMeta,
+    validity: Validity,
+    as_of: NaiveDate,
+    letter: &'a Option<String>,
+    preamble: &'a Option<String>,
+    closing: &'a Option<String>,
+    chapters: &'a [corpus::Chapter],
+    articles: Vec<OutlineArticle<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutlineArticle<'a> {
+    id: &'a str,
+    path: &'a str,
+    label: &'a str,
+    heading: &'a Option<String>,
+    chapter: &'a Option<String>,
+    provisions: usize,
+    agencies: &'a [String],
+}
+
+pub(crate) fn show(args: ShowArgs, ws: &Workspace) -> Result<()> {
+    let as_of = args.as_of.unwrap_or_else(Workspace::today);
+    if let Some(doc) = ws.corpus.document(&args.id) {
+        return show_document(doc, as_of, args.json);
+    }
+    let Some((doc, clause)) = ws.corpus.clause(&args.id) else {
+        bail!(
+            "no document or clause {:?} (see `policynav docs` and `policynav clauses`)",
+            args.id
+        );
+    };
+    let provisions: Vec<&Clause> = doc
+        .clauses
+        .iter()
+        .filter(|c| c.parent.as_deref() == Some(clause.id.as_str()))
+        .collect();
+    if args.json {
+        return super::print_json(&ShownClause {
+            clause,
+            citation: citation(doc, clause),
+            title: &doc.meta.title,
+            validity: doc.meta.validity_on(as_of),
+            as_of,
+            provisions,
+        });
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", citation(doc, clause))?;
+    writeln!(
+        out,
+        "status on {as_of}: {}",
+        validity_word(doc.meta.validity_on(as_of))
+    )?;
+    if let Some(ch) = clause
+        .chapter
+        .as_ref()
+        .and_then(|p| doc.chapters.iter().find(|c| &c.path == p))
+    {
+        writeln!(out, "chapter {} {}{}", ch.path, ch.label, ch.heading)?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", clause.text)?;
+    if !clause.agencies.is_empty() {
+        writeln!(out, "\nagencies: {}", clause.agencies.join("、"))?;
+    }
+    if !provisions.is_empty() {
+        writeln!(out)?;
+        for p in provisions {
+            writeln!(out, "{}  {}", p.id, p.measure)?;
+        }
+    }
+    Ok(())
+}
+
+fn show_document(doc: &Document, as_of: NaiveDate, json: bool) -> Result<()> {
+    let m = &doc.meta;
+    let articles: Vec<OutlineArticle> = doc
+        .articles()
+        .map(|a| OutlineArticle {
+            id: &a.id,
+            path: &a.path,
+            label: &a.label,
+            heading: &a.heading,
+            chapter: &a.chapter,
+            provisions: doc
+                .provisions()
+                .filter(|p| p.parent.as_deref() == Some(a.id.as_str()))
+                .count(),
+            agencies: &a.agencies,
+        })
+        .collect();
+    if json {
+        return super::print_json(&ShownDocument {
+            meta: m,
+            validity: m.validity_on(as_of),
+            as_of,
+            letter: &doc.letter,
+            preamble: &doc.preamble,
+            closing: &doc.closing,
+            chapters: &doc.chapters,
+            articles,
+        });
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}  {}", m.id, m.title)?;
+    let mut facts: Vec<(&str, String)> = vec![
+        (
+            "status",
+            format!(
+                "{} on {as_of} ({})",
+                validity_word(m.validity_on(as_of)),
+                if m.status == Status::Draft {
+                    "draft for comment"
+                } else {
+                    "final"
+                }
+            ),
+        ),
+        (
+            "jurisdiction",
+            format!(
+                "{}{} ({})",
+                m.jurisdiction,
+                m.jurisdiction_zh
+                    .as_deref()
+                    .map(|z| format!(" {z}"))
+                    .unwrap_or_default(),
+                level_word(m.level)
+            ),
+        ),
+    ];
+    let opt = |label: &'static str, v: &Option<String>| v.as_ref().map(|v| (label, v.clone()));
+    facts.extend(opt("issuer", &m.issuer));
+    facts.extend(opt("publisher", &m.publisher));
+    for (label, d) in [
+        ("written", m.written),
+        ("published", m.published),
+        ("effective", m.effective),
+        ("expires", m.expires),
+    ] {
+        if let Some(d) = d {
+            facts.push((label, d.to_string()));
+        }
+    }
+    facts.push(("file", m.file.clone()));
+    facts.extend(opt("note", &m.note));
+    for (k, v) in facts {
+        writeln!(out, "  {}{v}", pad(&format!("{k}:"), 14))?;
+    }
+    writeln!(out)?;
+    let mut last_chapter: Option<&str> = None;
+    for a in &articles {
+        if let Some(ch) = a.chapter.as_deref()
+            && last_chapter != Some(ch)
+        {
+            // Print the chapter and, for a section, its chapter first.
+            let top = ch.split('.').next().unwrap_or(ch);
+            if ch != top && last_chapter.is_none_or(|l| l.split('.').next() != Some(top)) {
+                if let Some(c) = doc.chapters.iter().find(|c| c.path == top) {
+                    writeln!(out, "{}{}", c.label, c.heading)?;
+                }
+            }
+            if let Some(c) = doc.chapters.iter().find(|c| c.path == ch) {
+                let indent = if ch.contains('.') { "  " } else { "" };
+                writeln!(out, "{indent}{}{}", c.label, c.heading)?;
+            }
+            last_chapter = Some(ch);
+        }
+        let indent = match a.chapter.as_deref() {
+            Some(ch) if ch.contains('.') => "    ",
+            Some(_) => "  ",
+            None => "",
+        };
+        let heading = a.heading.as_deref().unwrap_or("");
+        writeln!(
+            out,
+            "{indent}{}  {}{heading}  ({} provisions)",
+            a.id, a.label, a.provisions
+        )?;
+    }
+    Ok(())
+}
+
+pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
+    let _ = (args, locations, import::decode);
+    bail!("add: not implemented yet")
+}
+
+pub(crate) fn remove(args: RemoveArgs, locations: &Locations) -> Result<()> {
     let _ = (args, locations);
-    anyhow::bail!("remove: not implemented yet")
+    bail!("remove: not implemented yet")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_and_pad_count_cjk_as_two_cells() {
+        assert_eq!(fit("专精特新企业", 7), "专精特…");
+        assert_eq!(width(&fit("专精特新企业", 7)), 7);
+        assert_eq!(fit("abc", 7), "abc");
+        assert_eq!(pad("专精", 6), "专精  ");
+    }
+
+    #[test]
+    fn dates_levels_statuses_parse() {
+        assert!(parse_date("2024-06-01").is_ok());
+        assert!(parse_date("2024/06/01").is_err());
+        assert_eq!(parse_level("district"), Ok(Level::District));
+        assert_eq!(parse_status("draft"), Ok(Status::Draft));
+    }
 }

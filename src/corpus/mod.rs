@@ -4,13 +4,58 @@
 //! Data flows one way: files + `manifest.toml` → [`Corpus`] → facts/topics → search
 //! index → links → views. Nothing here knows about the later stages.
 
+pub mod agencies;
+pub mod clean;
+pub mod import;
+pub mod manifest;
 mod model;
+pub mod rules;
+pub mod structure;
 
 pub use model::*;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
+
+use rules::Rules;
+
+/// The bundled `corpus/manifest.toml`.
+pub const BUNDLED_MANIFEST: &str = include_str!("../../corpus/manifest.toml");
+
+/// The bundled documents, by file name, embedded in the binary.
+pub const BUNDLED_FILES: &[(&str, &str)] = &[
+    (
+        "beijing-2021.txt",
+        include_str!("../../corpus/beijing-2021.txt"),
+    ),
+    (
+        "baotou-2023.txt",
+        include_str!("../../corpus/baotou-2023.txt"),
+    ),
+    (
+        "haidian-2013.txt",
+        include_str!("../../corpus/haidian-2013.txt"),
+    ),
+    (
+        "beijing-2024.txt",
+        include_str!("../../corpus/beijing-2024.txt"),
+    ),
+    (
+        "zhejiang-2023.txt",
+        include_str!("../../corpus/zhejiang-2023.txt"),
+    ),
+];
+
+/// The ids of the bundled documents, in manifest order.
+pub fn bundled_ids() -> Result<Vec<String>> {
+    Ok(
+        manifest::parse(BUNDLED_MANIFEST, "corpus/manifest.toml (bundled)")?
+            .into_iter()
+            .map(|m| m.id)
+            .collect(),
+    )
+}
 
 /// Where the documents come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +83,45 @@ impl Corpus {
     ///
     /// Errors name the file (and line, for the manifest) that could not be used.
     pub fn load(source: &CorpusSource) -> Result<Corpus> {
-        let _ = source;
-        todo!("corpus loading")
+        let mut documents = Vec::new();
+        match source {
+            CorpusSource::Bundled { user_dir } => {
+                let rules = Rules::bundled()?;
+                let origin = "corpus/manifest.toml (bundled)";
+                for meta in manifest::parse(BUNDLED_MANIFEST, origin)? {
+                    let Some((_, text)) = BUNDLED_FILES.iter().find(|(f, _)| *f == meta.file)
+                    else {
+                        bail!("{origin}: {} is not bundled", meta.file);
+                    };
+                    documents.push(build_document(meta, text.to_string(), rules)?);
+                }
+                let user = load_folder(user_dir, true, rules)?;
+                for doc in user {
+                    if documents.iter().any(|d| d.meta.id == doc.meta.id) {
+                        bail!(
+                            "{}: document id {:?} is already used by a bundled document",
+                            user_dir.join("manifest.toml").display(),
+                            doc.meta.id
+                        );
+                    }
+                    documents.push(doc);
+                }
+            }
+            CorpusSource::Folder(dir) => {
+                let own = dir.join("cleaning.toml");
+                let owned;
+                let rules = if own.is_file() {
+                    let text = std::fs::read_to_string(&own)
+                        .with_context(|| format!("{}: cannot read", own.display()))?;
+                    owned = Rules::parse(&text, &own.display().to_string())?;
+                    &owned
+                } else {
+                    Rules::bundled()?
+                };
+                documents = load_folder(dir, false, rules)?;
+            }
+        }
+        Ok(Corpus { documents })
     }
 
     /// The document with this id.
@@ -61,8 +143,162 @@ impl Corpus {
             .flat_map(|d| d.clauses.iter().map(move |c| (d, c)))
     }
 
+    /// The articles of every document.
+    pub fn articles(&self) -> impl Iterator<Item = (&Document, &Clause)> {
+        self.clauses()
+            .filter(|(_, c)| c.kind == ClauseKind::Article)
+    }
+
     /// Every provision of every document.
     pub fn provisions(&self) -> impl Iterator<Item = (&Document, &Clause)> {
-        self.clauses().filter(|(_, c)| c.kind == ClauseKind::Provision)
+        self.clauses()
+            .filter(|(_, c)| c.kind == ClauseKind::Provision)
+    }
+}
+
+/// Loads every document of `dir/manifest.toml` (none if `missing_ok` and it is absent).
+fn load_folder(dir: &Path, missing_ok: bool, rules: &Rules) -> Result<Vec<Document>> {
+    let manifest_path = dir.join("manifest.toml");
+    let metas = manifest::read(&manifest_path, missing_ok)?;
+    let mut docs = Vec::with_capacity(metas.len());
+    for meta in metas {
+        let path = dir.join(&meta.file);
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!(
+                "{}: cannot read (listed in {})",
+                path.display(),
+                manifest_path.display()
+            )
+        })?;
+        let decoded = import::decode(&bytes, &path)?;
+        docs.push(
+            build_document(meta, decoded.text, rules)
+                .with_context(|| format!("{}", path.display()))?,
+        );
+    }
+    Ok(docs)
+}
+
+/// Cleans and structures one decoded document.
+///
+/// Fails if no numbered article can be found in it.
+pub fn build_document(meta: DocumentMeta, source: String, rules: &Rules) -> Result<Document> {
+    let cleaned = clean::clean(&source, rules);
+    let s = structure::structure(&meta.id, &cleaned, rules);
+    if s.clauses.is_empty() {
+        bail!(
+            "no recognisable measures (no numbered articles such as 1. / 一、 / 第一条) in document {:?}",
+            meta.id
+        );
+    }
+    Ok(Document {
+        meta,
+        letter: s.letter,
+        preamble: s.preamble,
+        closing: s.closing,
+        chapters: s.chapters,
+        clauses: s.clauses,
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> Corpus {
+        let dir = tempfile::tempdir().unwrap();
+        Corpus::load(&CorpusSource::Bundled {
+            user_dir: dir.path().join("none"),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn article_and_chapter_counts_match_the_printed_documents() {
+        let c = bundled();
+        let count = |id: &str| c.document(id).unwrap().articles().count();
+        let chapters_with_articles = |id: &str| {
+            let d = c.document(id).unwrap();
+            let mut set: Vec<&str> = d.articles().filter_map(|a| a.chapter.as_deref()).collect();
+            set.dedup();
+            set.len()
+        };
+        assert_eq!(count("beijing-2021"), 16);
+        assert_eq!(chapters_with_articles("beijing-2021"), 6);
+        assert_eq!(count("beijing-2024"), 10);
+        assert_eq!(count("zhejiang-2023"), 20);
+        assert_eq!(chapters_with_articles("zhejiang-2023"), 6);
+        assert_eq!(count("baotou-2023"), 21);
+        assert_eq!(chapters_with_articles("baotou-2023"), 7);
+        // Haidian: numbered items restart per section, so paths carry the section.
+        let h = c.document("haidian-2013").unwrap();
+        assert!(h.articles().any(|a| a.id == "haidian-2013/3.2.1"));
+        assert!(h.articles().any(|a| a.id == "haidian-2013/5.4"));
+    }
+
+    #[test]
+    fn every_article_has_provisions_and_ids_are_unique_and_stable() {
+        let c = bundled();
+        let mut seen = std::collections::HashSet::new();
+        for (d, cl) in c.clauses() {
+            assert!(seen.insert(cl.id.clone()), "duplicate id {}", cl.id);
+            assert_eq!(cl.id, format!("{}/{}", d.meta.id, cl.path));
+            assert_eq!(
+                cl.normalized.chars().count(),
+                cl.text.chars().count(),
+                "{}",
+                cl.id
+            );
+            assert!(!cl.text.trim().is_empty(), "{} is empty", cl.id);
+            if cl.kind == ClauseKind::Article {
+                assert!(
+                    d.provisions()
+                        .any(|p| p.parent.as_deref() == Some(cl.id.as_str())),
+                    "{} has no provision",
+                    cl.id
+                );
+            }
+        }
+        let again = bundled();
+        let ids = |c: &Corpus| {
+            c.clauses()
+                .map(|(_, cl)| (cl.id.clone(), cl.text.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&c), ids(&again));
+    }
+
+    #[test]
+    fn spans_point_at_the_clause_text_in_the_source() {
+        let c = bundled();
+        for (d, cl) in c.clauses() {
+            let src = &d.source[cl.span.clone()];
+            // The source may still hold the noise (pinyin, NBSP) the clause text lost.
+            let first = cl.text.chars().next().unwrap();
+            let last = cl.text.chars().last().unwrap();
+            assert!(
+                src.starts_with(first),
+                "{}: {src:?} vs {:?}",
+                cl.id,
+                cl.text
+            );
+            assert!(src.ends_with(last), "{}: {src:?} vs {:?}", cl.id, cl.text);
+            assert!(src.len() >= cl.text.len(), "{}", cl.id);
+        }
+    }
+
+    #[test]
+    fn beijing_2021_nine_three_is_the_new_third_board_subsidy() {
+        let c = bundled();
+        let (_, p) = c.clause("beijing-2021/9.3").unwrap();
+        assert!(p.normalized.contains("新三板"), "{}", p.text);
+        assert_eq!(p.agencies, ["市科委", "中關村管委會"]);
+        assert!(!p.measure.contains("市科委"));
+        let (_, p4) = c.clause("beijing-2021/9.4").unwrap();
+        assert!(p4.normalized.contains("300万元"));
+        assert_eq!(p4.parent.as_deref(), Some("beijing-2021/9"));
+        assert_eq!(p4.heading.as_deref(), Some("支援企業掛牌上市"));
+        assert_eq!(p4.chapter.as_deref(), Some("4"));
     }
 }

@@ -45,6 +45,7 @@ pub enum Validity {
 
 /// Everything the manifest (or `policynav add`) says about one document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentMeta {
     /// Stable short id, the prefix of every clause id (`beijing-2021`).
     pub id: String,
@@ -66,22 +67,66 @@ pub struct DocumentMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
     /// 成文日期.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date::deserialize"
+    )]
     pub written: Option<NaiveDate>,
     /// 发布日期.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date::deserialize"
+    )]
     pub published: Option<NaiveDate>,
     /// First day in force.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date::deserialize"
+    )]
     pub effective: Option<NaiveDate>,
     /// Last day in force.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date::deserialize"
+    )]
     pub expires: Option<NaiveDate>,
     /// Draft or final.
     pub status: Status,
     /// Free-text remark about the source copy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// Dates are written `2021-12-22` in JSON and either bare (`written = 2021-12-22`) or
+/// quoted in a TOML manifest.
+mod date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Toml(toml::value::Datetime),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        let text = match Option::<Raw>::deserialize(d)? {
+            None => return Ok(None),
+            Some(Raw::Text(t)) => t,
+            Some(Raw::Toml(t)) => t.to_string(),
+        };
+        if text.is_empty() {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|e| D::Error::custom(format!("bad date {text:?} ({e}); write YYYY-MM-DD")))
+    }
 }
 
 /// Whether a clause is a whole article or one provision inside it.
@@ -103,6 +148,10 @@ pub struct Chapter {
     pub heading: String,
     /// The numeral as printed (`二、`, `(一)`).
     pub label: String,
+    /// Unnumbered text under this heading that is not part of any article (a section's own
+    /// paragraph, such as Baotou's 保障措施 or Haidian's 总体思路).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// An article or a provision: the unit a consultant cites.
@@ -150,6 +199,10 @@ pub struct Document {
     /// The preamble before the first article.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preamble: Option<String>,
+    /// The closing provisions after the last article (commencement, validity:
+    /// `本政策自印发之日起施行`), kept apart from the measures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing: Option<String>,
     /// Chapters and sections, in order.
     pub chapters: Vec<Chapter>,
     /// Articles followed by their provisions, in reading order.
@@ -178,12 +231,16 @@ impl DocumentMeta {
 impl Document {
     /// The articles only.
     pub fn articles(&self) -> impl Iterator<Item = &Clause> {
-        self.clauses.iter().filter(|c| c.kind == ClauseKind::Article)
+        self.clauses
+            .iter()
+            .filter(|c| c.kind == ClauseKind::Article)
     }
 
     /// The provisions only.
     pub fn provisions(&self) -> impl Iterator<Item = &Clause> {
-        self.clauses.iter().filter(|c| c.kind == ClauseKind::Provision)
+        self.clauses
+            .iter()
+            .filter(|c| c.kind == ClauseKind::Provision)
     }
 }
 
@@ -214,12 +271,27 @@ mod tests {
     #[test]
     fn validity_follows_status_and_dates() {
         let day = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
-        assert_eq!(meta(Status::Draft, None, None).validity_on(day), Validity::Draft);
-        assert_eq!(meta(Status::Final, Some("2013-12-08"), Some("2015-12-31")).validity_on(day), Validity::Expired);
-        assert_eq!(meta(Status::Final, Some("2025-01-01"), None).validity_on(day), Validity::NotYetInForce);
-        assert_eq!(meta(Status::Final, None, Some("2028-12-31")).validity_on(day), Validity::InForce);
+        assert_eq!(
+            meta(Status::Draft, None, None).validity_on(day),
+            Validity::Draft
+        );
+        assert_eq!(
+            meta(Status::Final, Some("2013-12-08"), Some("2015-12-31")).validity_on(day),
+            Validity::Expired
+        );
+        assert_eq!(
+            meta(Status::Final, Some("2025-01-01"), None).validity_on(day),
+            Validity::NotYetInForce
+        );
+        assert_eq!(
+            meta(Status::Final, None, Some("2028-12-31")).validity_on(day),
+            Validity::InForce
+        );
         // the last day is still in force
         let last = NaiveDate::from_ymd_opt(2015, 12, 31).unwrap();
-        assert_eq!(meta(Status::Final, None, Some("2015-12-31")).validity_on(last), Validity::InForce);
+        assert_eq!(
+            meta(Status::Final, None, Some("2015-12-31")).validity_on(last),
+            Validity::InForce
+        );
     }
 }

@@ -1,0 +1,232 @@
+//! The cleaning rules (`corpus/cleaning.toml`): page chrome, portal metadata fields, title
+//! endings and responsible-agency lists, as data a consultant can extend.
+
+use std::sync::LazyLock;
+
+use anyhow::{Context, Result};
+use regex::Regex;
+use serde::Deserialize;
+
+/// The bundled `corpus/cleaning.toml`.
+pub const BUNDLED_CLEANING: &str = include_str!("../../corpus/cleaning.toml");
+
+static BUNDLED: LazyLock<std::result::Result<Rules, String>> = LazyLock::new(|| {
+    Rules::parse(BUNDLED_CLEANING, "corpus/cleaning.toml (bundled)").map_err(|e| format!("{e:#}"))
+});
+
+/// Compiled cleaning rules.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// Whole-line chrome patterns.
+    pub chrome: Vec<Regex>,
+    /// Portal field line (`[发文机构] …`).
+    pub meta_field: Regex,
+    /// Inline `来源:… 日期:…` fields.
+    pub meta_inline: Regex,
+    /// Field names per metadata item.
+    pub meta_names: MetaNames,
+    /// Words a title ends with.
+    pub title_endings: Vec<String>,
+    /// Words that mark a closing paragraph.
+    pub closing_markers: Vec<String>,
+    /// Minimum length of a line cut by a page break.
+    pub page_break_min_chars: usize,
+    /// Agency-list rules.
+    pub agencies: AgencyRules,
+    /// Connectives that may open a second instrument in one sentence.
+    pub connectives: Vec<String>,
+    /// Instrument words (补助, 奖励 …).
+    pub instruments: Vec<String>,
+}
+
+/// Field names (Simplified) that carry each metadata item.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MetaNames {
+    /// 发文机构.
+    #[serde(default)]
+    pub issuer: Vec<String>,
+    /// 成文日期.
+    #[serde(default)]
+    pub written: Vec<String>,
+    /// 发布日期.
+    #[serde(default)]
+    pub published: Vec<String>,
+    /// 实施日期.
+    #[serde(default)]
+    pub effective: Vec<String>,
+    /// 废止日期.
+    #[serde(default)]
+    pub expires: Vec<String>,
+}
+
+/// How responsible-agency parentheses are recognised and split.
+#[derive(Debug, Clone)]
+pub struct AgencyRules {
+    /// Lead-ins such as `责任单位:`.
+    pub lead_ins: Vec<Regex>,
+    /// Notes removed from names (`按职责分工负责`).
+    pub notes: Vec<Regex>,
+    /// Name endings of an agency.
+    pub suffixes: Vec<String>,
+    /// Separators between names.
+    pub separators: Vec<String>,
+    /// Names that contain a separator (Simplified).
+    pub keep_together: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    chrome: RawChrome,
+    metadata: RawMeta,
+    structure: RawStructure,
+    provisions: RawProvisions,
+    agencies: RawAgencies,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProvisions {
+    connectives: Vec<String>,
+    instruments: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChrome {
+    lines: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    field: String,
+    inline: String,
+    #[serde(flatten)]
+    names: MetaNames,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStructure {
+    title_endings: Vec<String>,
+    closing_markers: Vec<String>,
+    page_break_min_chars: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAgencies {
+    lead_ins: Vec<String>,
+    notes: Vec<String>,
+    suffixes: Vec<String>,
+    separators: Vec<String>,
+    #[serde(default)]
+    keep_together: Vec<String>,
+}
+
+impl Rules {
+    /// The bundled rules.
+    pub fn bundled() -> Result<&'static Rules> {
+        BUNDLED.as_ref().map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    /// Parses and compiles a cleaning.toml; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Rules> {
+        let raw: RawRules =
+            toml::from_str(text).with_context(|| format!("{origin}: invalid cleaning rules"))?;
+        let compile = |pattern: &str, what: &str| -> Result<Regex> {
+            Regex::new(pattern).with_context(|| {
+                format!(
+                    "{origin}, line {}: bad {what} pattern {pattern:?}",
+                    line_of(text, pattern)
+                )
+            })
+        };
+        let chrome = raw
+            .chrome
+            .lines
+            .iter()
+            .map(|p| compile(p, "chrome"))
+            .collect::<Result<Vec<_>>>()?;
+        let agencies = AgencyRules {
+            lead_ins: raw
+                .agencies
+                .lead_ins
+                .iter()
+                .map(|p| compile(p, "agency lead-in"))
+                .collect::<Result<_>>()?,
+            notes: raw
+                .agencies
+                .notes
+                .iter()
+                .map(|p| compile(p, "agency note"))
+                .collect::<Result<_>>()?,
+            suffixes: raw.agencies.suffixes,
+            separators: raw.agencies.separators,
+            keep_together: raw.agencies.keep_together,
+        };
+        Ok(Rules {
+            chrome,
+            meta_field: compile(&raw.metadata.field, "metadata field")?,
+            meta_inline: compile(&raw.metadata.inline, "metadata inline")?,
+            meta_names: raw.metadata.names,
+            title_endings: raw.structure.title_endings,
+            closing_markers: raw.structure.closing_markers,
+            page_break_min_chars: raw.structure.page_break_min_chars,
+            agencies,
+            connectives: raw.provisions.connectives,
+            instruments: raw.provisions.instruments,
+        })
+    }
+
+    /// True if the (Simplified, trimmed) line is page chrome.
+    pub fn is_chrome(&self, simplified: &str) -> bool {
+        self.chrome.iter().any(|r| r.is_match(simplified))
+    }
+}
+
+/// 1-based line of the first occurrence of `needle` in `text` (0 if absent).
+pub(crate) fn line_of(text: &str, needle: &str) -> usize {
+    text.find(needle)
+        .map(|i| text[..i].matches('\n').count() + 1)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_rules_compile_and_know_chrome() {
+        let r = Rules::bundled().unwrap();
+        for line in [
+            "政务公开 > 政策公开 > 政策文件",
+            "当前位置:主页 > 新闻中心 > 园区规划 >",
+            "- 政策解读",
+            "[字体: ]",
+            "免责声明:",
+            "TOP",
+            "京ICP证05038935号",
+            "分享:",
+        ] {
+            assert!(r.is_chrome(line), "{line} not chrome");
+        }
+        for line in [
+            "一、提升技术创新能力",
+            "1.支持基础研究和成果转化。支持企业积极申报颠覆性技术",
+            "各有关单位:",
+            "本政策适用于国家和市级“专精特新”中小企业",
+        ] {
+            assert!(!r.is_chrome(line), "{line} taken for chrome");
+        }
+    }
+
+    #[test]
+    fn bad_pattern_names_file_and_line() {
+        let text = BUNDLED_CLEANING.replace("'^(TOP|", "'^((TOP|");
+        let err = Rules::parse(&text, "x/cleaning.toml").unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.contains("x/cleaning.toml, line "), "{msg}");
+    }
+}

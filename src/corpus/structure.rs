@@ -1,0 +1,657 @@
+//! Structure: cleaned paragraphs → cover letter, title, preamble, chapters and sections,
+//! articles and provisions.
+//!
+//! What counts as an article:
+//! * `第X条` articles when the document has them;
+//! * otherwise numbered items `1.` (Beijing 2021, Zhejiang, Baotou, Haidian), with `一、`
+//!   as chapters and `(一)` as sections;
+//! * otherwise `一、` paragraphs that carry their own text (Beijing 2024's ten actions).
+//!
+//! When numbered items restart in every section (Haidian), an article's path is
+//! `chapter.section.item` (`haidian-2013/3.2.1`, or `5.1` in a chapter without sections);
+//! otherwise it is the item number (`beijing-2021/9`). Provisions add their ordinal
+//! (`beijing-2021/9.3`). Haidian's selection criteria (四 (一)) and safeguards (五) are
+//! numbered items too, so they are articles; unnumbered `(一)` paragraphs (Haidian 一,
+//! Baotou's 保障措施) stay with their section as [`Chapter::text`].
+//!
+//! A provision is one citable measure: a sentence (split on 。；; outside quotes and
+//! brackets), cut further after a mid-sentence agency list (`…力度(市财政局),支持…`) and
+//! before an inline enumeration (`一是…二是…`). A list of agencies standing after an
+//! article's last sentence governs every provision of that article that has none of its own.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::agencies;
+use super::clean::{Cleaned, HeadingKind, Label, Mapped, label};
+use super::rules::Rules;
+use super::{Chapter, Clause, ClauseKind};
+use crate::zh;
+
+/// A document's parts after structuring.
+#[derive(Debug, Clone, Default)]
+pub struct Structured {
+    /// Text before the measures' title (the cover letter), if any.
+    pub letter: Option<String>,
+    /// The measures' title paragraph as printed, if one was found.
+    pub title: Option<String>,
+    /// Text between the title and the first heading.
+    pub preamble: Option<String>,
+    /// Closing provisions after the last article (commencement, validity).
+    pub closing: Option<String>,
+    /// Chapters and sections.
+    pub chapters: Vec<Chapter>,
+    /// Articles, each followed by its provisions.
+    pub clauses: Vec<Clause>,
+}
+
+/// Structures the cleaned paragraphs of document `doc_id`.
+pub fn structure(doc_id: &str, cleaned: &Cleaned, rules: &Rules) -> Structured {
+    let paras = &cleaned.paras;
+    let labels: Vec<Option<Label>> = paras.iter().map(|p| label(&p.text)).collect();
+    let mut out = Structured::default();
+    let Some(first) = labels.iter().position(Option::is_some) else {
+        out.preamble = join(paras.iter());
+        return out;
+    };
+
+    // Title, letter, preamble.
+    let title_at = (0..first).rev().find(|&i| is_title(&paras[i].text, rules));
+    match title_at {
+        Some(t) => {
+            out.letter = join(paras[..t].iter());
+            out.title = Some(paras[t].text.clone());
+            out.preamble = join(paras[t + 1..first].iter());
+        }
+        None => out.preamble = join(paras[..first].iter()),
+    }
+
+    // Which label kind makes an article.
+    let kinds: Vec<HeadingKind> = labels[first..].iter().flatten().map(|l| l.kind).collect();
+    let article_kind = if kinds.contains(&HeadingKind::Article) {
+        HeadingKind::Article
+    } else if kinds.contains(&HeadingKind::Numbered) {
+        HeadingKind::Numbered
+    } else if kinds.contains(&HeadingKind::Chapter) {
+        HeadingKind::Chapter
+    } else {
+        HeadingKind::Section
+    };
+    let numbers: Vec<u32> = labels[first..]
+        .iter()
+        .flatten()
+        .filter(|l| l.kind == article_kind)
+        .map(|l| l.number)
+        .collect();
+    let unique: HashSet<u32> = numbers.iter().copied().collect();
+    let hierarchical = unique.len() != numbers.len();
+
+    // Closing: the trailing unnumbered paragraphs that state commencement or validity.
+    let mut end = paras.len();
+    while end > first
+        && labels[end - 1].is_none()
+        && rules
+            .closing_markers
+            .iter()
+            .any(|m| zh::to_simplified(&paras[end - 1].text).contains(m.as_str()))
+    {
+        end -= 1;
+    }
+    out.closing = join(paras[end..].iter());
+
+    let mut chapter: Option<(u32, usize)> = None; // number, index in out.chapters
+    let mut section: Option<(u32, usize)> = None;
+    for i in first..end {
+        let para = &paras[i];
+        let lab = labels[i];
+        match lab {
+            Some(l) if l.kind == article_kind => {
+                let mut path_parts = Vec::new();
+                if hierarchical {
+                    if let Some((n, _)) = chapter {
+                        path_parts.push(n.to_string());
+                    }
+                    if let Some((n, _)) = section {
+                        path_parts.push(n.to_string());
+                    }
+                }
+                path_parts.push(l.number.to_string());
+                let path = path_parts.join(".");
+                let chapter_path = section
+                    .or(chapter)
+                    .map(|(_, idx)| out.chapters[idx].path.clone());
+                build_article(
+                    doc_id,
+                    &path,
+                    chapter_path,
+                    para,
+                    l,
+                    rules,
+                    &mut out.clauses,
+                );
+            }
+            Some(l) if matches!(l.kind, HeadingKind::Chapter) => {
+                let path = l.number.to_string();
+                out.chapters.push(heading_chapter(&path, para, l));
+                chapter = Some((l.number, out.chapters.len() - 1));
+                section = None;
+            }
+            Some(l) if matches!(l.kind, HeadingKind::Section) => {
+                let path = match chapter {
+                    Some((n, _)) => format!("{n}.{}", l.number),
+                    None => l.number.to_string(),
+                };
+                out.chapters.push(heading_chapter(&path, para, l));
+                section = Some((l.number, out.chapters.len() - 1));
+            }
+            _ => {
+                // Unnumbered text (or a numbered item that is not an article here): it
+                // belongs to the innermost chapter or section.
+                match section.or(chapter) {
+                    Some((_, idx)) => {
+                        let c = &mut out.chapters[idx];
+                        let t = c.text.get_or_insert_with(String::new);
+                        if !t.is_empty() {
+                            t.push('\n');
+                        }
+                        t.push_str(&para.text);
+                    }
+                    None => {
+                        let p = out.preamble.get_or_insert_with(String::new);
+                        if !p.is_empty() {
+                            p.push('\n');
+                        }
+                        p.push_str(&para.text);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn join<'a>(paras: impl Iterator<Item = &'a Mapped>) -> Option<String> {
+    let s = paras
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    (!s.is_empty()).then_some(s)
+}
+
+/// A title: no full stop, not too long, ends (before any trailing parenthesis such as
+/// `(征求意见稿)`) with one of the title endings.
+pub fn is_title(text: &str, rules: &Rules) -> bool {
+    let s = zh::to_simplified(text);
+    if s.contains('。') || s.chars().count() > 80 || label(&s).is_some() {
+        return false;
+    }
+    let mut core = s.trim_end();
+    while let Some(stripped) = core.strip_suffix([')', '）']) {
+        match stripped.rfind(['(', '（']) {
+            Some(open) => core = stripped[..open].trim_end(),
+            None => break,
+        }
+    }
+    core = core.trim_end_matches(['》', '”', '"']);
+    rules
+        .title_endings
+        .iter()
+        .any(|e| core.ends_with(e.as_str()))
+}
+
+fn heading_chapter(path: &str, para: &Mapped, l: Label) -> Chapter {
+    let rest = para.text[l.len..].trim();
+    let label_text = para.text[..l.len].trim().to_string();
+    let (heading, text) = match rest.find('。') {
+        Some(i) => {
+            let after = rest[i + '。'.len_utf8()..].trim();
+            (
+                rest[..i].to_string(),
+                (!after.is_empty()).then(|| after.to_string()),
+            )
+        }
+        None => (rest.to_string(), None),
+    };
+    Chapter {
+        path: path.to_string(),
+        heading,
+        label: label_text,
+        text,
+    }
+}
+
+/// Brackets and quotes that hide sentence ends.
+fn opener(c: char) -> Option<char> {
+    Some(match c {
+        '(' | '（' => ')',
+        '《' => '》',
+        '“' => '”',
+        '‘' => '’',
+        '「' => '」',
+        '『' => '』',
+        '〔' => '〕',
+        '【' => '】',
+        '[' => ']',
+        _ => return None,
+    })
+}
+
+fn closes(open_close: char, c: char) -> bool {
+    c == open_close || (open_close == ')' && c == '）')
+}
+
+/// Sentence ends. ASCII `?`/`!` are left out: in these copies they are mojibake, not punctuation.
+const TERMINATORS: &[char] = &['。', '；', ';', '！', '？'];
+const SOFT: &[char] = &['，', ',', '、', '：', ':', ' '];
+const ENUM: &str = "一二三四五六七八九十";
+
+/// An agency parenthesis: its byte range (with the brackets) and names.
+#[derive(Debug, Clone)]
+struct AgencyParen {
+    range: Range<usize>,
+    names: Vec<String>,
+}
+
+/// Splits an article body into provision ranges and finds its agency parentheses.
+fn split_body(body: &str, rules: &Rules) -> (Vec<Range<usize>>, Vec<AgencyParen>) {
+    let mut cuts: Vec<Range<usize>> = Vec::new();
+    let mut parens: Vec<AgencyParen> = Vec::new();
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = body.char_indices().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
+        let next = chars.get(k + 1).map(|&(_, n)| n);
+        let after = i + c.len_utf8();
+        if let Some(close) = opener(c) {
+            stack.push((close, i));
+        } else if let Some(pos) = stack.iter().rposition(|&(close, _)| closes(close, c)) {
+            let (close, open_at) = stack[pos];
+            stack.truncate(pos);
+            let at_end = next.is_none_or(|n| {
+                TERMINATORS.contains(&n) || SOFT.contains(&n) || n == '(' || n == '（'
+            });
+            if stack.is_empty() && close == ')' && at_end {
+                let open_len = body[open_at..].chars().next().map_or(1, char::len_utf8);
+                let content = &body[open_at + open_len..i];
+                if let Some(names) = agencies::parse_list(content, &rules.agencies) {
+                    parens.push(AgencyParen {
+                        range: open_at..after,
+                        names,
+                    });
+                    // A list in mid-sentence closes one measure: "…力度(市财政局),支持…".
+                    if let Some(n) = next
+                        && matches!(n, '，' | ',' | '、')
+                    {
+                        cuts.push(start..after);
+                        start = after + n.len_utf8();
+                        k += 2;
+                        continue;
+                    }
+                }
+            }
+        } else if stack.is_empty() && TERMINATORS.contains(&c) {
+            cuts.push(start..after);
+            start = after;
+        } else if stack.is_empty()
+            && ENUM.contains(c)
+            && next == Some('是')
+            && i > start
+            && body[start..i].trim_end().ends_with(['，', ',', '：', ':'])
+        {
+            // "…:一是…,二是…": the enumeration item starts a new provision.
+            cuts.push(start..i);
+            start = i;
+        }
+        k += 1;
+    }
+    if start < body.len() {
+        cuts.push(start..body.len());
+    }
+    (cuts, parens)
+}
+
+/// Trims whitespace and leading/trailing soft punctuation from a range.
+fn tidy(body: &str, r: Range<usize>) -> Range<usize> {
+    let s = &body[r.clone()];
+    let t = s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '，' | ',' | '、'));
+    let lead = s.len() - t.len();
+    let t2 = t.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '，' | ',' | '、'));
+    r.start + lead..r.start + lead + t2.len()
+}
+
+/// `text` without the given byte ranges (agency parentheses), tidied.
+fn without(text: &str, base: usize, remove: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in remove {
+        let (a, b) = (r.start.saturating_sub(base), r.end.saturating_sub(base));
+        if a >= at && b <= text.len() {
+            out.push_str(&text[at..a]);
+            at = b;
+        }
+    }
+    out.push_str(&text[at..]);
+    out.trim().to_string()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_article(
+    doc_id: &str,
+    path: &str,
+    chapter: Option<String>,
+    para: &Mapped,
+    l: Label,
+    rules: &Rules,
+    clauses: &mut Vec<Clause>,
+) {
+    let label_text = para.text[..l.len].trim().to_string();
+    let rest_range = para.trimmed_range(l.len..para.text.len());
+    let rest = &para.text[rest_range.clone()];
+    let (heading, body_off) = article_heading(rest);
+    let body = &rest[body_off..];
+    let (cuts, parens) = split_body(body, rules);
+
+    // Provisions: tidy, drop empties, fold agency-only fragments.
+    let mut provs: Vec<Range<usize>> = Vec::new();
+    let mut article_list: Option<Vec<String>> = None;
+    let is_only_agency = |r: &Range<usize>| -> bool {
+        let mut rest = body[r.clone()].to_string();
+        for p in parens
+            .iter()
+            .filter(|p| p.range.start >= r.start && p.range.end <= r.end)
+        {
+            rest = rest.replacen(&body[p.range.clone()], "", 1);
+        }
+        rest.chars()
+            .all(|c| c.is_whitespace() || TERMINATORS.contains(&c) || SOFT.contains(&c))
+    };
+    let tidied: Vec<Range<usize>> = cuts
+        .into_iter()
+        .map(|r| tidy(body, r))
+        .filter(|r| !r.is_empty() && !body[r.clone()].chars().all(|c| TERMINATORS.contains(&c)))
+        .collect();
+    let n = tidied.len();
+    for (idx, r) in tidied.into_iter().enumerate() {
+        if is_only_agency(&r) {
+            let trailing = idx + 1 == n;
+            if trailing || provs.is_empty() {
+                let names: Vec<String> = parens
+                    .iter()
+                    .filter(|p| p.range.start >= r.start && p.range.end <= r.end)
+                    .flat_map(|p| p.names.clone())
+                    .collect();
+                if trailing {
+                    article_list = Some(names);
+                    continue;
+                }
+            }
+            if let Some(last) = provs.last_mut() {
+                last.end = r.end;
+                continue;
+            }
+        }
+        provs.push(r);
+    }
+    if provs.is_empty() {
+        provs.push(0..body.len());
+    }
+    // Cut sentences that grant two different instruments.
+    let mut split: Vec<(Range<usize>, bool)> = Vec::new();
+    for r in provs {
+        let cuts = instrument_cuts(body, r.clone(), rules);
+        let mut from = r.start;
+        for (comma, resume) in cuts {
+            split.push((from..comma, true));
+            from = resume;
+        }
+        let continues = body[from..r.end].trim_end().ends_with(['；', ';']);
+        split.push((from..r.end, continues));
+    }
+
+    let base = rest_range.start + body_off;
+    let article_id = format!("{doc_id}/{path}");
+    let all_paren_ranges: Vec<Range<usize>> = parens
+        .iter()
+        .map(|p| p.range.start + body_off..p.range.end + body_off)
+        .collect();
+    // Agencies: a provision's own list; else, inside one sentence cut in parts, the list
+    // of the part that ends the sentence; else the article's trailing list.
+    let own: Vec<Vec<&AgencyParen>> = split
+        .iter()
+        .map(|(r, _)| {
+            parens
+                .iter()
+                .filter(|p| p.range.start >= r.start && p.range.end <= r.end)
+                .collect()
+        })
+        .collect();
+    let mut names: Vec<Vec<String>> = own
+        .iter()
+        .map(|o| o.iter().flat_map(|p| p.names.clone()).collect())
+        .collect();
+    for k in (0..split.len()).rev() {
+        if names[k].is_empty() && split[k].1 && k + 1 < split.len() {
+            names[k] = names[k + 1].clone();
+        }
+    }
+    if let Some(list) = &article_list {
+        for n in names.iter_mut().filter(|n| n.is_empty()) {
+            *n = list.clone();
+        }
+    }
+    let mut article_agencies: Vec<String> = Vec::new();
+    let mut children = Vec::new();
+    let mut current_enum: Option<String> = None;
+    for (k, (r, _)) in split.iter().enumerate() {
+        for n in &names[k] {
+            if !article_agencies.contains(n) {
+                article_agencies.push(n.clone());
+            }
+        }
+        let text = body[r.clone()].to_string();
+        let removes: Vec<Range<usize>> = own[k].iter().map(|p| p.range.clone()).collect();
+        let measure = without(&text, r.start, &removes);
+        let mut it = text.chars();
+        if let (Some(a), Some('是')) = (it.next(), it.next())
+            && ENUM.contains(a)
+        {
+            current_enum = Some(format!("{a}是"));
+        }
+        let span = para.span(base + r.start..base + r.end);
+        children.push(Clause {
+            id: format!("{article_id}.{}", k + 1),
+            doc: doc_id.to_string(),
+            kind: ClauseKind::Provision,
+            path: format!("{path}.{}", k + 1),
+            label: current_enum.clone().unwrap_or_else(|| label_text.clone()),
+            heading: heading.clone(),
+            chapter: chapter.clone(),
+            parent: Some(article_id.clone()),
+            normalized: zh::to_simplified(&text),
+            text,
+            measure,
+            agencies: names[k].clone(),
+            span,
+        });
+    }
+    if let Some(list) = &article_list {
+        for n in list {
+            if !article_agencies.contains(n) {
+                article_agencies.push(n.clone());
+            }
+        }
+    }
+    let text = rest.to_string();
+    let measure = without(&text, 0, &all_paren_ranges);
+    clauses.push(Clause {
+        id: article_id,
+        doc: doc_id.to_string(),
+        kind: ClauseKind::Article,
+        path: path.to_string(),
+        label: label_text,
+        heading,
+        chapter,
+        parent: None,
+        normalized: zh::to_simplified(&text),
+        text,
+        measure,
+        agencies: article_agencies,
+        span: para.span(rest_range),
+    });
+    clauses.extend(children);
+}
+
+static FIGURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\d+(?:\.\d+)?\s*(?:万元|亿元|万|亿|元|%|％)").expect("static regex")
+});
+
+/// The instrument granted after the last figure of a (Simplified) clause part.
+fn instrument_after_figure<'r>(part: &str, rules: &'r Rules) -> Option<&'r str> {
+    let last = FIGURE.find_iter(part).last()?;
+    let tail = &part[last.end()..];
+    rules
+        .instruments
+        .iter()
+        .filter_map(|w| tail.find(w.as_str()).map(|at| (at, w.as_str())))
+        .min()
+        .map(|(_, w)| w)
+}
+
+/// Commas inside `r` where a second, different instrument starts: (comma position,
+/// position after the comma).
+fn instrument_cuts(body: &str, r: Range<usize>, rules: &Rules) -> Vec<(usize, usize)> {
+    let mut candidates = Vec::new();
+    let mut depth = 0i32;
+    for (i, c) in body[r.clone()].char_indices() {
+        let i = r.start + i;
+        match c {
+            c if opener(c).is_some() => depth += 1,
+            ')' | '）' | '》' | '”' | '’' | '」' | '』' | '〕' | '】' | ']' => depth -= 1,
+            '，' | ',' if depth == 0 => {
+                let after = i + c.len_utf8();
+                let next = zh::to_simplified(&body[after..r.end]);
+                if rules
+                    .connectives
+                    .iter()
+                    .any(|w| next.starts_with(w.as_str()))
+                {
+                    candidates.push((i, after));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut cuts = Vec::new();
+    let mut from = r.start;
+    for (n, &(comma, after)) in candidates.iter().enumerate() {
+        let until = candidates.get(n + 1).map_or(r.end, |&(c, _)| c);
+        let left = zh::to_simplified(&body[from..comma]);
+        let right = zh::to_simplified(&body[after..until]);
+        if let (Some(a), Some(b)) = (
+            instrument_after_figure(&left, rules),
+            instrument_after_figure(&right, rules),
+        ) && a != b
+        {
+            cuts.push((comma, after));
+            from = after;
+        }
+    }
+    cuts
+}
+
+/// The article's heading (its short first sentence, or a `label:` lead) and the byte
+/// offset where the body starts.
+fn article_heading(rest: &str) -> (Option<String>, usize) {
+    let mut depth = 0i32;
+    for (count, (i, c)) in rest.char_indices().enumerate() {
+        match c {
+            '“' | '(' | '（' | '《' | '‘' => depth += 1,
+            '”' | ')' | '）' | '》' | '’' => depth -= 1,
+            '，' | ',' | '；' | ';' if depth == 0 => return (None, 0),
+            '。' if depth == 0 => {
+                let after = i + c.len_utf8();
+                if count <= 30 && !rest[after..].trim().is_empty() {
+                    return (Some(rest[..i].to_string()), after);
+                }
+                return (None, 0);
+            }
+            '：' | ':' if depth == 0 => {
+                let after = i + c.len_utf8();
+                if count <= 12 && !rest[after..].trim().is_empty() {
+                    return (Some(rest[..i].to_string()), after);
+                }
+                return (None, 0);
+            }
+            _ => {}
+        }
+    }
+    (None, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> &'static Rules {
+        Rules::bundled().unwrap()
+    }
+
+    #[test]
+    fn mid_sentence_agency_list_splits_and_trailing_list_governs() {
+        let body = "加大政府採購的支援力度(市財政局),支援企業申請註冊(市藥監局)。高品質建設研究型病房。(市衛生健康委)";
+        let (cuts, parens) = split_body(body, rules());
+        let texts: Vec<&str> = cuts.iter().map(|r| &body[r.clone()]).collect();
+        assert_eq!(
+            texts,
+            [
+                "加大政府採購的支援力度(市財政局)",
+                "支援企業申請註冊(市藥監局)。",
+                "高品質建設研究型病房。",
+                "(市衛生健康委)"
+            ]
+        );
+        assert_eq!(parens.len(), 3);
+    }
+
+    #[test]
+    fn enumerations_and_quotes() {
+        let body = "主要有:一是完善平臺,二是开展“评级。测试”工作;三是推进。";
+        let (cuts, _) = split_body(body, rules());
+        let texts: Vec<&str> = cuts
+            .iter()
+            .map(|r| body[tidy(body, r.clone())].trim())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "主要有:",
+                "一是完善平臺",
+                "二是开展“评级。测试”工作;",
+                "三是推进。"
+            ]
+        );
+    }
+
+    #[test]
+    fn headings() {
+        assert_eq!(
+            article_heading("支援企業掛牌上市。建立資源庫。")
+                .0
+                .as_deref(),
+            Some("支援企業掛牌上市")
+        );
+        assert_eq!(
+            article_heading("體系建設目的:以化解難題").0.as_deref(),
+            Some("體系建設目的")
+        );
+        assert_eq!(article_heading("上年度總收入≥3000萬元,近兩年;").0, None);
+        assert!(is_title("核心區中小微企業助力計劃(2013-2015年)", rules()));
+        assert!(is_title(
+            "于進一步促進專精特新中小企業高質量發展的若干措施(征求意見稿)",
+            rules()
+        ));
+        assert!(!is_title("各有關單位:", rules()));
+    }
+}
