@@ -202,6 +202,12 @@ pub fn extract(text: &str) -> Vec<Figure> {
     RULES.extract(text)
 }
 
+/// True for an instrument name that says only "money" (资金支持), which agrees with
+/// any more specific instrument when two figures are compared.
+pub fn is_generic_instrument(name: &str) -> bool {
+    RULES.is_generic_instrument(name)
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
@@ -351,6 +357,14 @@ impl FigureRules {
             figure_re,
             periods,
         })
+    }
+
+    /// True for an instrument marked `generic` in the rules (资金支持).
+    pub fn is_generic_instrument(&self, name: &str) -> bool {
+        self.words
+            .instrument
+            .iter()
+            .any(|i| i.generic && i.name == name)
     }
 
     /// Every figure in `text` (original script), in order of appearance.

@@ -1,15 +1,33 @@
 //! Stage 4 — cross-links: the same measure in every other jurisdiction, and the
-//! side-by-side comparison of jurisdictions. API contract (bodies being built).
+//! side-by-side comparison of jurisdictions.
+//!
+//! A provision is linked to provisions of *other* documents by three kinds of evidence,
+//! weighted in `corpus/links.toml`:
+//!
+//! * shared measure types ([`crate::topics`]), each weighted by how rare the type is;
+//! * lexical similarity of distinctive terms: the cosine of tf-idf vectors, where the
+//!   idf is computed over all provisions, so 专精特新 or 企业 weigh almost nothing and
+//!   证券交易所 a lot (the article heading adds its terms at a lower weight);
+//! * a support figure of the same amount and instrument on both sides — counted only
+//!   when the provisions already share a type or enough terms, because a 300万 cap paid
+//!   for something else is no equivalent.
+//!
+//! Each [`Link`] carries readable reasons so a consultant can check the match.
 
 use std::collections::HashMap;
 
-use anyhow::Result;
+use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::corpus::Validity;
-use crate::facts::Figure;
+use crate::corpus::{ClauseKind, Validity};
+use crate::facts::{self, Figure, Role};
+use crate::search::analyzer::{Mode, analyze_terms};
 use crate::workspace::Workspace;
+use crate::zh::{self, Vocabulary};
+
+/// The bundled scoring settings (`corpus/links.toml`).
+pub const BUNDLED_LINK_SETTINGS: &str = include_str!("../corpus/links.toml");
 
 /// A provision of another document that is probably the same measure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,16 +54,410 @@ pub struct LinkGraph {
     links: HashMap<String, Vec<Link>>,
 }
 
+/// How links are scored (`corpus/links.toml`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSettings {
+    /// Weights and cut-offs.
+    pub weights: Weights,
+    /// Term filtering.
+    pub terms: TermSettings,
+}
+
+/// Weights of the evidence and cut-offs of the link list.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    /// Weight of shared measure types.
+    pub types: f32,
+    /// Weight of the tf-idf cosine of terms.
+    pub terms: f32,
+    /// Weight of a shared support figure.
+    pub figure: f32,
+    /// Weight of article-heading terms relative to the provision's own terms.
+    pub heading: f32,
+    /// Links below this score are dropped.
+    pub min_score: f32,
+    /// At most this many links are kept per provision.
+    pub max_links: usize,
+    /// Term similarity that lets a shared figure count without a shared type.
+    pub figure_needs_terms: f32,
+}
+
+/// Which terms take part in lexical similarity.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermSettings {
+    /// Terms removed before weighting (Simplified).
+    pub stopwords: Vec<String>,
+}
+
+impl LinkSettings {
+    /// Parses settings; `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<LinkSettings> {
+        let mut s: LinkSettings = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|sp| text[..sp.start.min(text.len())].matches('\n').count() + 1);
+            match line {
+                Some(l) => anyhow!("{origin}:{l}: {}", e.message().trim()),
+                None => anyhow!("{origin}: {}", e.message().trim()),
+            }
+        })?;
+        let w = &s.weights;
+        for (name, v) in [
+            ("types", w.types),
+            ("terms", w.terms),
+            ("figure", w.figure),
+            ("heading", w.heading),
+            ("min_score", w.min_score),
+            ("figure_needs_terms", w.figure_needs_terms),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(anyhow!("{origin}: [weights] {name} must be a number ≥ 0"));
+            }
+        }
+        s.terms.stopwords = s
+            .terms
+            .stopwords
+            .iter()
+            .map(|w| zh::to_simplified(w.trim()))
+            .collect();
+        Ok(s)
+    }
+
+    /// The bundled settings.
+    pub fn bundled() -> LinkSettings {
+        LinkSettings::parse(BUNDLED_LINK_SETTINGS, "corpus/links.toml (bundled)")
+            .unwrap_or_else(|e| panic!("{e:#}"))
+    }
+}
+
+/// What the scorer knows about one provision.
+struct Features {
+    id: String,
+    doc: usize,
+    /// (term id, tf-idf weight), sorted by term id; L2-normalised.
+    terms: Vec<(usize, f32)>,
+    /// Topic indexes into the taxonomy.
+    topics: Vec<usize>,
+    /// Support figures.
+    support: Vec<Figure>,
+}
+
+/// Counts of the terms of a text after filtering, in Mainland vocabulary.
+fn term_counts(
+    text: &str,
+    vocab: &Vocabulary,
+    stop: &[String],
+    factor: f32,
+    into: &mut HashMap<String, f32>,
+) {
+    for term in analyze_terms(text, Mode::Query) {
+        if term.figure {
+            continue;
+        }
+        let word = vocab.mainland(&term.text).to_string();
+        if !word
+            .chars()
+            .any(|c| zh::is_han(c) || c.is_ascii_alphabetic())
+        {
+            continue;
+        }
+        if stop.contains(&word) {
+            continue;
+        }
+        *into.entry(word).or_insert(0.0) += factor;
+    }
+}
+
+/// Rarity weight of something found in `df` of `n` items.
+fn idf(n: usize, df: usize) -> f32 {
+    ((n as f32) / (df.max(1) as f32)).ln().max(0.0)
+}
+
+/// Two support figures agree: same amount, and instruments that do not contradict.
+fn figures_agree(a: &Figure, b: &Figure) -> bool {
+    if !a.same_amount(b) {
+        return false;
+    }
+    match (&a.instrument, &b.instrument) {
+        (Some(x), Some(y)) => {
+            x == y || facts::is_generic_instrument(x) || facts::is_generic_instrument(y)
+        }
+        _ => true,
+    }
+}
+
 impl LinkGraph {
-    /// Computes the links of every provision of the workspace.
+    /// Computes the links of every provision of the workspace with the bundled
+    /// settings.
     pub fn build(ws: &Workspace) -> LinkGraph {
-        let _ = ws;
-        todo!("links")
+        LinkGraph::build_with(ws, &LinkSettings::bundled())
+    }
+
+    /// Computes the links of every provision of the workspace with `settings`.
+    pub fn build_with(ws: &Workspace, settings: &LinkSettings) -> LinkGraph {
+        let vocab =
+            Vocabulary::load(ws.locations.domain_dir()).unwrap_or_else(|_| Vocabulary::bundled());
+        let w = &settings.weights;
+        let stop = &settings.terms.stopwords;
+        let topic_index: HashMap<&str, usize> = ws
+            .taxonomy
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect();
+
+        // 1. raw term counts, topics and support figures per provision
+        let mut raw: Vec<(HashMap<String, f32>, Features)> = Vec::new();
+        for (doc_idx, doc) in ws.corpus.documents.iter().enumerate() {
+            for clause in doc
+                .clauses
+                .iter()
+                .filter(|c| c.kind == ClauseKind::Provision)
+            {
+                let mut counts = HashMap::new();
+                term_counts(&clause.measure, &vocab, stop, 1.0, &mut counts);
+                if let Some(h) = &clause.heading {
+                    term_counts(h, &vocab, stop, w.heading, &mut counts);
+                }
+                let topics = ws
+                    .analysis
+                    .topics_of(&clause.id)
+                    .iter()
+                    .filter_map(|t| topic_index.get(t.as_str()).copied())
+                    .collect();
+                let support = ws
+                    .analysis
+                    .figures_of(&clause.id)
+                    .iter()
+                    .filter(|f| f.role == Role::Support)
+                    .cloned()
+                    .collect();
+                raw.push((
+                    counts,
+                    Features {
+                        id: clause.id.clone(),
+                        doc: doc_idx,
+                        terms: Vec::new(),
+                        topics,
+                        support,
+                    },
+                ));
+            }
+        }
+        let n = raw.len();
+
+        // 2. document frequencies → term ids and idf; topic idf
+        let mut term_ids: HashMap<String, usize> = HashMap::new();
+        let mut df: Vec<usize> = Vec::new();
+        for (counts, _) in &raw {
+            for word in counts.keys() {
+                let id = *term_ids.entry(word.clone()).or_insert_with(|| {
+                    df.push(0);
+                    df.len() - 1
+                });
+                df[id] += 1;
+            }
+        }
+        let mut names: Vec<&str> = vec![""; term_ids.len()];
+        for (word, id) in &term_ids {
+            names[*id] = word.as_str();
+        }
+        let mut topic_df = vec![0usize; ws.taxonomy.topics.len()];
+        for (_, f) in &raw {
+            for t in &f.topics {
+                topic_df[*t] += 1;
+            }
+        }
+        let topic_w: Vec<f32> = topic_df.iter().map(|d| idf(n, *d).max(0.1)).collect();
+
+        // 3. weighted, normalised term vectors
+        let mut feats: Vec<Features> = Vec::with_capacity(n);
+        for (counts, mut f) in raw {
+            let mut v: Vec<(usize, f32)> = counts
+                .iter()
+                .map(|(word, tf)| {
+                    let id = term_ids[word];
+                    let tfw = if *tf >= 1.0 { 1.0 + tf.ln() } else { *tf };
+                    (id, tfw * idf(n, df[id]))
+                })
+                .filter(|(_, x)| *x > 0.0)
+                .collect();
+            let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                for (_, x) in &mut v {
+                    *x /= norm;
+                }
+            }
+            v.sort_by_key(|(id, _)| *id);
+            f.terms = v;
+            feats.push(f);
+        }
+
+        // 4. inverted index for the dot products
+        let mut postings: Vec<Vec<(usize, f32)>> = vec![Vec::new(); names.len()];
+        for (i, f) in feats.iter().enumerate() {
+            for (t, x) in &f.terms {
+                postings[*t].push((i, *x));
+            }
+        }
+        let mut by_topic: Vec<Vec<usize>> = vec![Vec::new(); ws.taxonomy.topics.len()];
+        for (i, f) in feats.iter().enumerate() {
+            for t in &f.topics {
+                by_topic[*t].push(i);
+            }
+        }
+        let topic_norm: Vec<f32> = feats
+            .iter()
+            .map(|f| {
+                f.topics
+                    .iter()
+                    .map(|t| topic_w[*t] * topic_w[*t])
+                    .sum::<f32>()
+                    .sqrt()
+            })
+            .collect();
+
+        let docs = &ws.corpus.documents;
+        let mut links: HashMap<String, Vec<Link>> = HashMap::with_capacity(n);
+        let mut dot = vec![0f32; n];
+        let mut touched: Vec<usize> = Vec::new();
+        for (i, p) in feats.iter().enumerate() {
+            for (t, x) in &p.terms {
+                for (j, y) in &postings[*t] {
+                    if dot[*j] == 0.0 {
+                        touched.push(*j);
+                    }
+                    dot[*j] += x * y;
+                }
+            }
+            for t in &p.topics {
+                for j in &by_topic[*t] {
+                    if dot[*j] == 0.0 {
+                        touched.push(*j);
+                        dot[*j] = f32::MIN_POSITIVE;
+                    }
+                }
+            }
+            let mut found: Vec<Link> = Vec::new();
+            for &j in &touched {
+                let q = &feats[j];
+                let cos = dot[j].min(1.0);
+                dot[j] = 0.0;
+                if q.doc == p.doc {
+                    continue;
+                }
+                let shared: Vec<usize> = p
+                    .topics
+                    .iter()
+                    .copied()
+                    .filter(|t| q.topics.contains(t))
+                    .collect();
+                let type_sim = if shared.is_empty() || topic_norm[i] == 0.0 || topic_norm[j] == 0.0
+                {
+                    0.0
+                } else {
+                    shared
+                        .iter()
+                        .map(|t| topic_w[*t] * topic_w[*t])
+                        .sum::<f32>()
+                        / (topic_norm[i] * topic_norm[j])
+                };
+                let figure_ok = !shared.is_empty() || cos >= w.figure_needs_terms;
+                let same_figure = if figure_ok {
+                    p.support
+                        .iter()
+                        .find(|a| q.support.iter().any(|b| figures_agree(a, b)))
+                } else {
+                    None
+                };
+                let score = w.types * type_sim
+                    + w.terms * cos
+                    + if same_figure.is_some() { w.figure } else { 0.0 };
+                if score < w.min_score {
+                    continue;
+                }
+                let mut reasons = Vec::new();
+                if !shared.is_empty() {
+                    let mut shared = shared.clone();
+                    shared.sort_by(|a, b| topic_w[*b].total_cmp(&topic_w[*a]));
+                    let names: Vec<&str> = shared
+                        .iter()
+                        .map(|t| ws.taxonomy.topics[*t].zh.as_str())
+                        .collect();
+                    reasons.push(format!("same measure type: {}", names.join(", ")));
+                }
+                if let Some(f) = same_figure {
+                    reasons.push(format!("same figure: {}", f.display()));
+                }
+                let mut common: Vec<(f32, usize)> = Vec::new();
+                let (mut a, mut b) = (p.terms.iter().peekable(), q.terms.iter().peekable());
+                while let (Some((ta, xa)), Some((tb, xb))) = (a.peek(), b.peek()) {
+                    match ta.cmp(tb) {
+                        std::cmp::Ordering::Less => {
+                            a.next();
+                        }
+                        std::cmp::Ordering::Greater => {
+                            b.next();
+                        }
+                        std::cmp::Ordering::Equal => {
+                            common.push((xa * xb, *ta));
+                            a.next();
+                            b.next();
+                        }
+                    }
+                }
+                common.sort_by(|x, y| y.0.total_cmp(&x.0));
+                let terms: Vec<&str> = common
+                    .iter()
+                    .filter(|(c, _)| *c >= 0.005)
+                    .take(4)
+                    .map(|(_, t)| names[*t])
+                    .collect();
+                if !terms.is_empty() {
+                    reasons.push(format!("shared terms: {}", terms.join(", ")));
+                }
+                let doc = &docs[q.doc];
+                let text = doc
+                    .clauses
+                    .iter()
+                    .find(|c| c.id == q.id)
+                    .map(|c| c.text.clone())
+                    .unwrap_or_default();
+                found.push(Link {
+                    id: q.id.clone(),
+                    doc: doc.meta.id.clone(),
+                    jurisdiction: doc.meta.jurisdiction.clone(),
+                    text,
+                    score: (score * 1000.0).round() / 1000.0,
+                    reasons,
+                    figures: q.support.clone(),
+                });
+            }
+            touched.clear();
+            found.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
+            found.truncate(w.max_links);
+            links.insert(p.id.clone(), found);
+        }
+        LinkGraph { links }
     }
 
     /// The links of a provision, best first (empty for unknown ids).
     pub fn links(&self, id: &str) -> &[Link] {
         self.links.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Number of provisions with links computed (including those with none).
+    pub fn len(&self) -> usize {
+        self.links.len()
+    }
+
+    /// True when no provision was linked (an empty corpus).
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty()
     }
 }
 
@@ -99,8 +511,108 @@ pub struct Comparison {
     pub columns: Vec<Column>,
 }
 
+/// How many links of one document a provision comparison shows.
+const LINKS_PER_DOCUMENT: usize = 3;
+
 /// Builds a comparison.
+///
+/// For a measure type, each column holds the provisions of that type; for a provision,
+/// its own document's column holds the provision and every other column its best links
+/// in that document. Only support figures are shown.
 pub fn compare(ws: &Workspace, request: &CompareRequest) -> Result<Comparison> {
-    let _ = (ws, request);
-    todo!("compare")
+    for d in &request.docs {
+        if ws.corpus.document(d).is_none() {
+            let known: Vec<&str> = ws
+                .corpus
+                .documents
+                .iter()
+                .map(|d| d.meta.id.as_str())
+                .collect();
+            return Err(anyhow!(
+                "--docs: no document {d:?} (known: {})",
+                known.join(", ")
+            ));
+        }
+    }
+    let wanted = |id: &str| request.docs.is_empty() || request.docs.iter().any(|d| d == id);
+    let support_of = |id: &str| -> Vec<Figure> {
+        ws.analysis
+            .figures_of(id)
+            .iter()
+            .filter(|f| f.role == Role::Support)
+            .cloned()
+            .collect()
+    };
+    let entry = |id: &str, text: &str| ComparedClause {
+        id: id.to_string(),
+        text: text.to_string(),
+        figures: support_of(id),
+    };
+
+    let (topic, clause, picks): (
+        Option<String>,
+        Option<String>,
+        HashMap<String, Vec<ComparedClause>>,
+    ) = match (&request.topic, &request.clause) {
+        (Some(t), None) => {
+            let topic = ws.taxonomy.get(t).ok_or_else(|| {
+                let ids: Vec<&str> = ws.taxonomy.topics.iter().map(|t| t.id.as_str()).collect();
+                anyhow!("--topic: no measure type {t:?} (known: {})", ids.join(", "))
+            })?;
+            let mut picks: HashMap<String, Vec<ComparedClause>> = HashMap::new();
+            for (doc, c) in ws.corpus.provisions() {
+                if ws.analysis.topics_of(&c.id).contains(&topic.id) {
+                    picks
+                        .entry(doc.meta.id.clone())
+                        .or_default()
+                        .push(entry(&c.id, &c.text));
+                }
+            }
+            (Some(topic.id.clone()), None, picks)
+        }
+        (None, Some(id)) => {
+            let (doc, c) = ws
+                .corpus
+                .clause(id)
+                .with_context(|| format!("no clause {id:?} (see `policynav clauses`)"))?;
+            if c.kind != ClauseKind::Provision {
+                return Err(anyhow!(
+                    "{id} is an article; compare one of its provisions ({id}.1, …)"
+                ));
+            }
+            let mut picks: HashMap<String, Vec<ComparedClause>> = HashMap::new();
+            picks.insert(doc.meta.id.clone(), vec![entry(&c.id, &c.text)]);
+            for link in ws.links().links(id) {
+                let col = picks.entry(link.doc.clone()).or_default();
+                if col.len() < LINKS_PER_DOCUMENT {
+                    col.push(entry(&link.id, &link.text));
+                }
+            }
+            (None, Some(c.id.clone()), picks)
+        }
+        _ => {
+            return Err(anyhow!(
+                "compare needs either a measure type (--topic) or one provision id"
+            ));
+        }
+    };
+    let mut picks = picks;
+    let columns = ws
+        .corpus
+        .documents
+        .iter()
+        .filter(|d| wanted(&d.meta.id))
+        .map(|d| Column {
+            doc: d.meta.id.clone(),
+            jurisdiction: d.meta.jurisdiction.clone(),
+            title: d.meta.title.clone(),
+            validity: d.meta.validity_on(request.as_of),
+            clauses: picks.remove(&d.meta.id).unwrap_or_default(),
+        })
+        .collect();
+    Ok(Comparison {
+        topic,
+        clause,
+        columns,
+    })
 }

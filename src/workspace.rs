@@ -55,7 +55,10 @@ impl Locations {
         let corpus_source = match corpus {
             Some(dir) => {
                 if !dir.join("manifest.toml").is_file() {
-                    anyhow::bail!("--corpus {}: no manifest.toml in that folder", dir.display());
+                    anyhow::bail!(
+                        "--corpus {}: no manifest.toml in that folder",
+                        dir.display()
+                    );
                 }
                 CorpusSource::Folder(dir.to_path_buf())
             }
@@ -112,7 +115,11 @@ impl Analysis {
                 .insert(clause.id.clone(), facts::extract(&clause.measure));
             analysis
                 .topics
-                .insert(clause.id.clone(), taxonomy.classify(&clause.normalized));
+                // the measure without its agency list: 市知识产权局 is no patent measure
+                .insert(
+                    clause.id.clone(),
+                    taxonomy.classify(&crate::zh::to_simplified(&clause.measure)),
+                );
         }
         analysis
     }
