@@ -10,7 +10,7 @@ use super::model::{DigestReport, FigureEntry};
 pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Column names, in order.
-pub(super) const COLUMNS: [&str; 18] = [
+pub(super) const COLUMNS: [&str; 19] = [
     "group",
     "id",
     "kind",
@@ -19,6 +19,7 @@ pub(super) const COLUMNS: [&str; 18] = [
     "document",
     "issuer",
     "date",
+    "date_kind",
     "article",
     "heading",
     "status",
@@ -64,6 +65,7 @@ pub(super) fn render(r: &DigestReport) -> Result<Vec<u8>> {
                 &c.title,
                 c.issuer.as_deref().unwrap_or(""),
                 &c.date.map(|d| d.to_string()).unwrap_or_default(),
+                c.date_kind.as_deref().unwrap_or(""),
                 &c.article_label(),
                 c.heading.as_deref().unwrap_or(""),
                 &e.status_label,
@@ -88,7 +90,7 @@ pub(super) fn render(r: &DigestReport) -> Result<Vec<u8>> {
 
 fn figures(f: &[FigureEntry]) -> String {
     f.iter()
-        .map(|f| format!("{} = {}", f.figure.surface, f.summary))
+        .map(|f| f.summary.clone())
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -107,14 +109,14 @@ mod tests {
         assert_eq!(header, COLUMNS);
         let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 2);
-        assert_eq!(&rows[0][1], "beijing-2021/9.2");
+        assert_eq!(&rows[0][1], "beijing-2021/9.4");
         // the text has a quote, a pipe and markup: it comes back unchanged
         assert_eq!(
-            &rows[0][15],
+            &rows[0][16],
             "支援企業在A股上市，給予每家總額不超過300萬元的資金補貼 | <b>&\"引號\"</b>"
         );
-        assert_eq!(&rows[0][14], "不超過300萬元 = ≤300万元 (补贴)");
-        assert_eq!(&rows[0][16], "zhejiang-2023/5.1 (Zhejiang): 最高70% = ≤70%");
-        assert_eq!(&rows[1][16], "");
+        assert_eq!(&rows[0][15], "最高300万元 补贴");
+        assert_eq!(&rows[0][17], "zhejiang-2023/5.1 (Zhejiang): 最高70%");
+        assert_eq!(&rows[1][17], "");
     }
 }

@@ -222,7 +222,7 @@ fn figures(f: &[FigureEntry]) -> String {
         return "—".to_string();
     }
     f.iter()
-        .map(|f| format!("{} ({})", f.figure.surface, f.summary))
+        .map(|f| f.summary.clone())
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -280,7 +280,7 @@ mod tests {
             xml.contains("&lt;b&gt;&amp;"),
             "markup in the text must be escaped"
         );
-        assert!(xml.contains("≤300万元 (补贴)"));
+        assert!(xml.contains("最高300万元 补贴"));
         assert!(xml.contains("zhejiang-2023/5.1"));
     }
 }

@@ -238,7 +238,7 @@ fn figures(f: &[FigureEntry]) -> String {
         return "—".to_string();
     }
     f.iter()
-        .map(|f| format!("{} ({})", esc(&f.figure.surface), esc(&f.summary)))
+        .map(|f| esc(&f.summary))
         .collect::<Vec<_>>()
         .join("; ")
 }

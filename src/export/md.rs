@@ -189,7 +189,7 @@ fn figures(f: &[FigureEntry]) -> String {
         return "—".to_string();
     }
     f.iter()
-        .map(|f| format!("{} ({})", inline(&f.figure.surface), inline(&f.summary)))
+        .map(|f| inline(&f.summary))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -296,10 +296,10 @@ mod tests {
         assert!(md.contains(
             "> 支援企業在A股上市，給予每家總額不超過300萬元的資金補貼 \\| \\<b\\>&\"引號\"\\</b\\>"
         ));
-        assert!(md.contains("- **Support figures:** 不超過300萬元 (≤300万元 (补贴))"));
+        assert!(md.contains("- **Support figures:** 最高300万元 补贴"));
         assert!(md.contains(
             "`zhejiang-2023/5.1` · draft for comment (征求意见稿), not in force · score 0.81"
         ));
-        assert!(md.contains("    - Support figures: 最高70% (≤70%)"));
+        assert!(md.contains("    - Support figures: 最高70%"));
     }
 }

@@ -266,7 +266,7 @@ mod tests {
         let data = dir.path().join("data");
         assert_eq!(Digest::load(&data).unwrap(), Digest::default());
         let d = Digest {
-            ids: vec!["beijing-2021/9.2".into(), "zhejiang-2023/5.1".into()],
+            ids: vec!["beijing-2021/9.4".into(), "zhejiang-2023/5.1".into()],
         };
         d.save(&data).unwrap();
         assert_eq!(Digest::load(&data).unwrap(), d);

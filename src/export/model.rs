@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::corpus::{ClauseKind, Document, DocumentMeta, Level, Validity};
-use crate::facts::{Figure, Qualifier, Role, Unit};
+use crate::facts::{Figure, Role};
+#[cfg(test)]
+use crate::facts::{Qualifier, Unit};
 use crate::workspace::Workspace;
 
 use super::{GroupBy, Options};
@@ -156,7 +158,7 @@ pub struct FigureEntry {
     /// The figure as extracted.
     #[serde(flatten)]
     pub figure: Figure,
-    /// `≤300万元 (补贴, 一次性)`: value, bound, instrument and period in one string.
+    /// `最高300万元 补贴 一次性`: value, bound, instrument and period in one string.
     pub summary: String,
 }
 
@@ -289,54 +291,17 @@ pub fn status_label(meta: &DocumentMeta, as_of: NaiveDate) -> String {
     }
 }
 
-/// `≤300万元 (补贴, 一次性)`: a figure's bound, value, instrument and period.
+/// `最高300万元 补贴 一次性`: the figure as [`Figure::display`] shows it, then its
+/// instrument and period.
 pub fn figure_summary(f: &Figure) -> String {
-    let amount = |v: f64| match f.unit {
-        Unit::Percent => format!("{}%", plain_number(v)),
-        Unit::Yuan => yuan(v),
-    };
-    let core = match f.qualifier {
-        Qualifier::Cap => format!("≤{}", amount(f.value)),
-        Qualifier::Floor => format!("≥{}", amount(f.value)),
-        Qualifier::Exact => amount(f.value),
-        Qualifier::Range => format!(
-            "{}–{}",
-            amount(f.value),
-            amount(f.value_max.unwrap_or(f.value))
-        ),
-    };
-    let extras: Vec<&str> = [f.instrument.as_deref(), f.period.as_deref()]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect();
-    if extras.is_empty() {
-        core
-    } else {
-        format!("{core} ({})", extras.join(", "))
+    let mut s = f.display();
+    for extra in [&f.instrument, &f.period].into_iter().flatten() {
+        if !extra.is_empty() {
+            s.push(' ');
+            s.push_str(extra);
+        }
     }
-}
-
-/// Yuan in the units the documents use: 亿元 from 100 million, 万元 from 10,000.
-fn yuan(v: f64) -> String {
-    if v.abs() >= 1e8 {
-        format!("{}亿元", plain_number(v / 1e8))
-    } else if v.abs() >= 1e4 {
-        format!("{}万元", plain_number(v / 1e4))
-    } else {
-        format!("{}元", plain_number(v))
-    }
-}
-
-/// `300`, `1.5`, `0.25`: no trailing zeros, at most four decimals.
-fn plain_number(v: f64) -> String {
-    let s = format!("{v:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
+    s
 }
 
 /// The clause ids that `ids` stand for, de-duplicated in first-seen order.
@@ -491,8 +456,19 @@ fn citation(ws: &Workspace, id: &str) -> Result<Citation> {
                 .and_then(|p| ws.corpus.clause(p))
                 .map(|(_, a)| a.label.clone())
                 .unwrap_or_default();
-            (article, Some(clause.label.clone()))
+            (
+                article.clone(),
+                Some(provision_label(&clause.label, &article, &clause.path)),
+            )
         }
+    };
+    // Article numbers that restart in every chapter (Haidian: 三、(一) 1.) are only
+    // citable with their chapter labels.
+    let mut labels = HashSet::new();
+    let restarts = doc.articles().any(|a| !labels.insert(a.label.as_str()));
+    let article = match (restarts, chapter_labels(doc, clause.chapter.as_deref())) {
+        (true, Some(chapter)) => format!("{chapter} {article}"),
+        _ => article,
     };
     Ok(Citation {
         id: clause.id.clone(),
@@ -508,6 +484,34 @@ fn citation(ws: &Workspace, id: &str) -> Result<Citation> {
         provision,
         heading: clause.heading.clone(),
     })
+}
+
+/// `item 4` for the fourth provision of an article, with its own label when it has
+/// one (`一是 (item 1)`).
+fn provision_label(label: &str, article_label: &str, path: &str) -> String {
+    let n = path.rsplit('.').next().unwrap_or(path);
+    let label = label.trim();
+    if label.is_empty() || label == article_label.trim() {
+        format!("item {n}")
+    } else {
+        format!("{label} (item {n})")
+    }
+}
+
+/// The printed labels of a chapter path and its parents (`三、(一)` for `3.1`).
+fn chapter_labels(doc: &Document, chapter: Option<&str>) -> Option<String> {
+    let chapter = chapter?;
+    let mut prefix = String::new();
+    let mut out = String::new();
+    for part in chapter.split('.') {
+        if !prefix.is_empty() {
+            prefix.push('.');
+        }
+        prefix.push_str(part);
+        let c = doc.chapters.iter().find(|c| c.path == prefix)?;
+        out.push_str(c.label.trim());
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 fn support_figures<'a>(figures: impl IntoIterator<Item = &'a Figure>) -> Vec<FigureEntry> {
@@ -777,7 +781,14 @@ pub(crate) mod fixtures {
         let t2021 = "北京市关于促进“专精特新”中小企业高质量发展的若干措施";
         let t2024 = "关于实施十大强企行动激发专精特新企业活力的若干措施";
         let a = DigestEntry {
-            citation: cite("beijing-2021/9.2", "Beijing", "北京市", t2021, "9.", "(二)"),
+            citation: cite(
+                "beijing-2021/9.4",
+                "Beijing",
+                "北京市",
+                t2021,
+                "9.",
+                "item 4",
+            ),
             text: "支援企業在A股上市，給予每家總額不超過300萬元的資金補貼 | <b>&\"引號\"</b>"
                 .to_string(),
             figures: vec![fig(
@@ -797,8 +808,8 @@ pub(crate) mod fixtures {
                     "Zhejiang",
                     "浙江省",
                     "关于进一步促进专精特新中小企业高质量发展的若干措施(征求意见稿)",
-                    "五、",
-                    "1",
+                    "5.",
+                    "item 1",
                 ),
                 text: "對參加境外展會的企業給予最高70%的補助".to_string(),
                 score: 0.8125,
@@ -809,7 +820,14 @@ pub(crate) mod fixtures {
             }],
         };
         let b = DigestEntry {
-            citation: cite("beijing-2024/6.1", "Beijing", "北京市", t2024, "6.", "1"),
+            citation: cite(
+                "beijing-2024/6.5",
+                "Beijing",
+                "北京市",
+                t2024,
+                "六、",
+                "item 5",
+            ),
             text: "市级财政按规定给予每家总额不超过300万元的资金补贴。".to_string(),
             figures: vec![fig(
                 "不超过300万元",
@@ -876,32 +894,19 @@ mod tests {
     }
 
     #[test]
-    fn figure_summaries_use_the_documents_units() {
-        assert_eq!(
-            figure_summary(&figure(3_000_000.0, None, Unit::Yuan, Qualifier::Cap)),
-            "≤300万元"
+    fn figure_summaries_add_instrument_and_period() {
+        let mut f = figure(3_000_000.0, None, Unit::Yuan, Qualifier::Cap);
+        assert_eq!(figure_summary(&f), "最高300万元");
+        f.instrument = Some("补贴".into());
+        f.period = Some("一次性".into());
+        assert_eq!(figure_summary(&f), "最高300万元 补贴 一次性");
+        let r = figure(
+            1_000_000.0,
+            Some(20_000_000.0),
+            Unit::Yuan,
+            Qualifier::Range,
         );
-        assert_eq!(
-            figure_summary(&figure(150_000_000.0, None, Unit::Yuan, Qualifier::Exact)),
-            "1.5亿元"
-        );
-        assert_eq!(
-            figure_summary(&figure(
-                1_000_000.0,
-                Some(20_000_000.0),
-                Unit::Yuan,
-                Qualifier::Range
-            )),
-            "100万元–2000万元"
-        );
-        assert_eq!(
-            figure_summary(&figure(5000.0, None, Unit::Yuan, Qualifier::Floor)),
-            "≥5000元"
-        );
-        let mut f = figure(70.0, None, Unit::Percent, Qualifier::Cap);
-        f.instrument = Some("补助".into());
-        f.period = Some("每年".into());
-        assert_eq!(figure_summary(&f), "≤70% (补助, 每年)");
+        assert_eq!(figure_summary(&r), r.display());
     }
 
     #[test]
@@ -911,7 +916,7 @@ mod tests {
         assert_eq!(
             c.line(),
             "Beijing (北京市) · 《北京市关于促进“专精特新”中小企业高质量发展的若干措施》 · \
-             北京市促进中小企业发展工作领导小组办公室 · written 2021-12-22 · art. 9. (二) · beijing-2021/9.2"
+             北京市促进中小企业发展工作领导小组办公室 · written 2021-12-22 · art. 9. item 4 · beijing-2021/9.4"
         );
         let undated = &r.groups[0].entries[1].citation;
         assert!(
