@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use assert_cmd::Command;
-use policynav::corpus::{ClauseKind, CorpusSource};
+use policynav::corpus::CorpusSource;
 use policynav::workspace::{Locations, Workspace};
 use tempfile::TempDir;
 
@@ -62,7 +62,11 @@ impl Sandbox {
         assert!(!out.status.success(), "export {args:?} should have failed");
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(err.starts_with("policynav: "), "{err}");
-        assert_eq!(err.trim_end().lines().count(), 1, "one-line error expected: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "one-line error expected: {err}"
+        );
         err
     }
 }
@@ -118,8 +122,14 @@ fn golden(format: &str) -> String {
 #[test]
 fn markdown_digest_matches_golden() {
     let md = golden("md");
-    assert!(md.contains("支援企業在A股或境外主要證券交易所上市"), "Traditional text kept");
-    assert!(md.contains("支持企业在A股或境外主要证券交易所上市"), "Simplified text kept");
+    assert!(
+        md.contains("支援企業在A股或境外主要證券交易所上市"),
+        "Traditional text kept"
+    );
+    assert!(
+        md.contains("支持企业在A股或境外主要证券交易所上市"),
+        "Simplified text kept"
+    );
     insta::assert_snapshot!("export_md", md);
 }
 
@@ -142,7 +152,10 @@ fn csv_digest_matches_golden_and_reads_back() {
         .iter()
         .find(|r| r[col("id")].starts_with("beijing-2021") && r[col("text")].contains("上市"))
         .expect("Beijing 2021 listing row");
-    assert!(b21[col("text")].contains("不超過300萬元的資金補貼"), "Chinese intact");
+    assert!(
+        b21[col("text")].contains("不超過300萬元的資金補貼"),
+        "Chinese intact"
+    );
     assert_eq!(&b21[col("jurisdiction_zh")], "北京市");
     assert_eq!(&b21[col("date")], "2021-12-22");
     assert!(b21[col("support_figures")].contains("300万元"));
@@ -151,7 +164,11 @@ fn csv_digest_matches_golden_and_reads_back() {
         .iter()
         .find(|r| r[col("id")].starts_with("zhejiang-2023"))
         .expect("Zhejiang row");
-    assert!(zj[col("status")].starts_with("draft"), "{}", &zj[col("status")]);
+    assert!(
+        zj[col("status")].starts_with("draft"),
+        "{}",
+        &zj[col("status")]
+    );
     insta::assert_snapshot!("export_csv", body);
 }
 
@@ -188,11 +205,18 @@ fn html_digest_matches_golden_is_self_contained_and_has_tables() {
     assert!(!comparisons.is_empty(), "no comparison table");
     let first_rows = comparisons[0].select(&sel("tbody tr")).count();
     assert!(first_rows >= 2, "a comparison has at least two rows");
-    assert_eq!(doc.select(&sel("article")).count(), 4, "one article per clause");
+    assert_eq!(
+        doc.select(&sel("article")).count(),
+        4,
+        "one article per clause"
+    );
     for el in doc.select(&sel("[src], [href], link, script, img, iframe")) {
         panic!("external or active element: {:?}", el.value());
     }
-    assert!(!html.contains("http://") && !html.contains("https://"), "no URLs");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no URLs"
+    );
     let style: String = doc.select(&sel("style")).flat_map(|s| s.text()).collect();
     assert!(style.contains("@media print"));
     assert!(style.contains("\"Noto Sans CJK SC\""));
@@ -206,7 +230,8 @@ fn docx_holds_text_headings_and_tables() {
     let ids = selection();
     let mut args: Vec<&str> = ids.iter().map(String::as_str).collect();
     let p = path.to_str().expect("utf-8 path");
-    args.extend(["--format", "docx", "--out", p]);
+    // the format comes from the file name
+    args.extend(["--out", p]);
     sb.export(&args);
     let file = std::fs::File::open(&path).expect("docx written");
     let mut zip = zip::ZipArchive::new(file).expect("docx is a zip");
@@ -217,9 +242,52 @@ fn docx_holds_text_headings_and_tables() {
         .expect("read");
     assert!(xml.contains("支援企業在A股或境外主要證券交易所上市"));
     assert!(xml.contains("支持企业在A股或境外主要证券交易所上市"));
-    assert!(xml.matches("<w:tbl>").count() >= 2, "sources + comparison tables");
+    assert!(
+        xml.matches("<w:tbl>").count() >= 2,
+        "sources + comparison tables"
+    );
     assert!(xml.contains("w:val=\"Heading2\""));
     assert!(xml.contains(&selection()[0]), "citation id");
+}
+
+#[test]
+fn with_links_adds_equivalent_measures_with_their_figures() {
+    let sb = Sandbox::new();
+    let ids = selection();
+    let json = sb.export(&[&ids[0], "--with-links", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json).expect("json");
+    assert_eq!(v["with_links"], true);
+    let links = v["groups"][0]["entries"][0]["links"]
+        .as_array()
+        .expect("links");
+    assert!(!links.is_empty() && links.len() <= 3, "{links:?}");
+    // the 2024 Beijing listing subsidy is the same measure, with the same 300万 cap
+    let same = links
+        .iter()
+        .find(|l| l["citation"]["id"] == ids[1].as_str())
+        .expect("Beijing 2024 listing subsidy linked");
+    assert!(
+        same["figures"]
+            .as_array()
+            .expect("figures")
+            .iter()
+            .any(|f| f["value"] == 3_000_000.0),
+        "{same}"
+    );
+    // every linked document is named among the sources
+    let sources: Vec<&str> = v["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .filter_map(|s| s["doc"].as_str())
+        .collect();
+    for l in links {
+        let doc = l["citation"]["doc"].as_str().expect("doc");
+        assert!(sources.contains(&doc), "{doc} not in {sources:?}");
+    }
+    // and the comparison table shows the linked clause
+    let md = String::from_utf8(sb.export(&[&ids[0], "--with-links"])).expect("utf-8");
+    assert!(md.contains(&format!("`{}` (linked)", ids[1])), "{md}");
 }
 
 #[test]
@@ -253,17 +321,34 @@ fn article_id_exports_its_provisions() {
         .collect();
     assert_eq!(entries.len(), n);
     assert!(entries.iter().all(|e| e["citation"]["kind"] == "provision"));
-    assert!(entries.iter().any(|e| e["citation"]["id"] == listing.as_str()));
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["citation"]["id"] == listing.as_str())
+    );
 }
 
 #[test]
 fn topic_selection_exports_only_that_measure_type() {
     let sb = Sandbox::new();
-    let json = sb.export(&["--topic", "listing", "--format", "json", "--group-by", "jurisdiction"]);
+    let json = sb.export(&[
+        "--topic",
+        "listing",
+        "--format",
+        "json",
+        "--group-by",
+        "jurisdiction",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&json).expect("json");
     let groups = v["groups"].as_array().expect("groups");
-    assert!(groups.len() >= 2, "listing support exists in several jurisdictions");
-    for e in groups.iter().flat_map(|g| g["entries"].as_array().expect("entries")) {
+    assert!(
+        groups.len() >= 2,
+        "listing support exists in several jurisdictions"
+    );
+    for e in groups
+        .iter()
+        .flat_map(|g| g["entries"].as_array().expect("entries"))
+    {
         let types = e["measure_types"].as_array().expect("types");
         assert!(types.iter().any(|t| t["id"] == "listing"), "{e}");
     }
@@ -272,7 +357,14 @@ fn topic_selection_exports_only_that_measure_type() {
 #[test]
 fn query_selection_finds_the_listing_subsidy() {
     let sb = Sandbox::new();
-    let json = sb.export(&["--query", "上市 300万元 资金补贴", "--format", "json", "--limit", "5"]);
+    let json = sb.export(&[
+        "--query",
+        "上市 300万元 资金补贴",
+        "--format",
+        "json",
+        "--limit",
+        "5",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&json).expect("json");
     let ids: Vec<&str> = v["groups"]
         .as_array()
@@ -300,7 +392,10 @@ fn digest_selection_exports_the_navigator_digest() {
     let json = sb.export(&["--digest", "--format", "json", "--group-by", "document"]);
     let v: serde_json::Value = serde_json::from_slice(&json).expect("json");
     let first_group = &v["groups"][0];
-    assert_eq!(first_group["key"], "zhejiang-2023", "the digest's order is kept");
+    assert_eq!(
+        first_group["key"], "zhejiang-2023",
+        "the digest's order is kept"
+    );
 }
 
 #[test]
@@ -340,7 +435,10 @@ fn failures_write_nothing() {
     // unknown id
     let p = out_dir.join("a.md");
     let err = sb.fail(&["beijing-2021/999", "--out", p.to_str().expect("utf-8")]);
-    assert!(err.contains("unknown clause or document id 'beijing-2021/999'"), "{err}");
+    assert!(
+        err.contains("unknown clause or document id 'beijing-2021/999'"),
+        "{err}"
+    );
 
     // a folder that cannot exist (its parent is a file)
     let blocker = out_dir.join("file");
@@ -355,7 +453,12 @@ fn failures_write_nothing() {
     assert!(err.contains("nothing to export"), "{err}");
 
     // unknown measure type
-    let err = sb.fail(&["--topic", "no-such-type", "--out", p.to_str().expect("utf-8")]);
+    let err = sb.fail(&[
+        "--topic",
+        "no-such-type",
+        "--out",
+        p.to_str().expect("utf-8"),
+    ]);
     assert!(err.contains("unknown measure type"), "{err}");
 
     assert_eq!(files_in(&out_dir), ["file"]);

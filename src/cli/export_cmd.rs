@@ -33,9 +33,9 @@ pub struct ExportArgs {
     /// Export the digest collected in the navigator.
     #[arg(long)]
     pub digest: bool,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value = "md")]
-    pub format: Format,
+    /// Output format [default: from the --out file's extension, else md].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
     /// Write to this file ("-" for standard output, the default for text formats).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -61,6 +61,10 @@ pub struct ExportArgs {
 
 pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {
     let out = args.out.as_deref().filter(|p| *p != Path::new("-"));
+    let format = args
+        .format
+        .or_else(|| out.and_then(format_of))
+        .unwrap_or(Format::Md);
     // Refuse early, before any work, when the output cannot be written.
     match out {
         Some(path) => {
@@ -72,24 +76,24 @@ pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {
             }
         }
         None => {
-            if args.format.is_binary() && std::io::stdout().is_terminal() {
+            if format.is_binary() && std::io::stdout().is_terminal() {
                 bail!(
                     "--format {} is binary: give --out FILE (or redirect the output)",
-                    args.format.extension()
+                    format.extension()
                 );
             }
         }
     }
     let ids = select(&args, ws)?;
     let options = Options {
-        format: args.format,
+        format,
         group_by: args.group_by,
         with_links: args.with_links,
         simplified: args.simplified,
         as_of: args.as_of.unwrap_or_else(Workspace::today),
     };
     let report = export::model::build(ws, &ids, &options)?;
-    let bytes = export::render_report(&report, args.format)?;
+    let bytes = export::render_report(&report, format)?;
     match out {
         Some(path) => {
             export::write_file(path, &bytes, args.force)?;
@@ -98,7 +102,7 @@ pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {
                 std::io::stderr(),
                 "policynav: wrote {n} clause{} ({}) to {}",
                 if n == 1 { "" } else { "s" },
-                args.format.extension(),
+                format.extension(),
                 path.display()
             );
         }
@@ -109,6 +113,24 @@ pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The format a file name asks for (`digest.docx` → DOCX), if its extension is known.
+fn format_of(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    [
+        Format::Md,
+        Format::Csv,
+        Format::Json,
+        Format::Html,
+        Format::Docx,
+    ]
+    .into_iter()
+    .find(|f| {
+        f.extension() == ext
+            || (ext == "markdown" && *f == Format::Md)
+            || (ext == "htm" && *f == Format::Html)
+    })
 }
 
 /// The clause ids the arguments select, before article/document expansion.
