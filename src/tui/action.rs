@@ -119,6 +119,8 @@ pub enum Action {
     IndexFailed(String),
     /// The cross-links have been computed.
     LinksReady,
+    /// The cross-links could not be computed.
+    LinksFailed(String),
     /// jieba is loaded: rewrap text at word boundaries.
     SegmenterReady,
 }

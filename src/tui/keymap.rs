@@ -56,6 +56,8 @@ pub struct Binding {
     pub desc: String,
     /// Shown in the status bar.
     pub hint: bool,
+    /// A shorter description for the status bar.
+    pub short: Option<String>,
 }
 
 /// All contexts and their bindings.
@@ -71,6 +73,8 @@ struct RawBinding {
     desc: String,
     #[serde(default)]
     hint: bool,
+    #[serde(default)]
+    short: Option<String>,
 }
 
 static KEYMAP: LazyLock<Keymap> = LazyLock::new(|| {
@@ -114,6 +118,7 @@ impl Keymap {
                     action,
                     desc: b.desc,
                     hint: b.hint,
+                    short: b.short,
                 });
             }
             contexts.insert(ctx, bindings);
@@ -142,15 +147,16 @@ impl Keymap {
         None
     }
 
-    /// The status-bar hints of the active contexts: (first key, description).
+    /// The status-bar hints of the active contexts: (first key, short description).
     pub fn hints(&self, contexts: &[&str]) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
         for ctx in contexts {
             for b in self.bindings(ctx).iter().filter(|b| b.hint) {
-                if out.iter().any(|(_, d)| *d == b.desc) {
+                let text = b.short.clone().unwrap_or_else(|| b.desc.clone());
+                if out.iter().any(|(_, d)| *d == text) {
                     continue;
                 }
-                out.push((b.keys.first().cloned().unwrap_or_default(), b.desc.clone()));
+                out.push((b.keys.first().cloned().unwrap_or_default(), text));
             }
         }
         out

@@ -60,18 +60,32 @@ pub fn inner(r: Rect) -> Rect {
 /// Lays out a screen of `size` with `doc_count` documents in the list.
 pub fn areas(size: (u16, u16), doc_count: usize) -> Areas {
     let screen = Rect::new(0, 0, size.0, size.1);
-    let [tabs, body, status] = Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)])
-        .areas(screen);
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(screen);
 
     let left_w = (body.width * 2 / 5).clamp(20.min(body.width), 64);
-    let [left, detail] = Layout::horizontal([Constraint::Length(left_w), Constraint::Min(0)]).areas(body);
-    let docs_h = u16::try_from(doc_count + 2).unwrap_or(u16::MAX).min(left.height / 2).max(3.min(left.height));
-    let [docs, outline] = Layout::vertical([Constraint::Length(docs_h), Constraint::Min(0)]).areas(left);
+    let [left, detail] =
+        Layout::horizontal([Constraint::Length(left_w), Constraint::Min(0)]).areas(body);
+    let docs_h = u16::try_from(doc_count + 2)
+        .unwrap_or(u16::MAX)
+        .min(left.height / 2)
+        .max(3.min(left.height));
+    let [docs, outline] =
+        Layout::vertical([Constraint::Length(docs_h), Constraint::Min(0)]).areas(left);
 
-    let [query, filters, lower] =
-        Layout::vertical([Constraint::Length(3), Constraint::Length(1), Constraint::Min(0)]).areas(body);
+    let [query, filters, lower] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(body);
     let (results, preview) = if body.width >= 110 {
-        let [r, p] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lower);
+        let [r, p] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(lower);
         (r, p)
     } else {
         (lower, Rect::new(lower.x, lower.y, 0, 0))
@@ -106,8 +120,12 @@ pub fn areas(size: (u16, u16), doc_count: usize) -> Areas {
 
 /// A centred popup of at most `w`×`h`, inside `screen`.
 pub fn popup(screen: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(screen.width.saturating_sub(2)).max(1.min(screen.width));
-    let h = h.min(screen.height.saturating_sub(2)).max(1.min(screen.height));
+    let w = w
+        .min(screen.width.saturating_sub(2))
+        .max(1.min(screen.width));
+    let h = h
+        .min(screen.height.saturating_sub(2))
+        .max(1.min(screen.height));
     Rect {
         x: screen.x + (screen.width.saturating_sub(w)) / 2,
         y: screen.y + (screen.height.saturating_sub(h)) / 2,
@@ -125,7 +143,10 @@ mod tests {
         for w in [0u16, 1, 10, 20, 59, 60, 80, 120, 160, 400] {
             for h in [0u16, 1, 3, 5, 15, 16, 24, 48] {
                 let a = areas((w, h), 5);
-                for r in [a.tabs, a.body, a.status, a.docs, a.outline, a.detail, a.query, a.results, a.preview] {
+                for r in [
+                    a.tabs, a.body, a.status, a.docs, a.outline, a.detail, a.query, a.results,
+                    a.preview,
+                ] {
                     assert!(r.right() <= w && r.bottom() <= h, "{w}x{h}: {r:?}");
                 }
             }

@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod layout;
 pub mod render;
 pub mod state;
+pub mod terminal;
 pub mod update;
 pub mod wrap;
 
@@ -26,6 +27,5 @@ use crate::workspace::Locations;
 
 /// Runs the navigator until the user quits; the terminal is always restored.
 pub fn run(locations: Locations) -> Result<()> {
-    let _ = locations;
-    anyhow::bail!("the terminal navigator is not implemented yet")
+    terminal::run(locations)
 }

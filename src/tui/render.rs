@@ -41,8 +41,12 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     draw_status(app, frame.buffer_mut(), a.status);
     match &app.popup {
-        Some(Popup::Help { scroll, lines }) => draw_help(frame.buffer_mut(), help_area(size), *scroll, lines),
-        Some(Popup::Choose(ch)) => draw_choose(frame.buffer_mut(), choose_area(size, ch.items.len()), ch),
+        Some(Popup::Help { scroll, lines }) => {
+            draw_help(frame.buffer_mut(), help_area(size), *scroll, lines)
+        }
+        Some(Popup::Choose(ch)) => {
+            draw_choose(frame.buffer_mut(), choose_area(size, ch.items.len()), ch)
+        }
         Some(Popup::Export(p)) => draw_export(app, frame, export_area(size), p, false),
         Some(Popup::Overwrite(p)) => draw_export(app, frame, export_area(size), p, true),
         None => {}
@@ -84,7 +88,10 @@ fn line(tl: &TextLine) -> Line<'_> {
 }
 
 fn pane(title: &str, focused: bool) -> Block<'_> {
-    let b = Block::bordered().title(Span::styled(format!(" {title} "), Style::new().add_modifier(Modifier::BOLD)));
+    let b = Block::bordered().title(Span::styled(
+        format!(" {title} "),
+        Style::new().add_modifier(Modifier::BOLD),
+    ));
     if focused {
         b.border_style(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD))
     } else {
@@ -100,6 +107,11 @@ fn selected(focused: bool) -> Style {
     }
 }
 
+/// A level in four letters, so a document row fits a narrow pane.
+fn level_short(l: crate::corpus::Level) -> &'static str {
+    &level_name(l)[..4]
+}
+
 fn too_small(frame: &mut Frame, area: Rect) {
     let msg = format!(
         "Terminal too small: {}×{}. policynav needs at least {}×{}. Enlarge the window, or press q to quit.",
@@ -112,7 +124,10 @@ fn too_small(frame: &mut Frame, area: Rect) {
 }
 
 fn draw_tabs(app: &App, buf: &mut Buffer, area: Rect) {
-    let mut spans = vec![Span::styled(" policynav ", Style::new().add_modifier(Modifier::BOLD))];
+    let mut spans = vec![Span::styled(
+        " policynav ",
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
     for (view, label, _) in tabs(app) {
         let st = if view == app.view {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
@@ -125,7 +140,8 @@ fn draw_tabs(app: &App, buf: &mut Buffer, area: Rect) {
         "{} · {} ",
         match &app.index {
             IndexState::Ready => "index ready".to_string(),
-            IndexState::Opening(Some(BuildProgress::Indexing { done, total })) => format!("indexing {done}/{total}"),
+            IndexState::Opening(Some(BuildProgress::Indexing { done, total })) =>
+                format!("indexing {done}/{total}"),
             IndexState::Opening(_) => "opening index".to_string(),
             IndexState::Failed(_) => "no index".to_string(),
         },
@@ -136,10 +152,17 @@ fn draw_tabs(app: &App, buf: &mut Buffer, area: Rect) {
     );
     Paragraph::new(Line::from(spans)).render(area, buf);
     let w = u16::try_from(right.width()).unwrap_or(u16::MAX);
-    let used: u16 = tabs(app).last().map(|(_, l, x)| x + u16::try_from(l.width()).unwrap_or(0)).unwrap_or(0);
+    let used: u16 = tabs(app)
+        .last()
+        .map(|(_, l, x)| x + u16::try_from(l.width()).unwrap_or(0))
+        .unwrap_or(0);
     if area.width > used + w {
         let r = Rect::new(area.right() - w, area.y, w, 1);
-        Paragraph::new(Span::styled(right, Style::new().add_modifier(Modifier::DIM))).render(r, buf);
+        Paragraph::new(Span::styled(
+            right,
+            Style::new().add_modifier(Modifier::DIM),
+        ))
+        .render(r, buf);
     }
 }
 
@@ -154,19 +177,34 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) {
         (None, View::Digest) => " DIGEST ",
     };
     let mut spans = vec![
-        Span::styled(mode, Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)),
+        Span::styled(
+            mode,
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        ),
         Span::raw(" "),
-        Span::styled(app.counts.as_str(), Style::new().add_modifier(Modifier::BOLD)),
+        Span::styled(
+            app.counts.as_str(),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
         Span::raw(" │ "),
     ];
     match &app.message {
-        Some((m, warn)) => spans.push(Span::styled(m.as_str(), style(if *warn { Emph::Warn } else { Emph::Plain }))),
+        Some((m, warn)) => spans.push(Span::styled(
+            m.as_str(),
+            style(if *warn { Emph::Warn } else { Emph::Plain }),
+        )),
         None => {
             for (i, (k, d)) in app.hints.iter().enumerate() {
                 if i > 0 {
-                    spans.push(Span::styled(" · ", Style::new().add_modifier(Modifier::DIM)));
+                    spans.push(Span::styled(
+                        " · ",
+                        Style::new().add_modifier(Modifier::DIM),
+                    ));
                 }
-                spans.push(Span::styled(super::keymap::key_label(k), Style::new().add_modifier(Modifier::BOLD)));
+                spans.push(Span::styled(
+                    super::keymap::key_label(k),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ));
                 spans.push(Span::raw(" "));
                 spans.push(Span::raw(d.as_str()));
             }
@@ -190,9 +228,15 @@ fn draw_browse(app: &App, buf: &mut Buffer, a: &Areas) {
         .take(usize::from(area.height))
         .map(|(i, d)| {
             let mut l = Line::from(vec![
-                Span::styled(format!("{} {} ", d.jurisdiction, d.year), Style::new().add_modifier(Modifier::BOLD)),
-                Span::styled(format!("{} ", level_name(d.level)), style(Emph::Dim)),
-                Span::styled(format!("[{}] ", badge_label(d.validity)), style(Emph::Badge(d.validity))),
+                Span::styled(
+                    format!("{} {} ", d.jurisdiction, d.year),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(format!("{} ", level_short(d.level)), style(Emph::Dim)),
+                Span::styled(
+                    format!("[{}] ", badge_label(d.validity)),
+                    style(Emph::Badge(d.validity)),
+                ),
                 Span::raw(d.title.as_str()),
             ]);
             if i == b.docs.sel {
@@ -205,7 +249,11 @@ fn draw_browse(app: &App, buf: &mut Buffer, a: &Areas) {
 
     // outline
     let focused = b.focus == Pane::Outline;
-    let title = app.docs.get(b.docs.sel).map(|d| d.id.as_str()).unwrap_or("Outline");
+    let title = app
+        .docs
+        .get(b.docs.sel)
+        .map(|d| d.id.as_str())
+        .unwrap_or("Outline");
     let block = pane(title, focused);
     let area = block.inner(a.outline);
     block.render(a.outline, buf);
@@ -238,12 +286,24 @@ fn draw_browse(app: &App, buf: &mut Buffer, a: &Areas) {
     // detail
     let focused = b.focus == Pane::Detail;
     let d = &b.detail;
-    let mut block = pane(if d.title.is_empty() { "Detail" } else { &d.title }, focused);
+    let mut block = pane(
+        if d.title.is_empty() {
+            "Detail"
+        } else {
+            &d.title
+        },
+        focused,
+    );
     let area = inner(a.detail);
     if d.lines.len() > usize::from(area.height) {
         block = block.title_bottom(
-            Line::from(format!(" {}–{}/{} ", b.detail_scroll + 1, (b.detail_scroll + usize::from(area.height)).min(d.lines.len()), d.lines.len()))
-                .right_aligned(),
+            Line::from(format!(
+                " {}–{}/{} ",
+                b.detail_scroll + 1,
+                (b.detail_scroll + usize::from(area.height)).min(d.lines.len()),
+                d.lines.len()
+            ))
+            .right_aligned(),
         );
     }
     block.render(a.detail, buf);
@@ -285,14 +345,22 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
             Span::raw(format!("{name} ")),
             Span::styled(
                 format!("[{}]", value.unwrap_or_else(|| "all".into())),
-                if active { style(Emph::Hit) } else { Style::new().add_modifier(Modifier::BOLD) },
+                if active {
+                    style(Emph::Hit)
+                } else {
+                    Style::new().add_modifier(Modifier::BOLD)
+                },
             ),
             Span::styled(format!(" {key}  "), style(Emph::Dim)),
         ]
     };
     let mut spans = vec![Span::raw(" ")];
     spans.extend(filter("jurisdiction", s.jurisdiction.clone(), "Alt-j"));
-    spans.extend(filter("status", s.status.map(|v| badge_label(v).to_string()), "Alt-s"));
+    spans.extend(filter(
+        "status",
+        s.status.map(|v| badge_label(v).to_string()),
+        "Alt-s",
+    ));
     spans.extend(filter("measure type", s.topic.clone(), "Alt-m"));
     Paragraph::new(Line::from(spans)).render(a.filters, frame.buffer_mut());
 
@@ -326,7 +394,14 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
                 Gauge::default()
                     .ratio(ratio)
                     .gauge_style(Style::new().fg(Color::Cyan))
-                    .render(Rect { y: area.y + 1, height: 1, ..area }, buf);
+                    .render(
+                        Rect {
+                            y: area.y + 1,
+                            height: 1,
+                            ..area
+                        },
+                        buf,
+                    );
             }
         }
         (_, Some(e), _) => {
@@ -371,7 +446,12 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
         let block = pane("Provision", false);
         let area = block.inner(a.preview);
         block.render(a.preview, buf);
-        let rows: Vec<Line> = s.preview.iter().take(usize::from(area.height)).map(line).collect();
+        let rows: Vec<Line> = s
+            .preview
+            .iter()
+            .take(usize::from(area.height))
+            .map(line)
+            .collect();
         Paragraph::new(rows).render(area, buf);
     }
 }
@@ -383,7 +463,11 @@ fn draw_compare(app: &App, buf: &mut Buffer, a: &Areas) {
     } else {
         c.title.as_str()
     };
-    Paragraph::new(Line::styled(format!(" {title}"), Style::new().add_modifier(Modifier::BOLD))).render(a.compare_title, buf);
+    Paragraph::new(Line::styled(
+        format!(" {title}"),
+        Style::new().add_modifier(Modifier::BOLD),
+    ))
+    .render(a.compare_title, buf);
     let body = a.compare_body;
     if let Some(e) = &c.error {
         Paragraph::new(e.as_str())
@@ -405,19 +489,32 @@ fn draw_compare(app: &App, buf: &mut Buffer, a: &Areas) {
         .max()
         .unwrap_or(1);
     let mut x = body.x;
-    for (i, col) in c.columns.iter().enumerate().skip(c.col_offset).take(c.visible_cols.max(1)) {
+    for (i, col) in c
+        .columns
+        .iter()
+        .enumerate()
+        .skip(c.col_offset)
+        .take(c.visible_cols.max(1))
+    {
         let w = c.col_width.min(body.right().saturating_sub(x));
         if w < 3 {
             break;
         }
         let rect = Rect::new(x, body.y, w, body.height);
-        let mut block = Block::new().borders(Borders::ALL).border_style(style(Emph::Dim));
+        let mut block = Block::new()
+            .borders(Borders::ALL)
+            .border_style(style(Emph::Dim));
         if i == c.col_offset && c.col_offset > 0 {
-            block = block.title(Span::styled(format!("◀ {} more", c.col_offset), style(Emph::Dim)));
+            block = block.title(Span::styled(
+                format!("◀ {} more", c.col_offset),
+                style(Emph::Dim),
+            ));
         }
         let last_visible = i + 1 == (c.col_offset + c.visible_cols).min(n);
         if last_visible && i + 1 < n {
-            block = block.title(Line::styled(format!("{} more ▶", n - i - 1), style(Emph::Dim)).right_aligned());
+            block = block.title(
+                Line::styled(format!("{} more ▶", n - i - 1), style(Emph::Dim)).right_aligned(),
+            );
         }
         let area = block.inner(rect);
         block.render(rect, buf);
@@ -425,7 +522,10 @@ fn draw_compare(app: &App, buf: &mut Buffer, a: &Areas) {
         while rows.len() < header_h {
             rows.push(Line::raw(""));
         }
-        rows.push(Line::styled("─".repeat(usize::from(area.width)), style(Emph::Dim)));
+        rows.push(Line::styled(
+            "─".repeat(usize::from(area.width)),
+            style(Emph::Dim),
+        ));
         let room = usize::from(area.height).saturating_sub(rows.len());
         rows.extend(col.lines.iter().skip(c.scroll).take(room).map(line));
         Paragraph::new(rows).render(area, buf);
@@ -435,7 +535,7 @@ fn draw_compare(app: &App, buf: &mut Buffer, a: &Areas) {
 
 fn draw_digest(app: &App, buf: &mut Buffer, a: &Areas) {
     let d = &app.digest_view;
-    let block = pane("Digest: your clauses, in export order", true);
+    let block = pane("Digest (export order)", true);
     let area = block.inner(a.digest_list);
     block.render(a.digest_list, buf);
     if d.rows.is_empty() {
@@ -451,7 +551,11 @@ fn draw_digest(app: &App, buf: &mut Buffer, a: &Areas) {
             .skip(d.list.offset)
             .take(usize::from(area.height))
             .map(|(i, r)| {
-                let st = if r.found { Style::new() } else { style(Emph::Warn) };
+                let st = if r.found {
+                    Style::new()
+                } else {
+                    style(Emph::Warn)
+                };
                 let mut l = Line::from(vec![
                     Span::styled(format!("{:>2}. ", i + 1), style(Emph::Dim)),
                     Span::styled(r.text.as_str(), st),
@@ -467,7 +571,12 @@ fn draw_digest(app: &App, buf: &mut Buffer, a: &Areas) {
     let block = pane("Clause", false);
     let area = block.inner(a.digest_preview);
     block.render(a.digest_preview, buf);
-    let rows: Vec<Line> = d.preview.iter().take(usize::from(area.height)).map(line).collect();
+    let rows: Vec<Line> = d
+        .preview
+        .iter()
+        .take(usize::from(area.height))
+        .map(line)
+        .collect();
     Paragraph::new(rows).render(area, buf);
 }
 
@@ -491,7 +600,12 @@ fn draw_help(buf: &mut Buffer, area: Rect, scroll: usize, lines: &[TextLine]) {
     let block = pane("Keys (Esc closes, j/k scroll)", true);
     let inner_area = block.inner(area);
     block.render(area, buf);
-    let rows: Vec<Line> = lines.iter().skip(scroll).take(usize::from(inner_area.height)).map(line).collect();
+    let rows: Vec<Line> = lines
+        .iter()
+        .skip(scroll)
+        .take(usize::from(inner_area.height))
+        .map(line)
+        .collect();
     Paragraph::new(rows).render(inner_area, buf);
 }
 
@@ -527,20 +641,51 @@ fn draw_choose(buf: &mut Buffer, area: Rect, ch: &Chooser) {
 fn draw_export(app: &App, frame: &mut Frame, area: Rect, p: &ExportPrompt, overwrite: bool) {
     let buf = frame.buffer_mut();
     open_popup(buf, area);
-    let block = pane(if overwrite { "Replace the file?" } else { "Export the digest" }, true);
+    let block = pane(
+        if overwrite {
+            "Replace the file?"
+        } else {
+            "Export the digest"
+        },
+        true,
+    );
     let inner_area = block.inner(area);
     block.render(area, buf);
-    let mut rows = vec![Line::raw(format!("{} clauses, with their equivalents elsewhere.", app.digest.ids.len()))];
+    let mut rows = vec![Line::raw(format!(
+        "{} clauses, with their equivalents elsewhere.",
+        app.digest.ids.len()
+    ))];
     let mut fmt = vec![Span::raw("Format:   ")];
-    for f in [Format::Md, Format::Csv, Format::Json, Format::Html, Format::Docx] {
-        let st = if f == p.format { Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD) } else { Style::new() };
-        fmt.push(Span::styled(format!(" {} ", super::update::extension(f)), st));
+    for f in [
+        Format::Md,
+        Format::Csv,
+        Format::Json,
+        Format::Html,
+        Format::Docx,
+    ] {
+        let st = if f == p.format {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            Style::new()
+        };
+        fmt.push(Span::styled(
+            format!(" {} ", super::update::extension(f)),
+            st,
+        ));
     }
     fmt.push(Span::styled("  Tab", style(Emph::Dim)));
     rows.push(Line::from(fmt));
     let mut grp = vec![Span::raw("Group by: ")];
-    for (g, name) in [(GroupBy::Topic, "measure type"), (GroupBy::Jurisdiction, "jurisdiction"), (GroupBy::Document, "document")] {
-        let st = if g == p.group_by { Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD) } else { Style::new() };
+    for (g, name) in [
+        (GroupBy::Topic, "measure type"),
+        (GroupBy::Jurisdiction, "jurisdiction"),
+        (GroupBy::Document, "document"),
+    ] {
+        let st = if g == p.group_by {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            Style::new()
+        };
         grp.push(Span::styled(format!(" {name} "), st));
     }
     grp.push(Span::styled("  Shift-Tab", style(Emph::Dim)));
@@ -549,17 +694,32 @@ fn draw_export(app: &App, frame: &mut Frame, area: Rect, p: &ExportPrompt, overw
     let path_y = inner_area.y + u16::try_from(rows.len()).unwrap_or(0);
     rows.push(Line::raw(""));
     if overwrite {
-        rows.push(Line::styled("This file exists. Replace it? y replaces, n keeps it.", style(Emph::Warn)));
+        rows.push(Line::styled(
+            "This file exists. Replace it? y replaces, n keeps it.",
+            style(Emph::Warn),
+        ));
     } else if let Some(e) = &p.error {
         rows.push(Line::styled(e.as_str(), style(Emph::Warn)));
     } else {
-        rows.push(Line::styled("Enter exports · Esc cancels", style(Emph::Dim)));
+        rows.push(Line::styled(
+            "Enter exports · Esc cancels",
+            style(Emph::Dim),
+        ));
     }
     Paragraph::new(rows).render(inner_area, buf);
     if path_y < inner_area.bottom() {
-        let field = Rect::new(inner_area.x + 1, path_y, inner_area.width.saturating_sub(2), 1);
+        let field = Rect::new(
+            inner_area.x + 1,
+            path_y,
+            inner_area.width.saturating_sub(2),
+            1,
+        );
         let view = p.path.view(field.width);
-        Paragraph::new(Span::styled(view.visible.clone(), Style::new().add_modifier(Modifier::UNDERLINED))).render(field, buf);
+        Paragraph::new(Span::styled(
+            view.visible.clone(),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+        ))
+        .render(field, buf);
         if !overwrite && field.width > 0 {
             frame.set_cursor_position(Position::new(field.x + view.caret_col, field.y));
         }

@@ -443,6 +443,8 @@ pub struct App {
     pub index: IndexState,
     /// The cross-links are computed.
     pub links_ready: bool,
+    /// Why the cross-links are unavailable.
+    pub links_error: Option<String>,
     /// History behind.
     pub back: Vec<Location>,
     /// History ahead.

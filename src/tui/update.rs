@@ -29,7 +29,13 @@ pub const SEARCH_LIMIT: usize = 100;
 const SNIPPET_LINES: usize = 3;
 /// Narrowest comparison column, in cells.
 const MIN_COLUMN: u16 = 34;
-const FORMATS: [Format; 5] = [Format::Md, Format::Csv, Format::Json, Format::Html, Format::Docx];
+const FORMATS: [Format; 5] = [
+    Format::Md,
+    Format::Csv,
+    Format::Json,
+    Format::Html,
+    Format::Docx,
+];
 const GROUPS: [GroupBy; 3] = [GroupBy::Topic, GroupBy::Jurisdiction, GroupBy::Document];
 
 impl App {
@@ -93,6 +99,7 @@ impl App {
             script: Script::Original,
             index: IndexState::Opening(None),
             links_ready: false,
+            links_error: None,
             back: Vec::new(),
             forward: Vec::new(),
             message: None,
@@ -146,7 +153,9 @@ impl App {
         }
         match self.view {
             View::Browse => vec!["browse", "views", "global", "always"],
-            View::Search if self.search.focus == SearchFocus::Query => vec!["search_input", "input", "always"],
+            View::Search if self.search.focus == SearchFocus::Query => {
+                vec!["search_input", "input", "always"]
+            }
             View::Search => vec!["search_results", "views", "global", "always"],
             View::Compare => vec!["compare", "views", "global", "always"],
             View::Digest => vec!["digest", "views", "global", "always"],
@@ -156,7 +165,9 @@ impl App {
     /// True when typed characters go into a text field.
     pub fn typing(&self) -> bool {
         matches!(self.popup, Some(Popup::Export(_)))
-            || (self.popup.is_none() && self.view == View::Search && self.search.focus == SearchFocus::Query)
+            || (self.popup.is_none()
+                && self.view == View::Search
+                && self.search.focus == SearchFocus::Query)
     }
 
     /// The action a key stands for here, if any.
@@ -166,7 +177,9 @@ impl App {
         }
         if self.typing()
             && let KeyCode::Char(c) = key.code
-            && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            && !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
         {
             return Some(Action::Insert(c));
         }
@@ -195,7 +208,10 @@ pub fn tabs(app: &App) -> Vec<(View, String, u16)> {
         (View::Browse, " 1 Browse ".to_string()),
         (View::Search, " 2 Search ".to_string()),
         (View::Compare, " 3 Compare ".to_string()),
-        (View::Digest, format!(" 4 Digest ({}) ", app.digest.ids.len())),
+        (
+            View::Digest,
+            format!(" 4 Digest ({}) ", app.digest.ids.len()),
+        ),
     ] {
         let w = u16::try_from(str_width(&label)).unwrap_or(0);
         out.push((view, label, x));
@@ -246,6 +262,11 @@ pub fn update(app: &mut App, action: Action) {
                 run_compare(app);
             }
         }
+        LinksFailed(e) => {
+            app.warn(e.clone());
+            app.links_error = Some(e);
+            rebuild_detail(app);
+        }
         SegmenterReady => relayout(app),
         Quit => app.quit = true,
         Help if !matches!(app.popup, Some(Popup::Help { .. })) => {
@@ -269,7 +290,11 @@ pub fn update(app: &mut App, action: Action) {
 fn finish(app: &mut App) {
     app.hints = Keymap::get().hints(&app.contexts());
     app.counts = match app.view {
-        View::Browse => format!("{} documents · {} provisions", app.docs.len(), app.provision_count),
+        View::Browse => format!(
+            "{} documents · {} provisions",
+            app.docs.len(),
+            app.provision_count
+        ),
         View::Search => match (&app.index, app.search.pending, &app.search.results) {
             (IndexState::Opening(Some(BuildProgress::Indexing { done, total })), _, _) => {
                 format!("building the index {done}/{total}")
@@ -323,6 +348,11 @@ fn view_action(app: &mut App, action: Action) {
         }
         Copy => copy(app),
         Mark => mark(app),
+        Paste(text) => {
+            app.view = View::Search;
+            app.search.focus = SearchFocus::Query;
+            search_action(app, Paste(text));
+        }
         ChooseTopic => choose_topic(app),
         CompareClause => match app.current_clause() {
             Some(id) => start_compare(app, CompareSource::Clause(id)),
@@ -396,9 +426,17 @@ fn detail_move(app: &mut App, mv: &Action) {
         Action::Down | Action::Up if !d.links.is_empty() => {
             let n = d.links.len();
             let sel = app.browse.link_sel;
-            app.browse.link_sel = if matches!(mv, Action::Down) { (sel + 1).min(n - 1) } else { sel.saturating_sub(1) };
+            app.browse.link_sel = if matches!(mv, Action::Down) {
+                (sel + 1).min(n - 1)
+            } else {
+                sel.saturating_sub(1)
+            };
             let first = d.link_lines[app.browse.link_sel];
-            let last = d.link_lines.get(app.browse.link_sel + 1).map(|l| l - 1).unwrap_or(d.lines.len() - 1);
+            let last = d
+                .link_lines
+                .get(app.browse.link_sel + 1)
+                .map(|l| l - 1)
+                .unwrap_or(d.lines.len() - 1);
             if last >= app.browse.detail_scroll + h {
                 app.browse.detail_scroll = (last + 1).saturating_sub(h).min(first);
             }
@@ -408,7 +446,9 @@ fn detail_move(app: &mut App, mv: &Action) {
         }
         Action::Down => app.browse.detail_scroll = (app.browse.detail_scroll + 1).min(max_scroll),
         Action::Up => app.browse.detail_scroll = app.browse.detail_scroll.saturating_sub(1),
-        Action::PageDown => app.browse.detail_scroll = (app.browse.detail_scroll + h).min(max_scroll),
+        Action::PageDown => {
+            app.browse.detail_scroll = (app.browse.detail_scroll + h).min(max_scroll)
+        }
         Action::PageUp => app.browse.detail_scroll = app.browse.detail_scroll.saturating_sub(h),
         Action::Top => {
             app.browse.detail_scroll = 0;
@@ -444,9 +484,17 @@ fn set_focus(app: &mut App, pane: Pane) {
     app.browse.focus = pane;
     if pane != Pane::Docs && app.browse.outline.sel == 0 {
         // land on the first clause rather than a chapter heading
-        if let Some(i) = app.browse.outline_rows.iter().position(|r| r.clause.is_some()) {
+        if let Some(i) = app
+            .browse
+            .outline_rows
+            .iter()
+            .position(|r| r.clause.is_some())
+        {
             app.browse.outline.sel = i;
-            app.browse.outline.fit(app.browse.outline_rows.len(), usize::from(inner(app.areas().outline).height));
+            app.browse.outline.fit(
+                app.browse.outline_rows.len(),
+                usize::from(inner(app.areas().outline).height),
+            );
         }
     }
     if (was == Pane::Docs) != (pane == Pane::Docs) {
@@ -476,7 +524,12 @@ fn search_action(app: &mut App, action: Action) {
         }
         EditQuery => app.search.focus = SearchFocus::Query,
         Cancel if typing => {
-            if app.search.results.as_ref().is_some_and(|r| !r.hits.is_empty()) {
+            if app
+                .search
+                .results
+                .as_ref()
+                .is_some_and(|r| !r.hits.is_empty())
+            {
                 app.search.focus = SearchFocus::Results;
             } else {
                 app.view = View::Browse;
@@ -494,13 +547,27 @@ fn search_action(app: &mut App, action: Action) {
             request_search(app);
         }
         CycleStatus => {
-            let all = [Validity::InForce, Validity::Draft, Validity::Expired, Validity::NotYetInForce];
-            let present: Vec<Validity> = all.into_iter().filter(|v| app.docs.iter().any(|d| d.validity == *v)).collect();
+            let all = [
+                Validity::InForce,
+                Validity::Draft,
+                Validity::Expired,
+                Validity::NotYetInForce,
+            ];
+            let present: Vec<Validity> = all
+                .into_iter()
+                .filter(|v| app.docs.iter().any(|d| d.validity == *v))
+                .collect();
             app.search.status = cycle(&present, app.search.status.as_ref());
             request_search(app);
         }
         CycleTopic => {
-            let ids: Vec<String> = app.ws.taxonomy.topics.iter().map(|t| t.id.clone()).collect();
+            let ids: Vec<String> = app
+                .ws
+                .taxonomy
+                .topics
+                .iter()
+                .map(|t| t.id.clone())
+                .collect();
             app.search.topic = cycle(&ids, app.search.topic.as_ref());
             request_search(app);
         }
@@ -550,7 +617,7 @@ fn request_search(app: &mut App) {
             jurisdiction: app.search.jurisdiction.clone(),
             status: app.search.status,
             topic: app.search.topic.clone(),
-            as_of: Some(app.today),
+            as_of: app.search.status.map(|_| app.today),
             ..Filters::default()
         },
         limit: SEARCH_LIMIT,
@@ -565,7 +632,13 @@ fn request_search(app: &mut App) {
 fn compare_action(app: &mut App, action: Action) {
     use Action::*;
     let body_h = usize::from(app.areas().compare_body.height.saturating_sub(6)).max(1);
-    let max_lines = app.compare.columns.iter().map(|c| c.lines.len()).max().unwrap_or(0);
+    let max_lines = app
+        .compare
+        .columns
+        .iter()
+        .map(|c| c.lines.len())
+        .max()
+        .unwrap_or(0);
     let max_scroll = max_lines.saturating_sub(body_h);
     let c = &mut app.compare;
     match action {
@@ -625,7 +698,9 @@ fn digest_action(app: &mut App, action: Action) {
 
 fn popup_action(app: &mut App, action: Action) {
     use Action::*;
-    let Some(popup) = app.popup.take() else { return };
+    let Some(popup) = app.popup.take() else {
+        return;
+    };
     match popup {
         Popup::Help { mut scroll, lines } => {
             let h = usize::from(help_area(app.size).height.saturating_sub(2)).max(1);
@@ -712,7 +787,8 @@ fn click(app: &mut App, x: u16, y: u16) {
     if let Some(Popup::Choose(ch)) = &mut app.popup {
         let area = inner(choose_area(app.size, ch.items.len()));
         if area.contains(pos) {
-            ch.list.sel = (ch.list.offset + usize::from(y - area.y)).min(ch.items.len().saturating_sub(1));
+            ch.list.sel =
+                (ch.list.offset + usize::from(y - area.y)).min(ch.items.len().saturating_sub(1));
         }
         return;
     }
@@ -768,7 +844,13 @@ fn click(app: &mut App, x: u16, y: u16) {
             } else if inner(a.results).contains(pos) {
                 app.search.focus = SearchFocus::Results;
                 let mut top = inner(a.results).y;
-                for (i, item) in app.search.items.iter().enumerate().skip(app.search.list.offset) {
+                for (i, item) in app
+                    .search
+                    .items
+                    .iter()
+                    .enumerate()
+                    .skip(app.search.list.offset)
+                {
                     let h = u16::try_from(item.len()).unwrap_or(u16::MAX);
                     if y >= top && y < top.saturating_add(h) {
                         app.search.list.sel = i;
@@ -865,7 +947,9 @@ fn restore(app: &mut App, loc: Location) {
     }
     app.browse.focus = loc.pane;
     let a = app.areas();
-    app.browse.docs.fit(app.docs.len(), usize::from(inner(a.docs).height));
+    app.browse
+        .docs
+        .fit(app.docs.len(), usize::from(inner(a.docs).height));
     rebuild_detail(app);
     if app.view == View::Digest {
         layout_digest(app);
@@ -890,7 +974,11 @@ fn history_step(app: &mut App, back: bool) {
         }
         None => {
             let _ = to;
-            app.say(if back { "nothing to go back to" } else { "nothing to go forward to" });
+            app.say(if back {
+                "nothing to go back to"
+            } else {
+                "nothing to go forward to"
+            });
         }
     }
 }
@@ -902,7 +990,9 @@ pub fn goto_clause(app: &mut App, id: &str, remember: bool) {
         return;
     };
     let doc_id = doc.meta.id.clone();
-    let Some(doc_idx) = app.docs.iter().position(|d| d.id == doc_id) else { return };
+    let Some(doc_idx) = app.docs.iter().position(|d| d.id == doc_id) else {
+        return;
+    };
     if remember {
         let here = location(app);
         app.back.push(here);
@@ -914,7 +1004,9 @@ pub fn goto_clause(app: &mut App, id: &str, remember: bool) {
         rebuild_outline(app);
     }
     let a = app.areas();
-    app.browse.docs.fit(app.docs.len(), usize::from(inner(a.docs).height));
+    app.browse
+        .docs
+        .fit(app.docs.len(), usize::from(inner(a.docs).height));
     select_outline_clause(app, id);
     app.browse.focus = Pane::Detail;
     rebuild_detail(app);
@@ -945,7 +1037,10 @@ fn mark(app: &mut App) {
         app.say(format!("removed {id} from the digest"));
     } else {
         app.digest.ids.push(id.clone());
-        app.say(format!("added {id} to the digest ({} clauses)", app.digest.ids.len()));
+        app.say(format!(
+            "added {id} to the digest ({} clauses)",
+            app.digest.ids.len()
+        ));
     }
     save_digest(app);
     refresh_marks(app);
@@ -960,7 +1055,10 @@ fn save_digest(app: &mut App) {
 
 fn refresh_marks(app: &mut App) {
     for r in &mut app.browse.outline_rows {
-        r.marked = r.clause.as_ref().is_some_and(|c| app.digest.ids.contains(c));
+        r.marked = r
+            .clause
+            .as_ref()
+            .is_some_and(|c| app.digest.ids.contains(c));
     }
     if app.view == View::Search {
         layout_search(app);
@@ -972,7 +1070,9 @@ fn copy(app: &mut App) {
         app.say("select a clause first");
         return;
     };
-    let Some((doc, clause)) = app.ws.corpus.clause(&id) else { return };
+    let Some((doc, clause)) = app.ws.corpus.clause(&id) else {
+        return;
+    };
     let text = match app.script {
         Script::Original => clause.text.clone(),
         Script::Simplified => clause.normalized.clone(),
@@ -984,7 +1084,11 @@ fn copy(app: &mut App) {
 
 /// How a clause is cited: 北京市《title》第9条 … (beijing-2021/9.3).
 pub fn citation(doc: &Document, clause: &Clause) -> String {
-    let jur = doc.meta.jurisdiction_zh.as_deref().unwrap_or(&doc.meta.jurisdiction);
+    let jur = doc
+        .meta
+        .jurisdiction_zh
+        .as_deref()
+        .unwrap_or(&doc.meta.jurisdiction);
     let date = doc
         .meta
         .published
@@ -992,7 +1096,10 @@ pub fn citation(doc: &Document, clause: &Clause) -> String {
         .map(|d| format!(" ({d})"))
         .unwrap_or_default();
     let heading = clause.heading.as_deref().unwrap_or("");
-    format!("{jur}《{}》{date} {}{heading} [{}]", doc.meta.title, clause.label, clause.id)
+    format!(
+        "{jur}《{}》{date} {}{heading} [{}]",
+        doc.meta.title, clause.label, clause.id
+    )
 }
 
 // ---------------------------------------------------------------- compare
@@ -1009,7 +1116,9 @@ fn start_compare(app: &mut App, source: CompareSource) {
 }
 
 fn run_compare(app: &mut App) {
-    let Some(source) = app.compare.source.clone() else { return };
+    let Some(source) = app.compare.source.clone() else {
+        return;
+    };
     let (topic, clause) = match &source {
         CompareSource::Clause(id) => (None, Some(id.clone())),
         CompareSource::Topic(t) => (Some(t.clone()), None),
@@ -1023,7 +1132,8 @@ fn run_compare(app: &mut App) {
     };
     if !app.links_ready {
         app.compare.comparison = None;
-        app.compare.error = Some("finding equivalent measures… the comparison appears when ready".into());
+        app.compare.error =
+            Some("finding equivalent measures… the comparison appears when ready".into());
         layout_compare(app);
         return;
     }
@@ -1112,13 +1222,22 @@ fn apply_choice(app: &mut App, ch: Chooser) {
             }
         }
         ChoosePurpose::CompareDocs => {
-            let ticked: Vec<String> = ch.items.iter().filter(|c| c.ticked).map(|c| c.key.clone()).collect();
+            let ticked: Vec<String> = ch
+                .items
+                .iter()
+                .filter(|c| c.ticked)
+                .map(|c| c.key.clone())
+                .collect();
             if ticked.is_empty() {
                 app.say("tick at least one jurisdiction");
                 app.popup = Some(Popup::Choose(ch));
                 return;
             }
-            app.compare.docs = if ticked.len() == ch.items.len() { Vec::new() } else { ticked };
+            app.compare.docs = if ticked.len() == ch.items.len() {
+                Vec::new()
+            } else {
+                ticked
+            };
             app.compare.col_offset = 0;
             run_compare(app);
         }
@@ -1143,13 +1262,7 @@ fn open_export(app: &mut App) {
 
 /// The file name extension of a format.
 pub fn extension(f: Format) -> &'static str {
-    match f {
-        Format::Md => "md",
-        Format::Csv => "csv",
-        Format::Json => "json",
-        Format::Html => "html",
-        Format::Docx => "docx",
-    }
+    f.extension()
 }
 
 /// The suggested export file: in the platform documents folder when there is one,
@@ -1159,7 +1272,11 @@ pub fn default_export_path(app: &App, format: Format) -> PathBuf {
         .and_then(|u| u.document_dir().map(Path::to_path_buf))
         .filter(|d| d.is_dir())
         .unwrap_or_else(|| app.ws.locations.data_dir.clone());
-    dir.join(format!("policynav-digest-{}.{}", app.today, extension(format)))
+    dir.join(format!(
+        "policynav-digest-{}.{}",
+        app.today,
+        extension(format)
+    ))
 }
 
 fn with_extension(path: &str, old: Format, new: Format) -> String {
@@ -1270,10 +1387,13 @@ fn open_help(app: &mut App) {
 /// Recomputes everything that depends on the terminal size or the script.
 pub fn relayout(app: &mut App) {
     let a = app.areas();
-    app.browse.docs.fit(app.docs.len(), usize::from(inner(a.docs).height));
     app.browse
-        .outline
-        .fit(app.browse.outline_rows.len(), usize::from(inner(a.outline).height));
+        .docs
+        .fit(app.docs.len(), usize::from(inner(a.docs).height));
+    app.browse.outline.fit(
+        app.browse.outline_rows.len(),
+        usize::from(inner(a.outline).height),
+    );
     rebuild_detail(app);
     layout_search(app);
     layout_compare(app);
@@ -1292,7 +1412,11 @@ fn rebuild_outline(app: &mut App) {
     for c in &doc.clauses {
         if c.chapter.as_deref() != last_chapter {
             last_chapter = c.chapter.as_deref();
-            if let Some(ch) = doc.chapters.iter().find(|ch| Some(ch.path.as_str()) == last_chapter) {
+            if let Some(ch) = doc
+                .chapters
+                .iter()
+                .find(|ch| Some(ch.path.as_str()) == last_chapter)
+            {
                 rows.push(OutlineRow {
                     kind: RowKind::Chapter,
                     text: format!("{}{}", ch.label, ch.heading),
@@ -1304,9 +1428,16 @@ fn rebuild_outline(app: &mut App) {
         let (kind, text) = match c.kind {
             ClauseKind::Article => (
                 RowKind::Article,
-                format!("{} {}", c.label, c.heading.clone().unwrap_or_else(|| head(&c.measure, 40))),
+                format!(
+                    "{} {}",
+                    c.label,
+                    c.heading.clone().unwrap_or_else(|| head(&c.measure, 40))
+                ),
             ),
-            ClauseKind::Provision => (RowKind::Provision, format!("  {} {}", c.path, head(&c.measure, 60))),
+            ClauseKind::Provision => (
+                RowKind::Provision,
+                format!("  {} {}", c.path, head(&c.measure, 60)),
+            ),
         };
         rows.push(OutlineRow {
             kind,
@@ -1327,7 +1458,11 @@ fn head(s: &str, n: usize) -> String {
 }
 
 /// The text in the script shown, with byte ranges moved along.
-fn in_script(app: &App, text: &str, marks: Vec<(Range<usize>, Emph)>) -> (String, Vec<(Range<usize>, Emph)>) {
+fn in_script(
+    app: &App,
+    text: &str,
+    marks: Vec<(Range<usize>, Emph)>,
+) -> (String, Vec<(Range<usize>, Emph)>) {
     match app.script {
         Script::Original => (text.to_string(), marks),
         Script::Simplified => {
@@ -1348,7 +1483,12 @@ fn remap(from: &str, to: &str, r: Range<usize>) -> Option<Range<usize>> {
     }
     let cs = from[..r.start].chars().count();
     let ce = cs + from[r.clone()].chars().count();
-    let byte_at = |ci: usize| to.char_indices().nth(ci).map(|(b, _)| b).unwrap_or(to.len());
+    let byte_at = |ci: usize| {
+        to.char_indices()
+            .nth(ci)
+            .map(|(b, _)| b)
+            .unwrap_or(to.len())
+    };
     Some(byte_at(cs)..byte_at(ce))
 }
 
@@ -1357,7 +1497,11 @@ fn remap(from: &str, to: &str, r: Range<usize>) -> Option<Range<usize>> {
 fn figure_marks(text: &str, figures: &[Figure]) -> Vec<(Range<usize>, Emph)> {
     let mut marks: Vec<(Range<usize>, Emph)> = Vec::new();
     for f in figures {
-        let emph = if f.role == Role::Support { Emph::Figure } else { Emph::OtherFigure };
+        let emph = if f.role == Role::Support {
+            Emph::Figure
+        } else {
+            Emph::OtherFigure
+        };
         let range = if text.get(f.span.clone()) == Some(f.surface.as_str()) {
             Some(f.span.clone())
         } else if f.surface.is_empty() {
@@ -1365,10 +1509,16 @@ fn figure_marks(text: &str, figures: &[Figure]) -> Vec<(Range<usize>, Emph)> {
         } else {
             text.match_indices(f.surface.as_str())
                 .map(|(b, s)| b..b + s.len())
-                .find(|r| !marks.iter().any(|(m, _)| m.start < r.end && r.start < m.end))
+                .find(|r| {
+                    !marks
+                        .iter()
+                        .any(|(m, _)| m.start < r.end && r.start < m.end)
+                })
         };
         if let Some(r) = range
-            && !marks.iter().any(|(m, _)| m.start < r.end && r.start < m.end)
+            && !marks
+                .iter()
+                .any(|(m, _)| m.start < r.end && r.start < m.end)
         {
             marks.push((r, emph));
         }
@@ -1378,7 +1528,13 @@ fn figure_marks(text: &str, figures: &[Figure]) -> Vec<(Range<usize>, Emph)> {
 }
 
 /// Wraps `text` to `width` cells after an `indent`, emphasising `marks`.
-fn text_lines(text: &str, marks: &[(Range<usize>, Emph)], width: usize, indent: usize, base: Emph) -> Vec<TextLine> {
+fn text_lines(
+    text: &str,
+    marks: &[(Range<usize>, Emph)],
+    width: usize,
+    indent: usize,
+    base: Emph,
+) -> Vec<TextLine> {
     let keep: Vec<Range<usize>> = marks.iter().map(|(r, _)| r.clone()).collect();
     let width = width.saturating_sub(indent).max(1);
     wrap::wrap(text, width, &keep)
@@ -1446,7 +1602,9 @@ fn rebuild_detail(app: &mut App) {
             .map(|d| doc_detail(app, d, width))
             .unwrap_or_default(),
         _ => match app.browse.outline_rows.get(app.browse.outline.sel) {
-            Some(OutlineRow { clause: Some(id), .. }) => match ws.corpus.clause(id) {
+            Some(OutlineRow {
+                clause: Some(id), ..
+            }) => match ws.corpus.clause(id) {
                 Some((doc, clause)) => clause_detail(app, doc, clause, width),
                 None => Detail::default(),
             },
@@ -1465,8 +1623,14 @@ fn rebuild_detail(app: &mut App) {
         app.browse.link_sel = 0;
     }
     let h = usize::from(inner(app.areas().detail).height);
-    app.browse.detail_scroll = app.browse.detail_scroll.min(detail.lines.len().saturating_sub(h.max(1)));
-    app.browse.link_sel = app.browse.link_sel.min(detail.links.len().saturating_sub(1));
+    app.browse.detail_scroll = app
+        .browse
+        .detail_scroll
+        .min(detail.lines.len().saturating_sub(h.max(1)));
+    app.browse.link_sel = app
+        .browse
+        .link_sel
+        .min(detail.links.len().saturating_sub(1));
     app.browse.detail = detail;
 }
 
@@ -1526,7 +1690,14 @@ fn doc_detail(app: &App, d: &Document, width: usize) -> Detail {
     }
     Detail {
         clause: None,
-        title: format!("{} {}", app.docs.get(app.browse.docs.sel).map(|r| r.jurisdiction.as_str()).unwrap_or(""), m.id),
+        title: format!(
+            "{} {}",
+            app.docs
+                .get(app.browse.docs.sel)
+                .map(|r| r.jurisdiction.as_str())
+                .unwrap_or(""),
+            m.id
+        ),
         lines,
         links: Vec::new(),
         link_lines: Vec::new(),
@@ -1548,7 +1719,11 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
     let ws = &app.ws;
     let mut lines = Vec::new();
     let validity = doc.meta.validity_on(app.today);
-    let jur = doc.meta.jurisdiction_zh.as_deref().unwrap_or(&doc.meta.jurisdiction);
+    let jur = doc
+        .meta
+        .jurisdiction_zh
+        .as_deref()
+        .unwrap_or(&doc.meta.jurisdiction);
     lines.push(TextLine {
         segs: vec![
             Seg {
@@ -1562,7 +1737,11 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
         ],
         link: None,
     });
-    let heading = format!("{} {}", clause.label, clause.heading.as_deref().unwrap_or(""));
+    let heading = format!(
+        "{} {}",
+        clause.label,
+        clause.heading.as_deref().unwrap_or("")
+    );
     let (heading, _) = in_script(app, heading.trim(), Vec::new());
     lines.extend(text_lines(&heading, &[], width, 0, Emph::Heading));
     lines.push(TextLine::default());
@@ -1572,7 +1751,11 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
     lines.extend(text_lines(&text, &marks, width, 0, Emph::Plain));
     lines.push(TextLine::default());
     if !clause.agencies.is_empty() {
-        let (ag, _) = in_script(app, &format!("Agencies: {}", clause.agencies.join("、")), Vec::new());
+        let (ag, _) = in_script(
+            app,
+            &format!("Agencies: {}", clause.agencies.join("、")),
+            Vec::new(),
+        );
         lines.extend(text_lines(&ag, &[], width, 0, Emph::Dim));
     }
     let topics: Vec<String> = ws
@@ -1585,7 +1768,13 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
         })
         .collect();
     if !topics.is_empty() {
-        lines.extend(text_lines(&format!("Measure types: {}", topics.join(", ")), &[], width, 0, Emph::Dim));
+        lines.extend(text_lines(
+            &format!("Measure types: {}", topics.join(", ")),
+            &[],
+            width,
+            0,
+            Emph::Dim,
+        ));
     }
     let support: Vec<&str> = figures
         .iter()
@@ -1593,14 +1782,23 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
         .map(|f| f.surface.as_str())
         .collect();
     if !support.is_empty() {
-        lines.extend(text_lines(&format!("Support figures: {}", support.join(" · ")), &[], width, 0, Emph::Dim));
+        lines.extend(text_lines(
+            &format!("Support figures: {}", support.join(" · ")),
+            &[],
+            width,
+            0,
+            Emph::Dim,
+        ));
     }
     let mut link_ids = Vec::new();
     let mut link_lines = Vec::new();
     if clause.kind == ClauseKind::Provision {
         lines.push(TextLine::default());
         if !app.links_ready {
-            lines.push(TextLine::plain("The same measure elsewhere: finding equivalents…", Emph::Dim));
+            lines.push(TextLine::plain(
+                "The same measure elsewhere: finding equivalents…",
+                Emph::Dim,
+            ));
         } else {
             let links = ws.links().links(&clause.id);
             if links.is_empty() {
@@ -1639,9 +1837,18 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
                     text: format!(" {:.2}", l.score),
                     emph: Emph::Dim,
                 });
-                lines.push(TextLine { segs: head, link: None });
+                lines.push(TextLine {
+                    segs: head,
+                    link: None,
+                });
                 if !l.reasons.is_empty() {
-                    lines.extend(text_lines(&format!("why: {}", l.reasons.join("; ")), &[], width, 2, Emph::Dim));
+                    lines.extend(text_lines(
+                        &format!("why: {}", l.reasons.join("; ")),
+                        &[],
+                        width,
+                        2,
+                        Emph::Dim,
+                    ));
                 }
                 let marks = figure_marks(&l.text, &l.figures);
                 let (t, marks) = in_script(app, &l.text, marks);
@@ -1683,7 +1890,8 @@ fn hit_header(app: &App, hit: &crate::search::Hit) -> TextLine {
     segs.push(Seg {
         text: format!(
             "{} {} {}",
-            v.map(|d| d.jurisdiction.as_str()).unwrap_or(hit.jurisdiction.as_str()),
+            v.map(|d| d.jurisdiction.as_str())
+                .unwrap_or(hit.jurisdiction.as_str()),
             hit.id,
             hit.heading.as_deref().unwrap_or("")
         ),
@@ -1735,7 +1943,13 @@ fn fit_results(app: &mut App) {
     if s.list.sel < s.list.offset {
         s.list.offset = s.list.sel;
     }
-    while s.list.offset < s.list.sel && s.items[s.list.offset..=s.list.sel].iter().map(Vec::len).sum::<usize>() > h {
+    while s.list.offset < s.list.sel
+        && s.items[s.list.offset..=s.list.sel]
+            .iter()
+            .map(Vec::len)
+            .sum::<usize>()
+            > h
+    {
         s.list.offset += 1;
     }
 }
@@ -1761,8 +1975,18 @@ fn layout_preview(app: &mut App) {
 
 fn preview_lines(app: &App, doc: &Document, c: &Clause, width: usize) -> Vec<TextLine> {
     let mut lines = Vec::new();
-    let jur = doc.meta.jurisdiction_zh.as_deref().unwrap_or(&doc.meta.jurisdiction);
-    lines.extend(text_lines(&format!("{jur} {} · {}", doc.meta.jurisdiction, c.id), &[], width, 0, Emph::Dim));
+    let jur = doc
+        .meta
+        .jurisdiction_zh
+        .as_deref()
+        .unwrap_or(&doc.meta.jurisdiction);
+    lines.extend(text_lines(
+        &format!("{jur} {} · {}", doc.meta.jurisdiction, c.id),
+        &[],
+        width,
+        0,
+        Emph::Dim,
+    ));
     let heading = format!("{} {}", c.label, c.heading.as_deref().unwrap_or(""));
     let (heading, _) = in_script(app, heading.trim(), Vec::new());
     lines.extend(text_lines(&heading, &[], width, 0, Emph::Heading));
@@ -1784,7 +2008,13 @@ fn layout_compare(app: &mut App) {
     let col_width = body.width / u16::try_from(fit).unwrap_or(1).max(1);
     let text_w = usize::from(col_width.saturating_sub(2)).max(1);
     let mut columns: Vec<CompareColumn> = Vec::new();
-    let rows = cmp.columns.iter().map(|c| c.clauses.len()).max().unwrap_or(0).max(1);
+    let rows = cmp
+        .columns
+        .iter()
+        .map(|c| c.clauses.len())
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let mut cells: Vec<Vec<Vec<TextLine>>> = Vec::new();
     for col in &cmp.columns {
         let jur = app
@@ -1848,7 +2078,8 @@ fn layout_compare(app: &mut App) {
             let cell = std::mem::take(&mut cells[ci][r]);
             let pad = h - cell.len();
             col.lines.extend(cell);
-            col.lines.extend(std::iter::repeat_n(TextLine::default(), pad + 1));
+            col.lines
+                .extend(std::iter::repeat_n(TextLine::default(), pad + 1));
         }
     }
     let c = &mut app.compare;
@@ -1871,7 +2102,10 @@ fn layout_digest(app: &mut App) {
                 id: id.clone(),
                 text: format!(
                     "{} {} {}",
-                    doc.meta.jurisdiction_zh.as_deref().unwrap_or(&doc.meta.jurisdiction),
+                    doc.meta
+                        .jurisdiction_zh
+                        .as_deref()
+                        .unwrap_or(&doc.meta.jurisdiction),
                     id,
                     c.heading.clone().unwrap_or_else(|| head(&c.measure, 30))
                 ),
@@ -1886,9 +2120,10 @@ fn layout_digest(app: &mut App) {
         .collect();
     let a = app.areas();
     app.digest_view.rows = rows;
-    app.digest_view
-        .list
-        .fit(app.digest.ids.len(), usize::from(inner(a.digest_list).height));
+    app.digest_view.list.fit(
+        app.digest.ids.len(),
+        usize::from(inner(a.digest_list).height),
+    );
     let width = usize::from(inner(a.digest_preview).width).max(1);
     app.digest_view.preview = app
         .digest
@@ -1921,7 +2156,11 @@ mod tests {
         let end = text.find("的").unwrap();
         let lines = text_lines(text, &[(start..end, Emph::Figure)], 40, 2, Emph::Plain);
         assert_eq!(lines.len(), 1);
-        let segs: Vec<(&str, Emph)> = lines[0].segs.iter().map(|s| (s.text.as_str(), s.emph)).collect();
+        let segs: Vec<(&str, Emph)> = lines[0]
+            .segs
+            .iter()
+            .map(|s| (s.text.as_str(), s.emph))
+            .collect();
         assert_eq!(
             segs,
             vec![
@@ -1943,8 +2182,14 @@ mod tests {
 
     #[test]
     fn format_changes_follow_the_extension() {
-        assert_eq!(with_extension("/tmp/a.md", Format::Md, Format::Csv), "/tmp/a.csv");
-        assert_eq!(with_extension("/tmp/a.txt", Format::Md, Format::Csv), "/tmp/a.txt");
+        assert_eq!(
+            with_extension("/tmp/a.md", Format::Md, Format::Csv),
+            "/tmp/a.csv"
+        );
+        assert_eq!(
+            with_extension("/tmp/a.txt", Format::Md, Format::Csv),
+            "/tmp/a.txt"
+        );
     }
 
     #[test]

@@ -217,7 +217,13 @@ fn segment(p: &str) -> Vec<Range<usize>> {
 }
 
 /// Greedy fill of one paragraph's units into lines.
-fn fill(text: &str, units: &[Range<usize>], width: usize, para: Range<usize>, lines: &mut Vec<Range<usize>>) {
+fn fill(
+    text: &str,
+    units: &[Range<usize>],
+    width: usize,
+    para: Range<usize>,
+    lines: &mut Vec<Range<usize>>,
+) {
     let mut cur = para.start..para.start;
     let mut cur_w = 0usize;
     fill_units(text, units, width, &mut cur, &mut cur_w, lines, true);
@@ -253,7 +259,11 @@ fn fill_units(
         } else if may_split_words {
             // wider than a line: break between its characters, still keeping
             // punctuation with its neighbour
-            let chars = glue(text, s.char_indices().map(|(o, c)| u.start + o..u.start + o + c.len_utf8()));
+            let chars = glue(
+                text,
+                s.char_indices()
+                    .map(|(o, c)| u.start + o..u.start + o + c.len_utf8()),
+            );
             fill_units(text, &chars, width, cur, cur_w, lines, false);
         } else {
             // a character with its punctuation is wider than the line: cut anywhere
