@@ -10,7 +10,7 @@ use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::corpus::{
-    self, Clause, ClauseKind, Document, DocumentMeta, Level, Status, Validity, import,
+    self, Clause, ClauseKind, Document, DocumentMeta, Level, Status, Validity, user,
 };
 use crate::workspace::{Locations, Workspace};
 
@@ -577,14 +577,85 @@ fn show_document(doc: &Document, as_of: NaiveDate, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// The folder `add` and `remove` work on: the user's corpus folder, or the `--corpus` one.
+fn own_folder(locations: &Locations) -> (&std::path::Path, Vec<String>) {
+    match &locations.corpus {
+        corpus::CorpusSource::Bundled { user_dir } => {
+            (user_dir, corpus::bundled_ids().unwrap_or_default())
+        }
+        corpus::CorpusSource::Folder(dir) => (dir, Vec::new()),
+    }
+}
+
 pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
-    let _ = (args, locations, import::decode);
-    bail!("add: not implemented yet")
+    let (dir, bundled) = own_folder(locations);
+    let opts = user::AddOptions {
+        id: args.id,
+        title: args.title,
+        jurisdiction: args.jurisdiction,
+        jurisdiction_zh: args.jurisdiction_zh,
+        level: args.level,
+        issuer: args.issuer,
+        written: args.date,
+        published: args.published,
+        effective: args.effective,
+        expires: args.expires,
+        status: args.status,
+        note: args.note,
+    };
+    let added = user::add(&args.file, dir, &bundled, opts)?;
+    if args.json {
+        return super::print_json(&added);
+    }
+    let m = &added.meta;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "added {}: {} ({} articles, {} provisions; {}{})",
+        m.id,
+        m.title,
+        added.articles,
+        added.provisions,
+        added.encoding,
+        if added.html { ", HTML page" } else { "" }
+    )?;
+    let when = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+    writeln!(
+        out,
+        "  {} {} ({}), {}, written {}, published {}, effective {}, expires {}",
+        m.jurisdiction,
+        m.jurisdiction_zh.as_deref().unwrap_or(""),
+        level_word(m.level),
+        if m.status == Status::Draft {
+            "draft"
+        } else {
+            "final"
+        },
+        when(m.written),
+        when(m.published),
+        when(m.effective),
+        when(m.expires)
+    )?;
+    writeln!(out, "  stored as {}", added.path.display())?;
+    Ok(())
 }
 
 pub(crate) fn remove(args: RemoveArgs, locations: &Locations) -> Result<()> {
-    let _ = (args, locations);
-    bail!("remove: not implemented yet")
+    let (dir, bundled) = own_folder(locations);
+    if bundled.iter().any(|b| b == &args.id) {
+        bail!(
+            "{} is a bundled document and cannot be removed (use --corpus DIR to work with a folder of your own)",
+            args.id
+        );
+    }
+    let meta = user::remove(&args.id, dir)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "removed {}: {}",
+        meta.id,
+        meta.title
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod manifest;
 mod model;
 pub mod rules;
 pub mod structure;
+pub mod user;
 
 pub use model::*;
 
