@@ -1,25 +1,277 @@
-//! CLI commands (being built).
+//! `policynav index` and `policynav search`.
 
-use anyhow::Result;
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Context, Result};
 use clap::Args;
+use serde::Serialize;
 
+use crate::search::{
+    self, BuildProgress, Filters, Hit, IndexInfo, SearchIndex, SearchRequest, SearchResults,
+};
 use crate::workspace::Workspace;
 
 /// Arguments of `policynav index`.
 #[derive(Debug, Args)]
-pub struct IndexArgs {}
+pub struct IndexArgs {
+    /// Rebuild even if the index is up to date.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Print what was done as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
 pub(crate) fn index(args: IndexArgs, ws: &Workspace) -> Result<()> {
-    let _ = (args, ws);
-    anyhow::bail!("index: not implemented yet")
+    let mut progress = progress_printer(!args.json);
+    let index = if args.rebuild {
+        SearchIndex::rebuild(ws, &mut progress)?
+    } else {
+        SearchIndex::open_or_build(ws, &mut progress)?
+    };
+    let info = index.info();
+    if args.json {
+        return super::print_json(info);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", describe(info))?;
+    Ok(())
+}
+
+/// One line saying what `policynav index` did.
+fn describe(info: &IndexInfo) -> String {
+    let size = format!("{:.1} MB", info.size_bytes as f64 / 1_048_576.0);
+    let what = format!(
+        "{} clauses, {:.1} MB of text, index {size} in {}",
+        info.clauses,
+        info.text_bytes as f64 / 1_048_576.0,
+        info.dir.display()
+    );
+    match (info.built, info.build_time) {
+        (true, Some(t)) => {
+            let secs = t.as_secs_f64().max(1e-3);
+            format!(
+                "indexed {what} ({:.2} s, {:.1} MB/s; reason: {})",
+                secs,
+                info.text_bytes as f64 / 1_048_576.0 / secs,
+                info.reason.as_deref().unwrap_or("forced")
+            )
+        }
+        _ => format!("index up to date: {what}"),
+    }
+}
+
+/// Reports building progress on stderr when it is a terminal (never in --json mode).
+fn progress_printer(enabled: bool) -> impl FnMut(BuildProgress) {
+    let enabled = enabled && std::io::stderr().is_terminal();
+    let mut shown = false;
+    move |p| {
+        if !enabled {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        match p {
+            BuildProgress::Indexing { done, total } => {
+                shown = true;
+                let _ = write!(err, "\rindexing {done}/{total} clauses…");
+            }
+            BuildProgress::Ready if shown => {
+                let _ = writeln!(err);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Arguments of `policynav search`.
 #[derive(Debug, Args)]
-pub struct SearchArgs {}
-
-pub(crate) fn search(args: SearchArgs, ws: &Workspace) -> Result<()> {
-    let _ = (args, ws);
-    anyhow::bail!("search: not implemented yet")
+pub struct SearchArgs {
+    /// What to look for, in any script: words, "exact phrases", -excluded words,
+    /// a OR b, and field:value filters (doc:, jurisdiction:, level:, topic:, status:,
+    /// as-of:, min-amount:).
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Only this document (id, as listed by `policynav docs`).
+    #[arg(long, value_name = "ID")]
+    pub doc: Option<String>,
+    /// Only this jurisdiction (Beijing, 北京, 浙江省 …).
+    #[arg(long, value_name = "J")]
+    pub jurisdiction: Option<String>,
+    /// Only this level: province, municipality, city or district.
+    #[arg(long, value_name = "L")]
+    pub level: Option<String>,
+    /// Only this measure type (topic id, as listed by `policynav topics`).
+    #[arg(long, value_name = "T")]
+    pub topic: Option<String>,
+    /// Only documents with this standing: in-force, draft, expired, not-yet-in-force.
+    #[arg(long, value_name = "S")]
+    pub status: Option<String>,
+    /// The date for --status (default today), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Only provisions offering support of at least this amount (100万, 1.5亿, 500000).
+    #[arg(long, value_name = "AMOUNT")]
+    pub min_amount: Option<String>,
+    /// Show at most this many hits.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Print the results as JSON (see docs/README-search.md for the shape).
+    #[arg(long)]
+    pub json: bool,
 }
 
+/// The `--json` output of `policynav search`.
+#[derive(Debug, Serialize)]
+struct SearchOutput<'a> {
+    query: &'a str,
+    #[serde(flatten)]
+    results: &'a SearchResults,
+}
+
+pub(crate) fn search(args: SearchArgs, ws: &Workspace) -> Result<()> {
+    let filters = Filters {
+        doc: args.doc.clone(),
+        jurisdiction: args.jurisdiction.clone(),
+        level: args
+            .level
+            .as_deref()
+            .map(search::parse_level)
+            .transpose()
+            .context("--level")?,
+        topic: args.topic.clone(),
+        status: args
+            .status
+            .as_deref()
+            .map(search::parse_validity)
+            .transpose()
+            .context("--status")?,
+        as_of: args
+            .as_of
+            .as_deref()
+            .map(search::parse_date)
+            .transpose()
+            .context("--as-of")?,
+        min_amount: match args.min_amount.as_deref() {
+            Some(a) => Some(search::figures::parse_amount(a).with_context(|| {
+                format!("--min-amount {a}: not an amount (try 100万 or 1000000)")
+            })?),
+            None => None,
+        },
+    };
+    let query = args.query.join(" ");
+    let index = SearchIndex::open_or_build(ws, &mut progress_printer(!args.json))?;
+    let request = SearchRequest {
+        query: query.clone(),
+        filters,
+        limit: args.limit,
+    };
+    let results = index.search(ws, &request)?;
+    if args.json {
+        return super::print_json(&SearchOutput {
+            query: &query,
+            results: &results,
+        });
+    }
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::stdout().lock();
+    print_human(&mut out, &query, &results, colour)?;
+    Ok(())
+}
+
+fn print_human(
+    out: &mut impl Write,
+    query: &str,
+    results: &SearchResults,
+    colour: bool,
+) -> Result<()> {
+    for note in &results.notes {
+        writeln!(out, "note: {note}")?;
+    }
+    if results.hits.is_empty() {
+        writeln!(out, "no provision matches {query}")?;
+        return Ok(());
+    }
+    let shown = results.hits.len();
+    if shown < results.total {
+        writeln!(
+            out,
+            "{} provisions match {query} (best {shown} shown):",
+            results.total
+        )?;
+    } else {
+        writeln!(out, "{} provisions match {query}:", results.total)?;
+    }
+    for (n, hit) in results.hits.iter().enumerate() {
+        writeln!(out)?;
+        write_hit(out, n + 1, hit, colour)?;
+    }
+    Ok(())
+}
+
+fn write_hit(out: &mut impl Write, n: usize, hit: &Hit, colour: bool) -> Result<()> {
+    let heading = match hit.heading.as_deref().map(str::trim) {
+        Some(h) if !h.is_empty() => format!(" · {h}"),
+        _ => String::new(),
+    };
+    let (bold, reset) = if colour {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    writeln!(
+        out,
+        "{n:>2}. {bold}{}{reset}  {}{heading}  ({:.2})",
+        hit.id, hit.jurisdiction, hit.score
+    )?;
+    writeln!(out, "    {}", highlighted(&hit.snippet, colour))?;
+    Ok(())
+}
+
+/// The snippet with its highlights as ANSI colour, or between 【】 when not a terminal.
+fn highlighted(snippet: &search::Snippet, colour: bool) -> String {
+    let (open, close) = if colour {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("【", "】")
+    };
+    let text = &snippet.text;
+    let mut s = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for r in &snippet.highlights {
+        if r.start < at
+            || r.end > text.len()
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        s.push_str(&text[at..r.start]);
+        s.push_str(open);
+        s.push_str(&text[r.clone()]);
+        s.push_str(close);
+        at = r.end;
+    }
+    s.push_str(&text[at..]);
+    s.replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_become_markers_without_a_terminal() {
+        let snippet = search::Snippet {
+            text: "…支持企业上市，给予补贴".into(),
+            highlights: vec![13..19, 30..36],
+        };
+        assert_eq!(
+            highlighted(&snippet, false),
+            "…支持企业【上市】，给予【补贴】"
+        );
+        assert_eq!(
+            highlighted(&snippet, true),
+            "…支持企业\x1b[1;33m上市\x1b[0m，给予\x1b[1;33m补贴\x1b[0m"
+        );
+    }
+}

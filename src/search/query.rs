@@ -201,13 +201,27 @@ impl Expander {
                 });
                 i = j;
             } else {
+                // A word with a Taiwan/Mainland spelling inside it (网络安全 vs
+                // 網路安全, which the dictionary segments differently) gets the
+                // other spellings as alternatives too.
                 let t = &terms[i];
+                let label = text[t.bytes.clone()].to_string();
+                let mut alternatives = vec![Alternative {
+                    terms: vec![(0, t.text.clone())],
+                    weight: 1.0,
+                }];
+                if !t.figure
+                    && let Some(g) = self.phrase_group(&t.text)
+                {
+                    for a in g.alternatives {
+                        if !alternatives.iter().any(|x| x.terms == a.terms) {
+                            alternatives.push(a);
+                        }
+                    }
+                }
                 groups.push(Group {
-                    label: text[t.bytes.clone()].to_string(),
-                    alternatives: vec![Alternative {
-                        terms: vec![(0, t.text.clone())],
-                        weight: 1.0,
-                    }],
+                    label,
+                    alternatives,
                 });
                 i += 1;
             }
@@ -217,7 +231,7 @@ impl Expander {
 
     /// A quoted phrase: matched exactly, in each Mainland/Taiwan spelling.
     fn phrase_group(&self, text: &str) -> Option<Group> {
-        let simplified = zh::to_simplified(text).to_lowercase();
+        let simplified = zh::to_simplified(text);
         let mut variants = vec![simplified.clone()];
         for group in &self.vocabulary.equivalences {
             for w in group {
@@ -447,6 +461,13 @@ mod tests {
         let words = alt_words(&q.required[0]);
         assert!(words.contains(&"博览会".to_string()), "{words:?}");
         assert!(q.required[0].alternatives[1].weight < 1.0);
+        // a Taiwan spelling inside a longer word
+        let q = expander().parse("网络安全");
+        assert!(
+            alt_words(&q.required[0]).contains(&"网路安全".to_string()),
+            "{:?}",
+            q.required
+        );
         // a multi-term Taiwan word is matched as a run of terms
         let q = expander().parse("網際網路");
         assert!(alt_words(&q.required[0]).contains(&"互联网".to_string()));
