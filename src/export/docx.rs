@@ -9,7 +9,7 @@ use docx_rs::{
     WidthType,
 };
 
-use super::md::{dates, issuer, jurisdiction};
+use super::md::{dates, group_by_words, issuer, jurisdiction};
 use super::model::{DigestEntry, DigestReport, FigureEntry, TextForm};
 
 /// Fonts Word falls back on for Chinese and for Latin text.
@@ -42,11 +42,12 @@ pub(super) fn render(r: &DigestReport) -> Result<Vec<u8>> {
 
     doc = doc.add_paragraph(heading(1, "Clause digest · 政策条款摘编"));
     doc = doc.add_paragraph(text(&format!(
-        "Made on {} · status as of {} · {} clause{} · {} text{}",
+        "Made on {} · status as of {} · {} clause{} · grouped by {} · {} text{}",
         r.generated,
         r.as_of,
         r.len(),
         if r.len() == 1 { "" } else { "s" },
+        group_by_words(r),
         match r.text_form {
             TextForm::Original => "original",
             TextForm::Simplified => "Simplified",

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::md::{dates, issuer, jurisdiction};
+use super::md::{dates, group_by_words, issuer, jurisdiction};
 use super::model::{DigestEntry, DigestReport, FigureEntry, TextForm};
 
 const STYLE: &str = r#"
@@ -65,11 +65,12 @@ fn write_report(out: &mut String, r: &DigestReport) -> std::fmt::Result {
     writeln!(out, "<h1>Clause digest · 政策条款摘编</h1>")?;
     writeln!(
         out,
-        "<p class=\"meta\">Made on <time>{}</time> · status as of <time>{}</time> · {} clause{} · {} text{}</p>",
+        "<p class=\"meta\">Made on <time>{}</time> · status as of <time>{}</time> · {} clause{} · grouped by {} · {} text{}</p>",
         r.generated,
         r.as_of,
         r.len(),
         if r.len() == 1 { "" } else { "s" },
+        group_by_words(r),
         match r.text_form {
             TextForm::Original => "original",
             TextForm::Simplified => "Simplified",

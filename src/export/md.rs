@@ -167,7 +167,7 @@ fn write_entry(out: &mut String, e: &DigestEntry) -> std::fmt::Result {
     Ok(())
 }
 
-fn group_by_words(r: &DigestReport) -> &'static str {
+pub(super) fn group_by_words(r: &DigestReport) -> &'static str {
     match r.group_by {
         super::GroupBy::Topic => "measure type",
         super::GroupBy::Jurisdiction => "jurisdiction",
