@@ -20,7 +20,7 @@ use crate::zh;
 pub const TOKENIZER_NAME: &str = "policynav_zh";
 
 /// Bump when anything here changes the tokens of a text: the index is then rebuilt.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// Longest token kept, in bytes (a guard against runs of Latin noise).
 const MAX_TOKEN_BYTES: usize = 40;
@@ -104,6 +104,37 @@ pub(crate) fn analyze_with(jieba: &Jieba, text: &str, mode: Mode) -> Vec<Term> {
             position: pos_of(tok.start),
             figure: false,
         });
+    }
+    if mode == Mode::Index {
+        // jieba's search mode adds only 2- and 3-character dictionary words inside a
+        // longer word; add the longer ones too, so 专精特新 is found inside 专精特新贷
+        // and the domain dictionary can hold compounds without hiding their parts.
+        let long: Vec<(usize, Vec<char>)> = terms
+            .iter()
+            .filter(|t| !t.figure)
+            .filter_map(|t| {
+                let chars: Vec<char> = t.text.chars().collect();
+                (chars.len() >= 5).then(|| (t.bytes.start, chars))
+            })
+            .collect();
+        for (start_byte, chars) in long {
+            let Some(first) = orig_bytes.iter().position(|b| *b == start_byte) else {
+                continue;
+            };
+            for len in 4..chars.len() {
+                for i in 0..=chars.len() - len {
+                    let sub: String = chars[i..i + len].iter().collect();
+                    if jieba.has_word(&sub) {
+                        terms.push(Term {
+                            text: sub,
+                            bytes: byte_of(first + i)..byte_of(first + i + len),
+                            position: pos_of(first + i),
+                            figure: false,
+                        });
+                    }
+                }
+            }
+        }
     }
     for f in &figs {
         for t in &f.tokens {
@@ -305,6 +336,14 @@ mod tests {
         let texts: Vec<_> = q.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(texts, ["¥3000000", "的", "资金", "补贴"]);
         assert_eq!(q[1].position, q[0].position + 1);
+    }
+
+    #[test]
+    fn long_domain_words_keep_their_parts() {
+        let w = words("专精特新贷和中小微企业", Mode::Index);
+        for part in ["专精特新贷", "专精特新", "中小微企业", "企业"] {
+            assert!(w.contains(&part.to_string()), "{part} missing from {w:?}");
+        }
     }
 
     #[test]
