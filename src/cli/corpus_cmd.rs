@@ -544,35 +544,42 @@ fn show_document(doc: &Document, as_of: NaiveDate, json: bool) -> Result<()> {
         writeln!(out, "  {}{v}", pad(&format!("{k}:"), 14))?;
     }
     writeln!(out)?;
-    let mut last_chapter: Option<&str> = None;
-    for a in &articles {
-        if let Some(ch) = a.chapter.as_deref()
-            && last_chapter != Some(ch)
-        {
-            // Print the chapter and, for a section, its chapter first.
-            let top = ch.split('.').next().unwrap_or(ch);
-            if ch != top && last_chapter.is_none_or(|l| l.split('.').next() != Some(top)) {
-                if let Some(c) = doc.chapters.iter().find(|c| c.path == top) {
-                    writeln!(out, "{}{}", c.label, c.heading)?;
-                }
-            }
-            if let Some(c) = doc.chapters.iter().find(|c| c.path == ch) {
-                let indent = if ch.contains('.') { "  " } else { "" };
-                writeln!(out, "{indent}{}{}", c.label, c.heading)?;
-            }
-            last_chapter = Some(ch);
-        }
-        let indent = match a.chapter.as_deref() {
-            Some(ch) if ch.contains('.') => "    ",
-            Some(_) => "  ",
-            None => "",
-        };
+    // Outline: articles outside any chapter, then every chapter and section in order with
+    // its articles (a section without articles shows that it holds text only).
+    let id_width = articles.iter().map(|a| width(a.id)).max().unwrap_or(0);
+    let article_line = |a: &OutlineArticle, indent: &str| {
         let heading = a.heading.as_deref().unwrap_or("");
-        writeln!(
-            out,
-            "{indent}{}  {}{heading}  ({} provisions)",
-            a.id, a.label, a.provisions
-        )?;
+        let n = a.provisions;
+        format!(
+            "{indent}{}  {}{heading}  ({n} provision{})",
+            pad(a.id, id_width),
+            a.label,
+            if n == 1 { "" } else { "s" }
+        )
+    };
+    for a in articles.iter().filter(|a| a.chapter.is_none()) {
+        writeln!(out, "{}", article_line(a, ""))?;
+    }
+    for ch in &doc.chapters {
+        let depth = ch.path.matches('.').count();
+        let indent = "  ".repeat(depth);
+        let inside: Vec<&OutlineArticle> = articles
+            .iter()
+            .filter(|a| a.chapter.as_deref() == Some(ch.path.as_str()))
+            .collect();
+        let has_sections = doc
+            .chapters
+            .iter()
+            .any(|c| c.path.starts_with(&format!("{}.", ch.path)));
+        let note = if inside.is_empty() && !has_sections && ch.text.is_some() {
+            "  (text only)"
+        } else {
+            ""
+        };
+        writeln!(out, "{indent}{}{}{note}", ch.label, ch.heading)?;
+        for a in inside {
+            writeln!(out, "{}", article_line(a, &format!("{indent}  ")))?;
+        }
     }
     Ok(())
 }

@@ -182,6 +182,8 @@ pub struct Label {
     pub number: u32,
     /// Byte length of the label in the paragraph.
     pub len: usize,
+    /// True for the formal `第X章` / `第X节` / `第X条` forms.
+    pub formal: bool,
 }
 
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -218,7 +220,13 @@ pub fn label(text: &str) -> Option<Label> {
         len = body.len() - last;
         len += text[len..].len() - text[len..].trim_start().len();
     }
-    Some(Label { kind, number, len })
+    let formal = whole.as_str().starts_with('第');
+    Some(Label {
+        kind,
+        number,
+        len,
+        formal,
+    })
 }
 
 /// Value of a Chinese numeral up to 999 (`十二` → 12, `二十` → 20).

@@ -88,24 +88,33 @@ pub fn structure(doc_id: &str, cleaned: &Cleaned, rules: &Rules) -> Structured {
 
     // Closing: the trailing unnumbered paragraphs that state commencement or validity.
     let mut end = paras.len();
-    while end > first
-        && labels[end - 1].is_none()
-        && rules
-            .closing_markers
-            .iter()
-            .any(|m| zh::to_simplified(&paras[end - 1].text).contains(m.as_str()))
-    {
+    while end > first && labels[end - 1].is_none() && is_closing(&paras[end - 1].text, rules) {
         end -= 1;
     }
     out.closing = join(paras[end..].iter());
 
+    // Which labels end an article that runs over several paragraphs.
+    let ends_article = |l: &Label| match article_kind {
+        HeadingKind::Article => l.formal,
+        HeadingKind::Numbered => true,
+        HeadingKind::Chapter => l.kind == HeadingKind::Chapter,
+        HeadingKind::Section => matches!(l.kind, HeadingKind::Chapter | HeadingKind::Section),
+    };
+    // In a 第X条 document only 第X章/第X节 are chapters; 一、 and (一) are article text.
+    let is_heading = |l: &Label, kind: HeadingKind| {
+        l.kind == kind && (article_kind != HeadingKind::Article || l.formal)
+    };
+
     let mut chapter: Option<(u32, usize)> = None; // number, index in out.chapters
     let mut section: Option<(u32, usize)> = None;
-    for i in first..end {
+    let mut i = first;
+    while i < end {
         let para = &paras[i];
         let lab = labels[i];
         match lab {
-            Some(l) if l.kind == article_kind => {
+            Some(l)
+                if l.kind == article_kind && (article_kind != HeadingKind::Article || l.formal) =>
+            {
                 let mut path_parts = Vec::new();
                 if hierarchical {
                     if let Some((n, _)) = chapter {
@@ -120,23 +129,31 @@ pub fn structure(doc_id: &str, cleaned: &Cleaned, rules: &Rules) -> Structured {
                 let chapter_path = section
                     .or(chapter)
                     .map(|(_, idx)| out.chapters[idx].path.clone());
+                // The article runs on until the next heading.
+                let mut j = i + 1;
+                while j < end && !labels[j].as_ref().is_some_and(ends_article) {
+                    j += 1;
+                }
+                let merged = merge(&paras[i..j]);
                 build_article(
                     doc_id,
                     &path,
                     chapter_path,
-                    para,
+                    &merged,
                     l,
                     rules,
                     &mut out.clauses,
                 );
+                i = j;
+                continue;
             }
-            Some(l) if matches!(l.kind, HeadingKind::Chapter) => {
+            Some(l) if is_heading(&l, HeadingKind::Chapter) => {
                 let path = l.number.to_string();
                 out.chapters.push(heading_chapter(&path, para, l));
                 chapter = Some((l.number, out.chapters.len() - 1));
                 section = None;
             }
-            Some(l) if matches!(l.kind, HeadingKind::Section) => {
+            Some(l) if is_heading(&l, HeadingKind::Section) => {
                 let path = match chapter {
                     Some((n, _)) => format!("{n}.{}", l.number),
                     None => l.number.to_string(),
@@ -147,27 +164,51 @@ pub fn structure(doc_id: &str, cleaned: &Cleaned, rules: &Rules) -> Structured {
             _ => {
                 // Unnumbered text (or a numbered item that is not an article here): it
                 // belongs to the innermost chapter or section.
-                match section.or(chapter) {
-                    Some((_, idx)) => {
-                        let c = &mut out.chapters[idx];
-                        let t = c.text.get_or_insert_with(String::new);
-                        if !t.is_empty() {
-                            t.push('\n');
-                        }
-                        t.push_str(&para.text);
-                    }
-                    None => {
-                        let p = out.preamble.get_or_insert_with(String::new);
-                        if !p.is_empty() {
-                            p.push('\n');
-                        }
-                        p.push_str(&para.text);
-                    }
+                let target = match section.or(chapter) {
+                    Some((_, idx)) => &mut out.chapters[idx].text,
+                    None => &mut out.preamble,
+                };
+                let t = target.get_or_insert_with(String::new);
+                if !t.is_empty() {
+                    t.push('\n');
                 }
+                t.push_str(&para.text);
             }
         }
+        i += 1;
     }
     out
+}
+
+/// Paragraphs joined with a line break (mapped onto the source gap between them).
+fn merge(paras: &[Mapped]) -> Mapped {
+    let mut m = paras[0].clone();
+    for p in &paras[1..] {
+        let gap = m.full_span().end..p.full_span().start;
+        m.push('\n', gap);
+        m.append(p);
+    }
+    m
+}
+
+/// A closing paragraph: commencement or validity, or a signature (issuer, date).
+fn is_closing(text: &str, rules: &Rules) -> bool {
+    let s = zh::to_simplified(text);
+    if rules.closing_markers.iter().any(|m| s.contains(m.as_str())) {
+        return true;
+    }
+    let date_only = s
+        .trim_end_matches(['日', ' '])
+        .chars()
+        .all(|c| c.is_ascii_digit() || "年月日 -/.".contains(c));
+    let agency_only = s.chars().count() <= 40
+        && !s.contains(['。', '，', ',', '；', ';', ':', '：'])
+        && rules
+            .agencies
+            .suffixes
+            .iter()
+            .any(|x| s.ends_with(x.as_str()));
+    date_only || agency_only
 }
 
 fn join<'a>(paras: impl Iterator<Item = &'a Mapped>) -> Option<String> {
@@ -241,7 +282,7 @@ fn closes(open_close: char, c: char) -> bool {
 }
 
 /// Sentence ends. ASCII `?`/`!` are left out: in these copies they are mojibake, not punctuation.
-const TERMINATORS: &[char] = &['。', '；', ';', '！', '？'];
+const TERMINATORS: &[char] = &['。', '；', ';', '！', '？', '\n'];
 const SOFT: &[char] = &['，', ',', '、', '：', ':', ' '];
 const ENUM: &str = "一二三四五六七八九十";
 
@@ -291,6 +332,11 @@ fn split_body(body: &str, rules: &Rules) -> (Vec<Range<usize>>, Vec<AgencyParen>
                     }
                 }
             }
+        } else if c == '\n' {
+            // A paragraph break always ends a provision, even inside an unclosed bracket.
+            stack.clear();
+            cuts.push(start..after);
+            start = after;
         } else if stack.is_empty() && TERMINATORS.contains(&c) {
             cuts.push(start..after);
             start = after;
@@ -631,6 +677,35 @@ mod tests {
                 "二是开展“评级。测试”工作;",
                 "三是推进。"
             ]
+        );
+    }
+
+    #[test]
+    fn formal_articles_keep_their_numbered_items_and_signature_is_closing() {
+        let text = "某某市促进中小企业发展办法\n\n第一章 总则\n\n第一条 为支持中小企业发展，制定本办法。\n\n\
+                    第二章 支持措施\n\n第二条 支持方式包括：\n（一）资金补助，最高50万元；\n（二）贷款贴息。\n\n\
+                    第三条 本办法自2024年1月1日起施行。\n\n某某市工业和信息化局\n2024年1月1日\n";
+        let cleaned = crate::corpus::clean::clean(text, rules());
+        let s = structure("x", &cleaned, rules());
+        let ids: Vec<&str> = s.clauses.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["x/1", "x/1.1", "x/2", "x/2.1", "x/2.2", "x/3", "x/3.1"]
+        );
+        assert_eq!(s.chapters.len(), 2);
+        assert_eq!(s.chapters[1].heading, "支持措施");
+        assert_eq!(s.clauses[2].chapter.as_deref(), Some("2"));
+        // "支持方式包括：" is the article's lead, the enumerated items its provisions.
+        assert_eq!(s.clauses[2].heading.as_deref(), Some("支持方式包括"));
+        assert_eq!(s.clauses[3].text, "（一）资金补助，最高50万元；");
+        assert_eq!(
+            s.closing.as_deref(),
+            Some("某某市工业和信息化局\n2024年1月1日")
+        );
+        assert_eq!(s.title.as_deref(), Some("某某市促进中小企业发展办法"));
+        assert_eq!(
+            &text[s.clauses[2].span.clone()],
+            "支持方式包括：\n（一）资金补助，最高50万元；\n（二）贷款贴息。"
         );
     }
 
