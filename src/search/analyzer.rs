@@ -114,7 +114,7 @@ pub(crate) fn analyze_with(jieba: &Jieba, text: &str, mode: Mode) -> Vec<Term> {
             .filter(|t| !t.figure)
             .filter_map(|t| {
                 let chars: Vec<char> = t.text.chars().collect();
-                (chars.len() >= 5).then(|| (t.bytes.start, chars))
+                (chars.len() >= 5).then_some((t.bytes.start, chars))
             })
             .collect();
         for (start_byte, chars) in long {

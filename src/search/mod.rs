@@ -326,7 +326,11 @@ fn make_snippet(text: &str, generator: &SnippetGenerator) -> Snippet {
     let snip = generator.snippet(text);
     let fragment = snip.fragment();
     let range = snip.fragment_range();
-    if fragment.is_empty() || snip.highlighted().is_empty() {
+    let valid = range.start <= range.end
+        && range.end <= text.len()
+        && text.is_char_boundary(range.start)
+        && text.is_char_boundary(range.end);
+    if !valid || fragment.is_empty() || snip.highlighted().is_empty() {
         // nothing highlighted in the text (a heading match): the beginning
         let end = text
             .char_indices()
@@ -342,9 +346,23 @@ fn make_snippet(text: &str, generator: &SnippetGenerator) -> Snippet {
             highlights: Vec::new(),
         };
     }
-    let prefix = if range.start > 0 { "…" } else { "" };
-    let suffix = if range.end < text.len() { "…" } else { "" };
-    let shift = prefix.len();
+    // Widen the fragment to the whole text when it is short, and over leading or
+    // trailing punctuation, so `…` only marks text that was really left out.
+    let short = text.chars().count() <= SNIPPET_CHARS + SNIPPET_CHARS / 4;
+    let no_words = |s: &str| !s.chars().any(char::is_alphanumeric);
+    let start = if short || no_words(&text[..range.start]) {
+        0
+    } else {
+        range.start
+    };
+    let end = if short || no_words(&text[range.end..]) {
+        text.len()
+    } else {
+        range.end
+    };
+    let prefix = if start > 0 { "…" } else { "" };
+    let suffix = if end < text.len() { "…" } else { "" };
+    let shift = prefix.len() + (range.start - start);
     let mut ranges: Vec<Range<usize>> = snip
         .highlighted()
         .iter()
@@ -361,7 +379,7 @@ fn make_snippet(text: &str, generator: &SnippetGenerator) -> Snippet {
         }
     }
     Snippet {
-        text: format!("{prefix}{fragment}{suffix}"),
+        text: format!("{prefix}{}{suffix}", &text[start..end]),
         highlights: merged
             .into_iter()
             .map(|r| r.start + shift..r.end + shift)
@@ -643,6 +661,70 @@ mod tests {
         assert_eq!(
             parse_date("2024/6/1").unwrap(),
             NaiveDate::from_ymd_opt(2024, 6, 1).unwrap()
+        );
+    }
+
+    fn generator(terms: &[&str], max_chars: usize) -> SnippetGenerator {
+        let terms = terms.iter().map(|t| (t.to_string(), 1.0)).collect();
+        SnippetGenerator::new(
+            terms,
+            analyzer::text_analyzer(),
+            tantivy::schema::Field::from_field_id(0),
+            max_chars,
+        )
+    }
+
+    #[test]
+    fn snippets_never_panic_and_highlight_whole_characters() {
+        // beijing-2021 (Traditional, overlapping search-mode tokens) and beijing-2024
+        let texts = [
+            "支援中小企業在A股或境外主要證券交易所上市,市級財政按規定給予每家總額不超過300萬元的資金補貼,區級財政資金補貼不低於市級標準(市金融監管局,北京證監局,市財政局,各區)。",
+            "支持专精特新中小企业参加展会，按照实际发生费用给予最高70%的资金支持。",
+        ];
+        let terms = [
+            "中小",
+            "中小企业",
+            "企业",
+            "上市",
+            "补贴",
+            "¥3000000",
+            "%70",
+            "资金",
+        ];
+        for text in texts {
+            for max in 1..400 {
+                let snip = make_snippet(text, &generator(&terms, max));
+                let body = snip.text.trim_start_matches('…').trim_end_matches('…');
+                assert!(text.contains(body), "{max}: {}", snip.text);
+                let mut last = 0;
+                for r in &snip.highlights {
+                    assert!(
+                        r.start >= last && r.start < r.end,
+                        "{max}: {:?}",
+                        snip.highlights
+                    );
+                    assert!(
+                        snip.text.is_char_boundary(r.start) && snip.text.is_char_boundary(r.end)
+                    );
+                    last = r.end;
+                }
+            }
+        }
+        let snip = make_snippet(texts[0], &generator(&terms, 600));
+        let marked: Vec<&str> = snip
+            .highlights
+            .iter()
+            .map(|r| &snip.text[r.clone()])
+            .collect();
+        assert!(marked.contains(&"300萬元"), "{marked:?}");
+        assert!(
+            marked.contains(&"中小企業"),
+            "touching ranges merged: {marked:?}"
+        );
+        assert!(
+            !snip.text.ends_with('…'),
+            "only punctuation was left out: {}",
+            snip.text
         );
     }
 

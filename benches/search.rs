@@ -1,0 +1,461 @@
+//! Search benchmarks: index build and end-to-end query latency (top 10 with snippets)
+//! on the bundled corpus and on a generated corpus of 10,000 documents, the same
+//! queries timed with ripgrep, and the peak memory of the search process.
+//!
+//! `cargo bench --bench search` (about 5 minutes on 2 cores). `POLICYNAV_BENCH_DOCS`
+//! changes the size of the generated corpus (default 10000). A summary in Markdown is
+//! printed at the end and written to `target/search-bench-summary.md`.
+//!
+//! Under `cargo test --benches` (no `--bench` flag) it only runs a quick smoke pass
+//! over the bundled corpus.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use policynav::corpus::DocumentMeta;
+use policynav::search::{Filters, SearchIndex, SearchRequest};
+use policynav::workspace::{Locations, Workspace};
+use regex::Regex;
+
+/// Queries a consultant types, in both scripts, with figures, phrases and exclusions.
+const QUERIES: &[&str] = &[
+    "上市补贴",
+    "300万",
+    "展会70%",
+    "專精特新",
+    "知识产权质押融资",
+    "\"资金补贴\"",
+    "首台套 奖励",
+    "網路安全",
+    "贷款贴息 -担保",
+    "小巨人 培育",
+    "人才 住房",
+    "数字化转型",
+];
+
+/// For ripgrep: the literal each query would be grepped for.
+const RG_PATTERNS: &[&str] = &[
+    "上市",
+    "300万",
+    "70%",
+    "专精特新",
+    "知识产权质押",
+    "资金补贴",
+    "首台套",
+    "网络安全",
+    "贴息",
+    "小巨人",
+    "人才",
+    "数字化",
+];
+
+/// Places (name, level) the generated documents are attributed to.
+const PLACES: &[(&str, &str, &str)] = &[
+    ("Hangzhou", "杭州市", "city"),
+    ("Ningbo", "宁波市", "city"),
+    ("Wenzhou", "温州市", "city"),
+    ("Suzhou", "苏州市", "city"),
+    ("Nanjing", "南京市", "city"),
+    ("Wuxi", "无锡市", "city"),
+    ("Hefei", "合肥市", "city"),
+    ("Wuhan", "武汉市", "city"),
+    ("Changsha", "长沙市", "city"),
+    ("Chengdu", "成都市", "city"),
+    ("Xi'an", "西安市", "city"),
+    ("Qingdao", "青岛市", "city"),
+    ("Jinan", "济南市", "city"),
+    ("Zhengzhou", "郑州市", "city"),
+    ("Fuzhou", "福州市", "city"),
+    ("Xiamen", "厦门市", "city"),
+    ("Guangzhou", "广州市", "city"),
+    ("Shenzhen", "深圳市", "city"),
+    ("Dongguan", "东莞市", "city"),
+    ("Foshan", "佛山市", "city"),
+    ("Shanghai", "上海市", "municipality"),
+    ("Tianjin", "天津市", "municipality"),
+    ("Chongqing", "重庆市", "municipality"),
+    ("Jiangsu", "江苏省", "province"),
+    ("Guangdong", "广东省", "province"),
+    ("Shandong", "山东省", "province"),
+    ("Hubei", "湖北省", "province"),
+    ("Sichuan", "四川省", "province"),
+    ("Chaoyang", "朝阳区", "district"),
+    ("Pudong", "浦东新区", "district"),
+    ("Nanshan", "南山区", "district"),
+    ("Binjiang", "滨江区", "district"),
+];
+
+struct Measured {
+    lines: Vec<String>,
+}
+
+impl Measured {
+    fn add(&mut self, line: String) {
+        println!("{line}");
+        self.lines.push(line);
+    }
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    // SAFETY: set before any thread is started by this process.
+    unsafe { std::env::set_var("POLICYNAV_DATA_DIR", tmp.path().join("data")) };
+    let mut criterion = Criterion::default()
+        .configure_from_args()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    let mut out = Measured { lines: Vec::new() };
+    out.add(format!("# search benchmark, {}", machine()));
+
+    // ---- bundled corpus
+    let bundled_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let idx = tmp.path().join("index-bundled");
+    let ws =
+        Workspace::open(Locations::resolve(Some(&bundled_dir), Some(&idx)).expect("locations"))
+            .expect("bundled corpus opens");
+    let start = Instant::now();
+    let index = SearchIndex::rebuild(&ws, &mut |_| {}).expect("index builds");
+    let first_build = start.elapsed();
+    let info = index.info().clone();
+    out.add(format!(
+        "bundled: {} clauses, {:.2} MB text, first build {:.0} ms ({:.1} MB/s), index {:.2} MB",
+        info.clauses,
+        mb(info.text_bytes),
+        ms(first_build),
+        mb(info.text_bytes) / first_build.as_secs_f64(),
+        mb(info.size_bytes)
+    ));
+    if !full {
+        // smoke pass for `cargo test --benches`
+        for q in QUERIES {
+            let r = index.search(&ws, &request(q)).expect("query runs");
+            assert!(r.total > 0, "{q} finds nothing");
+        }
+        return;
+    }
+    criterion.bench_function("build/bundled", |b| {
+        b.iter(|| SearchIndex::rebuild(&ws, &mut |_| {}).expect("index builds"))
+    });
+    let index = SearchIndex::open_or_build(&ws, &mut |_| {}).expect("index opens");
+    {
+        let mut group = criterion.benchmark_group("query/bundled");
+        for q in QUERIES {
+            group.bench_function(*q, |b| {
+                b.iter(|| index.search(&ws, &request(q)).expect("query runs"))
+            });
+        }
+        group.finish();
+    }
+    let (p50, p99) = latency(&index, &ws, 200);
+    let rg = rg_time(&bundled_dir, 20);
+    out.add(format!(
+        "bundled query, top 10 with snippets: p50 {:.2} ms, p99 {:.2} ms (12 queries x 200); rg over the same files: median {:.2} ms per query (process)",
+        ms(p50),
+        ms(p99),
+        ms(rg)
+    ));
+    let cli = cli_time(&bundled_dir, &idx, 10);
+    out.add(format!(
+        "bundled CLI end to end (`policynav search`, process start to exit): median {:.0} ms; ratio to rg {:.0}x",
+        ms(cli),
+        cli.as_secs_f64() / rg.as_secs_f64()
+    ));
+    out.add(format!(
+        "bundled CLI peak RSS: {:.0} MB",
+        peak_rss_mb(&bundled_dir, &idx)
+    ));
+    drop(index);
+
+    // ---- generated corpus
+    let n: usize = std::env::var("POLICYNAV_BENCH_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let gen_dir = tmp.path().join("generated");
+    let start = Instant::now();
+    let bytes = generate(&ws, &gen_dir, n);
+    out.add(format!(
+        "generated {n} documents, {:.0} MB, in {:.1} s",
+        mb(bytes),
+        start.elapsed().as_secs_f64()
+    ));
+    drop(ws);
+    let gen_idx = tmp.path().join("index-generated");
+    let start = Instant::now();
+    let ws =
+        Workspace::open(Locations::resolve(Some(&gen_dir), Some(&gen_idx)).expect("locations"))
+            .expect("generated corpus opens");
+    out.add(format!(
+        "generated: Workspace::open (load, clean, structure, analyse) {:.1} s",
+        start.elapsed().as_secs_f64()
+    ));
+    let start = Instant::now();
+    let index = SearchIndex::rebuild(&ws, &mut |_| {}).expect("index builds");
+    let build = start.elapsed();
+    let info = index.info().clone();
+    out.add(format!(
+        "generated: {} clauses, {:.0} MB clause text, build {:.1} s = {:.1} MB/s, index {:.0} MB",
+        info.clauses,
+        mb(info.text_bytes),
+        build.as_secs_f64(),
+        mb(info.text_bytes) / build.as_secs_f64(),
+        mb(info.size_bytes)
+    ));
+    let start = Instant::now();
+    let index = SearchIndex::open_or_build(&ws, &mut |_| {}).expect("index opens");
+    out.add(format!(
+        "generated: reopening the built index (fingerprint + checks) {:.0} ms",
+        ms(start.elapsed())
+    ));
+    {
+        let mut group = criterion.benchmark_group("query/generated");
+        for q in QUERIES {
+            group.bench_function(*q, |b| {
+                b.iter(|| index.search(&ws, &request(q)).expect("query runs"))
+            });
+        }
+        group.finish();
+    }
+    let (p50, p99) = latency(&index, &ws, 100);
+    let rg = rg_time(&gen_dir, 3);
+    out.add(format!(
+        "generated query, top 10 with snippets: p50 {:.2} ms, p99 {:.2} ms (12 queries x 100); rg over the same files: median {:.0} ms per query; rg / policynav p50 = {:.0}x",
+        ms(p50),
+        ms(p99),
+        ms(rg),
+        rg.as_secs_f64() / p50.as_secs_f64()
+    ));
+    out.add(format!(
+        "generated: in-process RSS high-water mark of this bench process {:.0} MB",
+        vm_hwm_mb()
+    ));
+    drop(index);
+    drop(ws);
+    out.add(format!(
+        "generated CLI peak RSS (`policynav search`, index already built): {:.0} MB",
+        peak_rss_mb(&gen_dir, &gen_idx)
+    ));
+    let summary = out.lines.join("\n") + "\n";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/search-bench-summary.md");
+    let _ = std::fs::write(path, summary);
+    criterion.final_summary();
+}
+
+fn request(q: &str) -> SearchRequest {
+    SearchRequest {
+        query: q.to_string(),
+        filters: Filters::default(),
+        limit: 10,
+    }
+}
+
+/// p50 and p99 of end-to-end queries (parse, search, count, 10 snippets).
+fn latency(index: &SearchIndex, ws: &Workspace, rounds: usize) -> (Duration, Duration) {
+    let mut times = Vec::with_capacity(rounds * QUERIES.len());
+    for _ in 0..rounds {
+        for q in QUERIES {
+            let t = Instant::now();
+            let r = index.search(ws, &request(q)).expect("query runs");
+            times.push(t.elapsed());
+            std::hint::black_box(r);
+        }
+    }
+    times.sort();
+    let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    (at(0.50), at(0.99))
+}
+
+/// Median time of `rg --count-matches PATTERN DIR` over the patterns.
+fn rg_time(dir: &Path, rounds: usize) -> Duration {
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        for p in RG_PATTERNS {
+            let t = Instant::now();
+            let status = Command::new("rg")
+                .args([
+                    "--count-matches",
+                    "--fixed-strings",
+                    "--no-messages",
+                    "--glob",
+                    "*.txt",
+                    p,
+                ])
+                .arg(dir)
+                .stdout(std::process::Stdio::null())
+                .status()
+                .expect("ripgrep is installed (apt-get install ripgrep)");
+            times.push(t.elapsed());
+            assert!(status.code().is_some());
+        }
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// Median wall time of the `policynav search` process.
+fn cli_time(corpus: &Path, index: &Path, rounds: usize) -> Duration {
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        for q in QUERIES.iter().take(4) {
+            let t = Instant::now();
+            let out = Command::new(env!("CARGO_BIN_EXE_policynav"))
+                .arg("--corpus")
+                .arg(corpus)
+                .arg("--index")
+                .arg(index)
+                .args(["search", "--json", q])
+                .output()
+                .expect("policynav runs");
+            times.push(t.elapsed());
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// Peak RSS of one `policynav search` process, from GNU time.
+fn peak_rss_mb(corpus: &Path, index: &Path) -> f64 {
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(env!("CARGO_BIN_EXE_policynav"))
+        .arg("--corpus")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .args(["search", "--json", "上市补贴 300万"])
+        .output()
+        .expect("/usr/bin/time runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    err.lines()
+        .last()
+        .and_then(|l| l.trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn vm_hwm_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// Writes `n` documents derived from the bundled ones (other places, scaled figures,
+/// other dates) with a manifest into `dir`; returns the bytes of text written.
+fn generate(ws: &Workspace, dir: &Path, n: usize) -> u64 {
+    std::fs::create_dir_all(dir).expect("generated dir");
+    // the domain files of the bundled corpus
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    for e in std::fs::read_dir(&src).expect("corpus dir").flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if (name.ends_with(".toml") && name != "manifest.toml") || name == "dict.txt" {
+            std::fs::copy(e.path(), dir.join(&name)).expect("copy domain file");
+        }
+    }
+    let money = Regex::new(r"(\d+(?:\.\d+)?)(\s*)(万元|萬元|亿元|億元|万|萬)").expect("regex");
+    let percent = Regex::new(r"(\d+)%").expect("regex");
+    let originals: Vec<(DocumentMeta, String, Vec<String>)> = ws
+        .corpus
+        .documents
+        .iter()
+        .map(|d| {
+            let text = std::fs::read_to_string(src.join(&d.meta.file)).expect("original text");
+            let mut names = vec![d.meta.jurisdiction_zh.clone().unwrap_or_default()];
+            if let Some(short) = names[0].strip_suffix(['市', '省', '区']) {
+                names.push(short.to_string());
+            }
+            names.retain(|n| !n.is_empty());
+            (d.meta.clone(), text, names)
+        })
+        .collect();
+    let mut metas = Vec::with_capacity(n);
+    let mut bytes = 0u64;
+    for i in 0..n {
+        let (meta, text, names) = &originals[i % originals.len()];
+        let (en, zh, level) = PLACES[(i / originals.len()) % PLACES.len()];
+        let factor = 1 + (i * 7) % 9;
+        let mut body = text.clone();
+        for name in names {
+            body = body.replace(name.as_str(), zh.trim_end_matches(['市', '省', '区']));
+        }
+        let body = money.replace_all(&body, |c: &regex::Captures| {
+            let v: f64 = c[1].parse().unwrap_or(1.0);
+            format!("{}{}{}", v * factor as f64, &c[2], &c[3])
+        });
+        let body = percent.replace_all(&body, |c: &regex::Captures| {
+            let v: u32 = c[1].parse().unwrap_or(10);
+            format!("{}%", (v + (i as u32 % 5) * 5).min(100))
+        });
+        let id = format!("{}-{i:05}", meta.id);
+        let file = format!("{id}.txt");
+        std::fs::write(dir.join(&file), body.as_bytes()).expect("write generated document");
+        bytes += body.len() as u64;
+        let mut m = meta.clone();
+        m.id = id;
+        m.file = file;
+        m.jurisdiction = format!("{en} {}", i / (originals.len() * PLACES.len()));
+        m.jurisdiction_zh = Some(zh.to_string());
+        m.level = policynav::search::parse_level(level).expect("level");
+        metas.push(m);
+    }
+    #[derive(serde::Serialize)]
+    struct Manifest<'a> {
+        document: &'a [DocumentMeta],
+    }
+    let manifest = toml::to_string(&Manifest { document: &metas }).expect("manifest serialises");
+    std::fs::write(dir.join("manifest.toml"), manifest).expect("write manifest");
+    bytes
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines().next().and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
+        })
+        .map(|kb| kb / 1_048_576.0)
+        .unwrap_or(0.0);
+    let mut s = String::new();
+    let _ = write!(s, "{cpu}, {cores} cores, {mem:.0} GiB RAM");
+    s
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1_048_576.0
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
