@@ -435,6 +435,20 @@ impl FigureRules {
                 });
             }
         }
+        // 按照合同额的20%给予最高100万元的资金支持: a ratio paid as the instrument
+        // named for the cap that follows it in the same sentence.
+        for i in 0..figures.len() {
+            if figures[i].role != Role::Support || figures[i].instrument.is_some() {
+                continue;
+            }
+            let sentence_end = sentence_end(&simple, map.to_simple(figures[i].span.end));
+            let next = figures[i + 1..]
+                .iter()
+                .take_while(|f| map.to_simple(f.span.start) < sentence_end)
+                .find(|f| f.role == Role::Support && f.instrument.is_some())
+                .and_then(|f| f.instrument.clone());
+            figures[i].instrument = next;
+        }
         figures
     }
 
@@ -917,6 +931,10 @@ mod tests {
             "500",
         );
         assert_eq!(f.instrument.as_deref(), Some("股权投资"));
+        let f = one("按照合同额的20%给予最高100万元的资金支持。", "20%");
+        assert_eq!(f.instrument.as_deref(), Some("资金支持"));
+        let f = one("按照上一年年末贷款余额的0.5%给予风险拨备补贴", "0.5");
+        assert_eq!(f.period, None, "上一年 is no period");
         let f = one("按照贷款余额增量的2%给予激励资金", "2%");
         assert_eq!(f.instrument.as_deref(), Some("激励资金"));
     }

@@ -14,7 +14,7 @@
 //!
 //! Each [`Link`] carries readable reasons so a consultant can check the match.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result, anyhow};
 use chrono::NaiveDate;
@@ -76,6 +76,10 @@ pub struct Weights {
     pub figure: f32,
     /// Weight of article-heading terms relative to the provision's own terms.
     pub heading: f32,
+    /// Weight of the terms of the provision just before (same article), which often
+    /// names what a short provision is about (一是支持技术转移。 → 按…给予20%的资助).
+    #[serde(default)]
+    pub context: f32,
     /// Links below this score are dropped.
     pub min_score: f32,
     /// At most this many links are kept per provision.
@@ -90,7 +94,18 @@ pub struct Weights {
 pub struct TermSettings {
     /// Terms removed before weighting (Simplified).
     pub stopwords: Vec<String>,
+    /// Also count the dictionary sub-words of compounds (证券交易所 → 证券, 交易所), so
+    /// that 服务站 meets 服务站点 (jieba search mode).
+    #[serde(default)]
+    pub subwords: bool,
+    /// Weight of overlapping two-character pieces of the Han text, which catch
+    /// near-identical wording whatever the segmentation (0 to leave them out).
+    #[serde(default)]
+    pub bigrams: f32,
 }
+
+/// Prefix that marks a character-bigram feature (never shown as a shared term).
+const BIGRAM_MARK: char = '\u{1}';
 
 impl LinkSettings {
     /// Parses settings; `origin` names the file in errors.
@@ -143,18 +158,40 @@ struct Features {
     topics: Vec<usize>,
     /// Support figures.
     support: Vec<Figure>,
+    /// Whole words of its own text (term ids), the ones shown as shared terms.
+    shown: HashSet<usize>,
 }
 
 /// Counts of the terms of a text after filtering, in Mainland vocabulary.
 fn term_counts(
     text: &str,
     vocab: &Vocabulary,
-    stop: &[String],
+    terms: &TermSettings,
     factor: f32,
     into: &mut HashMap<String, f32>,
+    whole_words: &mut std::collections::HashSet<String>,
 ) {
-    for term in analyze_terms(text, Mode::Query) {
-        if term.figure {
+    let stop = &terms.stopwords;
+    let mode = if terms.subwords {
+        Mode::Index
+    } else {
+        Mode::Query
+    };
+    let analysed = analyze_terms(text, mode);
+    for (k, term) in analysed.iter().enumerate() {
+        // a sub-word (交易所 inside 证券交易所) weighs in but is not shown as a reason
+        let inside_longer = analysed.iter().enumerate().any(|(o, other)| {
+            o != k
+                && other.bytes.start <= term.bytes.start
+                && other.bytes.end >= term.bytes.end
+                && other.bytes.len() > term.bytes.len()
+        });
+        if term.figure
+            || term
+                .text
+                .chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation())
+        {
             continue;
         }
         let word = vocab.mainland(&term.text).to_string();
@@ -167,7 +204,19 @@ fn term_counts(
         if stop.contains(&word) {
             continue;
         }
+        if !inside_longer && word.chars().count() >= 2 {
+            whole_words.insert(word.clone());
+        }
         *into.entry(word).or_insert(0.0) += factor;
+    }
+    if terms.bigrams > 0.0 {
+        let simple: Vec<char> = zh::to_simplified(text).chars().collect();
+        for pair in simple.windows(2) {
+            if pair.iter().all(|c| zh::is_han(*c)) {
+                let key: String = [BIGRAM_MARK, pair[0], pair[1]].iter().collect();
+                *into.entry(key).or_insert(0.0) += factor * terms.bigrams;
+            }
+        }
     }
 }
 
@@ -201,7 +250,6 @@ impl LinkGraph {
         let vocab =
             Vocabulary::load(ws.locations.domain_dir()).unwrap_or_else(|_| Vocabulary::bundled());
         let w = &settings.weights;
-        let stop = &settings.terms.stopwords;
         let topic_index: HashMap<&str, usize> = ws
             .taxonomy
             .topics
@@ -210,19 +258,42 @@ impl LinkGraph {
             .map(|(i, t)| (t.id.as_str(), i))
             .collect();
 
-        // 1. raw term counts, topics and support figures per provision
-        let mut raw: Vec<(HashMap<String, f32>, Features)> = Vec::new();
+        // 1. raw term counts, topics, support figures and whole words per provision
+        let mut raw: Vec<(HashMap<String, f32>, HashSet<String>, Features)> = Vec::new();
+        let mut heading_cache: HashMap<String, HashMap<String, f32>> = HashMap::new();
         for (doc_idx, doc) in ws.corpus.documents.iter().enumerate() {
+            // each text is analysed once: a provision's own terms also serve as the
+            // context of the next one, and a heading is shared by its article
+            let mut previous: Option<(&crate::corpus::Clause, HashMap<String, f32>)> = None;
             for clause in doc
                 .clauses
                 .iter()
                 .filter(|c| c.kind == ClauseKind::Provision)
             {
-                let mut counts = HashMap::new();
-                term_counts(&clause.measure, &vocab, stop, 1.0, &mut counts);
+                let t = &settings.terms;
+                let mut own = HashMap::new();
+                let mut shown = HashSet::new();
+                term_counts(&clause.measure, &vocab, t, 1.0, &mut own, &mut shown);
+                let mut counts = own.clone();
                 if let Some(h) = &clause.heading {
-                    term_counts(h, &vocab, stop, w.heading, &mut counts);
+                    let heading_counts = heading_cache.entry(h.clone()).or_insert_with(|| {
+                        let mut hc = HashMap::new();
+                        term_counts(h, &vocab, t, 1.0, &mut hc, &mut HashSet::new());
+                        hc
+                    });
+                    for (word, c) in heading_counts.iter() {
+                        *counts.entry(word.clone()).or_insert(0.0) += c * w.heading;
+                    }
                 }
+                if let Some((_, prev_counts)) = previous
+                    .as_ref()
+                    .filter(|(p, _)| w.context > 0.0 && p.parent == clause.parent)
+                {
+                    for (word, c) in prev_counts {
+                        *counts.entry(word.clone()).or_insert(0.0) += c * w.context;
+                    }
+                }
+                previous = Some((clause, own));
                 let topics = ws
                     .analysis
                     .topics_of(&clause.id)
@@ -238,12 +309,14 @@ impl LinkGraph {
                     .collect();
                 raw.push((
                     counts,
+                    shown,
                     Features {
                         id: clause.id.clone(),
                         doc: doc_idx,
                         terms: Vec::new(),
                         topics,
                         support,
+                        shown: HashSet::new(),
                     },
                 ));
             }
@@ -253,7 +326,7 @@ impl LinkGraph {
         // 2. document frequencies → term ids and idf; topic idf
         let mut term_ids: HashMap<String, usize> = HashMap::new();
         let mut df: Vec<usize> = Vec::new();
-        for (counts, _) in &raw {
+        for (counts, _, _) in &raw {
             for word in counts.keys() {
                 let id = *term_ids.entry(word.clone()).or_insert_with(|| {
                     df.push(0);
@@ -267,7 +340,7 @@ impl LinkGraph {
             names[*id] = word.as_str();
         }
         let mut topic_df = vec![0usize; ws.taxonomy.topics.len()];
-        for (_, f) in &raw {
+        for (_, _, f) in &raw {
             for t in &f.topics {
                 topic_df[*t] += 1;
             }
@@ -276,7 +349,11 @@ impl LinkGraph {
 
         // 3. weighted, normalised term vectors
         let mut feats: Vec<Features> = Vec::with_capacity(n);
-        for (counts, mut f) in raw {
+        for (counts, shown, mut f) in raw {
+            f.shown = shown
+                .iter()
+                .filter_map(|w| term_ids.get(w).copied())
+                .collect();
             let mut v: Vec<(usize, f32)> = counts
                 .iter()
                 .map(|(word, tf)| {
@@ -413,7 +490,7 @@ impl LinkGraph {
                 common.sort_by(|x, y| y.0.total_cmp(&x.0));
                 let terms: Vec<&str> = common
                     .iter()
-                    .filter(|(c, _)| *c >= 0.005)
+                    .filter(|(c, t)| *c >= 0.005 && p.shown.contains(t) && q.shown.contains(t))
                     .take(4)
                     .map(|(_, t)| names[*t])
                     .collect();
