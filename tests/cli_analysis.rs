@@ -1,0 +1,447 @@
+//! Figures, measure types, cross-links and comparison through the real binary, over the
+//! bundled corpus. Clauses are found by their content (the provision that mentions 上市
+//! and 300万), never by a hard-coded path.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+struct Env {
+    dir: TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("policynav").unwrap();
+        c.env("POLICYNAV_DATA_DIR", self.dir.path().join("data"))
+            .env("POLICYNAV_TODAY", "2024-06-01")
+            .arg("--index")
+            .arg(self.dir.path().join("index"))
+            .current_dir(self.dir.path());
+        c
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn text(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(!out.status.success(), "{args:?} should fail");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.starts_with("policynav: "), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        err
+    }
+
+    /// Provision ids whose Simplified text contains every one of `words`.
+    fn provisions_with(&self, words: &[&str]) -> Vec<String> {
+        let all = self.json(&["clauses", "--json"]);
+        all.as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["kind"] == "provision")
+            .filter(|c| {
+                let t = c["normalized"].as_str().unwrap_or("");
+                words.iter().all(|w| t.contains(w))
+            })
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    fn link_ids(&self, id: &str) -> Vec<String> {
+        self.json(&["links", id, "--json", "--limit", "10"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["id"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+fn doc_of(id: &str) -> &str {
+    id.split('/').next().unwrap()
+}
+
+#[test]
+fn the_two_beijing_listing_subsidies_link_to_each_other_first() {
+    let env = Env::new();
+    let listing = env.provisions_with(&["上市", "300万元"]);
+    assert_eq!(listing.len(), 2, "{listing:?}");
+    assert_ne!(doc_of(&listing[0]), doc_of(&listing[1]));
+    for (me, other) in [(&listing[0], &listing[1]), (&listing[1], &listing[0])] {
+        let links = env.json(&["links", me, "--json"]);
+        let first = &links[0];
+        assert_eq!(
+            first["id"].as_str(),
+            Some(other.as_str()),
+            "from {me}: {links:#}"
+        );
+        let reasons: Vec<&str> = first["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        assert!(reasons.contains(&"same figure: 最高300万元"), "{reasons:?}");
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.starts_with("same measure type:") && r.contains("上市"))
+        );
+        assert!(reasons.iter().any(|r| r.starts_with("shared terms:")));
+        for key in ["id", "doc", "jurisdiction", "text", "score", "reasons"] {
+            assert!(!first[key].is_null(), "link has no {key}");
+        }
+    }
+}
+
+#[test]
+fn the_three_seventy_percent_trade_fair_provisions_find_each_other() {
+    let env = Env::new();
+    let fairs = env.provisions_with(&["展", "70%"]);
+    assert_eq!(fairs.len(), 3, "{fairs:?}");
+    for me in &fairs {
+        let top3: Vec<String> = env.link_ids(me).into_iter().take(3).collect();
+        for other in fairs.iter().filter(|o| *o != me) {
+            assert!(
+                top3.contains(other),
+                "{other} not in the first three links of {me}: {top3:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_shared_figure_alone_is_no_equivalence() {
+    let env = Env::new();
+    // the provisions paying up to 300万 for something other than listing
+    let other_300: Vec<String> = env
+        .provisions_with(&["300万元"])
+        .into_iter()
+        .filter(|id| !env.provisions_with(&["上市", "300万元"]).contains(id))
+        .collect();
+    assert!(
+        !other_300.is_empty(),
+        "the corpus has a 300万 cap for another purpose"
+    );
+    for listing in env.provisions_with(&["上市", "300万元"]) {
+        let links = env.json(&["links", &listing, "--json", "--limit", "25"]);
+        for l in links.as_array().unwrap() {
+            let id = l["id"].as_str().unwrap();
+            let reasons = l["reasons"].to_string();
+            if other_300.iter().any(|o| o == id) {
+                assert!(
+                    !reasons.contains("same figure"),
+                    "{id} offered for its figure: {reasons}"
+                );
+            }
+            if reasons.contains("same figure") {
+                let text = l["text"].as_str().unwrap();
+                assert!(
+                    text.contains("上市") || text.contains("掛牌") || text.contains("挂牌"),
+                    "{id}"
+                );
+            }
+        }
+        let top5: Vec<String> = env.link_ids(&listing).into_iter().take(5).collect();
+        for o in &other_300 {
+            assert!(
+                !top5.contains(o),
+                "{o} (another 300万 cap) ranked among the listing links"
+            );
+        }
+    }
+}
+
+#[test]
+fn facts_read_amounts_ranges_and_roles() {
+    let env = Env::new();
+    let all = env.json(&["facts", "--json"]);
+    let rows = all.as_array().unwrap();
+    let find = |surface: &str| {
+        rows.iter()
+            .find(|r| r["surface"].as_str() == Some(surface))
+            .unwrap_or_else(|| panic!("no figure {surface}"))
+    };
+    let range = find("100—2000万元");
+    assert_eq!(range["value"].as_f64(), Some(1_000_000.0));
+    assert_eq!(range["value_max"].as_f64(), Some(20_000_000.0));
+    assert_eq!(range["qualifier"], "range");
+    assert_eq!(range["unit"], "yuan");
+    assert_eq!(range["role"], "support");
+    let tiers = find("20亿元至25亿元");
+    assert_eq!(tiers["role"], "threshold");
+    let target = find("500億元");
+    assert_eq!(target["role"], "target");
+    assert_eq!(target["value"].as_f64(), Some(5e10));
+    for key in [
+        "clause",
+        "surface",
+        "value",
+        "value_max",
+        "unit",
+        "qualifier",
+        "instrument",
+        "period",
+        "role",
+    ] {
+        assert!(rows[0].get(key).is_some(), "facts rows have {key}");
+    }
+
+    let support = env.json(&["facts", "--role", "support", "--json"]);
+    let support = support.as_array().unwrap();
+    assert!(!support.is_empty());
+    assert!(support.iter().all(|r| r["role"] == "support"));
+    assert!(
+        !support
+            .iter()
+            .any(|r| r["surface"] == "500億元" || r["surface"] == "20亿元至25亿元")
+    );
+
+    let one_doc = env.json(&["facts", "--doc", "baotou-2023", "--json"]);
+    assert!(
+        one_doc
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["doc"] == "baotou-2023")
+    );
+
+    assert!(
+        env.fails(&["facts", "--role", "bonus"])
+            .contains("support, threshold, target or statistic")
+    );
+    assert!(
+        env.fails(&["facts", "--doc", "nowhere"])
+            .contains("nowhere")
+    );
+}
+
+#[test]
+fn trade_fair_comparison_shows_baotou_and_marks_status() {
+    let env = Env::new();
+    let topics = env.json(&["topics", "--json"]);
+    let fair = topics
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["zh"].as_str().is_some_and(|z| z.contains("展会")))
+        .expect("a trade-fair measure type");
+    let id = fair["id"].as_str().unwrap();
+    assert!(fair["by_document"]["baotou-2023"].as_u64().unwrap() >= 1);
+
+    let cmp = env.json(&["compare", "--topic", id, "--as-of", "2024-06-01", "--json"]);
+    let cols = cmp["columns"].as_array().unwrap();
+    assert_eq!(cols.len(), 5, "one column per document");
+    let col = |doc: &str| cols.iter().find(|c| c["doc"] == doc).unwrap();
+    let baotou = col("baotou-2023");
+    assert!(
+        baotou["clauses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["text"].as_str().unwrap().contains("展会")),
+        "Baotou's encouragement to attend expos is in the comparison"
+    );
+    assert_eq!(baotou["validity"], "draft");
+    assert_eq!(col("haidian-2013")["validity"], "expired");
+    assert_eq!(col("beijing-2024")["validity"], "in-force");
+    // Haidian has no trade-fair measure: an explicit empty column
+    assert!(
+        col("haidian-2013")["clauses"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // only support figures are shown
+    for c in cols {
+        for cl in c["clauses"].as_array().unwrap() {
+            for f in cl["figures"].as_array().unwrap() {
+                assert_eq!(f["role"], "support");
+            }
+        }
+    }
+
+    let human = env.text(&["compare", "--topic", id, "--as-of", "2024-06-01"]);
+    assert!(human.contains("nothing found"));
+    assert!(human.contains("[draft]") && human.contains("[expired]"));
+    assert!(human.contains("最高70%"));
+
+    let md = env.text(&[
+        "compare",
+        "--topic",
+        id,
+        "--docs",
+        "beijing-2024,haidian-2013",
+        "--md",
+    ]);
+    let table: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(table.len(), 3, "{md}");
+    assert_eq!(
+        table[0].matches(" | ").count(),
+        1,
+        "two columns: {}",
+        table[0]
+    );
+    assert!(table[2].contains("*nothing found*"));
+}
+
+#[test]
+fn targets_and_thresholds_never_appear_as_support() {
+    let env = Env::new();
+    let mut not_support: Vec<(String, String)> = Vec::new();
+    for role in ["target", "threshold", "statistic"] {
+        for r in env
+            .json(&["facts", "--role", role, "--json"])
+            .as_array()
+            .unwrap()
+        {
+            not_support.push((
+                r["clause"].as_str().unwrap().into(),
+                r["surface"].as_str().unwrap().into(),
+            ));
+        }
+    }
+    assert!(
+        not_support.len() >= 5,
+        "the corpus has targets and thresholds: {not_support:?}"
+    );
+    // one clause per role is enough to show the rule; each call rebuilds the links
+    let mut clauses: Vec<String> = Vec::new();
+    for role in ["target", "threshold"] {
+        let rows = env.json(&["facts", "--role", role, "--json"]);
+        if let Some(c) = rows[0]["clause"].as_str() {
+            clauses.push(c.to_string());
+        }
+    }
+    for clause in clauses.iter().map(String::as_str) {
+        // the clause compared with its equivalents shows support figures only
+        let cmp = env.json(&["compare", clause, "--json"]);
+        for col in cmp["columns"].as_array().unwrap() {
+            for c in col["clauses"].as_array().unwrap() {
+                for f in c["figures"].as_array().unwrap() {
+                    assert_eq!(f["role"], "support", "{clause}: {f}");
+                    let key = (
+                        c["id"].as_str().unwrap().to_string(),
+                        f["surface"].as_str().unwrap().to_string(),
+                    );
+                    assert!(!not_support.contains(&key), "{key:?} shown as support");
+                }
+            }
+        }
+        // and its links never cite a target or threshold as a shared figure
+        let own: Vec<&str> = not_support
+            .iter()
+            .filter(|(c, _)| c == clause)
+            .map(|(_, s)| s.as_str())
+            .collect();
+        for l in env
+            .json(&["links", clause, "--json", "--limit", "25"])
+            .as_array()
+            .unwrap()
+        {
+            for f in l["figures"].as_array().unwrap() {
+                assert_eq!(f["role"], "support");
+            }
+            for reason in l["reasons"].as_array().unwrap() {
+                let reason = reason.as_str().unwrap();
+                if let Some(fig) = reason.strip_prefix("same figure: ") {
+                    assert!(!own.iter().any(|s| fig.contains(s)), "{clause}: {reason}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn provision_comparison_has_the_provision_and_its_equivalents() {
+    let env = Env::new();
+    let listing = env.provisions_with(&["上市", "300万元"]);
+    let cmp = env.json(&["compare", &listing[0], "--json"]);
+    assert_eq!(cmp["clause"].as_str(), Some(listing[0].as_str()));
+    let cols = cmp["columns"].as_array().unwrap();
+    let own = cols
+        .iter()
+        .find(|c| c["doc"] == doc_of(&listing[0]))
+        .unwrap();
+    assert_eq!(own["clauses"][0]["id"].as_str(), Some(listing[0].as_str()));
+    let other = cols
+        .iter()
+        .find(|c| c["doc"] == doc_of(&listing[1]))
+        .unwrap();
+    assert_eq!(
+        other["clauses"][0]["id"].as_str(),
+        Some(listing[1].as_str())
+    );
+    assert_eq!(
+        other["clauses"][0]["figures"][0]["value"].as_f64(),
+        Some(3_000_000.0)
+    );
+}
+
+#[test]
+fn topics_table_and_errors() {
+    let env = Env::new();
+    let table = env.text(&["topics"]);
+    assert!(table.contains("listing") && table.contains("上市挂牌"));
+    for doc in [
+        "beijing-2021",
+        "baotou-2023",
+        "haidian-2013",
+        "beijing-2024",
+        "zhejiang-2023",
+    ] {
+        assert!(
+            table.lines().next().unwrap().contains(doc),
+            "header names {doc}"
+        );
+    }
+    let one = env.json(&["topics", "listing", "--json"]);
+    let provisions = one[0]["provisions"].as_array().unwrap();
+    assert!(
+        provisions
+            .iter()
+            .any(|p| p["text"].as_str().unwrap().contains("300"))
+    );
+
+    assert!(env.fails(&["topics", "nonsense"]).contains("nonsense"));
+    assert!(
+        env.fails(&["compare", "--topic", "nonsense"])
+            .contains("listing")
+    );
+    assert!(
+        env.fails(&["links", "beijing-2021/999.9"])
+            .contains("beijing-2021/999.9")
+    );
+    assert!(
+        env.fails(&["compare", "--topic", "listing", "--docs", "atlantis"])
+            .contains("atlantis")
+    );
+    assert!(
+        env.fails(&["compare", "--topic", "listing", "--as-of", "yesterday"])
+            .contains("--as-of")
+    );
+}
