@@ -207,7 +207,8 @@ pub struct Document {
     pub chapters: Vec<Chapter>,
     /// Articles followed by their provisions, in reading order.
     pub clauses: Vec<Clause>,
-    /// The decoded source text (before cleaning); clause spans point into it.
+    /// The decoded source text (before cleaning; for a saved HTML page, the page's text
+    /// with one line per block element); clause spans point into it.
     #[serde(skip)]
     pub source: String,
 }
