@@ -381,3 +381,23 @@ fn mouse_selects_and_scrolls() {
     update(&mut app, Action::Click(*x + 2, 0));
     assert_eq!(app.view, View::Digest);
 }
+
+#[test]
+fn back_from_the_comparison_returns_to_the_clause_and_its_links() {
+    if !links_ok() {
+        return;
+    }
+    let mut app = app((140, 40));
+    search_for(&mut app, "上市");
+    select_hit(&mut app, LISTING_2024);
+    press(&mut app, "enter c");
+    assert_eq!(app.view, View::Compare);
+    press(&mut app, "H");
+    assert_eq!(app.view, View::Browse);
+    assert_eq!(app.browse.focus, Pane::Detail);
+    assert_eq!(app.browse.detail.clause.as_deref(), Some(LISTING_2024));
+    press(&mut app, "space");
+    assert_eq!(app.browse.detail.links.get(app.browse.link_sel).map(String::as_str), Some(LISTING_2021), "{:?}", app.browse.detail.links);
+    press(&mut app, "enter");
+    assert_eq!(app.browse.detail.clause.as_deref(), Some(LISTING_2021));
+}
