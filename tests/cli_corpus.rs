@@ -485,7 +485,8 @@ fn added_gbk_utf16_and_html_copies_give_the_same_clauses() {
     let zj = seed("zhejiang-2023.txt");
     let mut html = String::from(
         "<!DOCTYPE html>\n<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">\
-         <title>关于进一步促进专精特新中小企业高质量发展的若干措施</title><script>var a = 1 < 2;</script></head><body>\n",
+         <title>关于进一步促进专精特新中小企业高质量发展的若干措施</title><script>var a = 1 < 2;</script></head><body>\n\
+         <nav><ul><li><a href=\"/\">首页</a></li><li><a href=\"/zc\">政策文件</a></li></ul></nav>\n",
     );
     for line in zj.lines() {
         let esc = line
@@ -494,7 +495,10 @@ fn added_gbk_utf16_and_html_copies_give_the_same_clauses() {
             .replace('>', "&gt;");
         html.push_str(&format!("<p>{esc}</p>\n"));
     }
-    html.push_str("</body></html>\n");
+    html.push_str(
+        "<div class=\"footer\"><ul><li><a href=\"/\">首页</a></li><li>联系我们</li></ul>\
+         <p>主办单位：浙江省经济和信息化厅</p><p>浙公网安备 33010602009975号</p></div></body></html>\n",
+    );
     let (zj_gbk, _, unmappable) = encoding_rs::GBK.encode(&html);
     assert!(!unmappable);
     let f = env.write("zhejiang.html", &zj_gbk);
