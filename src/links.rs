@@ -102,6 +102,14 @@ pub struct TermSettings {
     /// near-identical wording whatever the segmentation (0 to leave them out).
     #[serde(default)]
     pub bigrams: f32,
+    /// Terms found in more than this share of all provisions say nothing about which
+    /// measure a provision is and are left out (which also keeps scoring fast).
+    #[serde(default = "default_max_share")]
+    pub max_share: f32,
+}
+
+fn default_max_share() -> f32 {
+    1.0
 }
 
 /// Prefix that marks a character-bigram feature (never shown as a shared term).
@@ -361,7 +369,9 @@ impl LinkGraph {
                     let tfw = if *tf >= 1.0 { 1.0 + tf.ln() } else { *tf };
                     (id, tfw * idf(n, df[id]))
                 })
-                .filter(|(_, x)| *x > 0.0)
+                .filter(|(id, x)| {
+                    *x > 0.0 && (df[*id] as f32) <= settings.terms.max_share * n as f32
+                })
                 .collect();
             let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
             if norm > 0.0 {
@@ -399,6 +409,11 @@ impl LinkGraph {
             .collect();
 
         let docs = &ws.corpus.documents;
+        let texts: HashMap<&str, &str> = ws
+            .corpus
+            .provisions()
+            .map(|(_, c)| (c.id.as_str(), c.text.as_str()))
+            .collect();
         let mut links: HashMap<String, Vec<Link>> = HashMap::with_capacity(n);
         let mut dot = vec![0f32; n];
         let mut touched: Vec<usize> = Vec::new();
@@ -419,7 +434,8 @@ impl LinkGraph {
                     }
                 }
             }
-            let mut found: Vec<Link> = Vec::new();
+            // score every candidate; build reasons only for the ones kept
+            let mut scored: Vec<(f32, usize, Vec<usize>, Option<&Figure>)> = Vec::new();
             for &j in &touched {
                 let q = &feats[j];
                 let cos = dot[j].min(1.0);
@@ -454,12 +470,21 @@ impl LinkGraph {
                 let score = w.types * type_sim
                     + w.terms * cos
                     + if same_figure.is_some() { w.figure } else { 0.0 };
-                if score < w.min_score {
-                    continue;
+                if score >= w.min_score {
+                    scored.push((score, j, shared, same_figure));
                 }
+            }
+            touched.clear();
+            scored.sort_by(|x, y| {
+                y.0.total_cmp(&x.0)
+                    .then_with(|| feats[x.1].id.cmp(&feats[y.1].id))
+            });
+            scored.truncate(w.max_links);
+            let mut found: Vec<Link> = Vec::with_capacity(scored.len());
+            for (score, j, mut shared, same_figure) in scored {
+                let q = &feats[j];
                 let mut reasons = Vec::new();
                 if !shared.is_empty() {
-                    let mut shared = shared.clone();
                     shared.sort_by(|a, b| topic_w[*b].total_cmp(&topic_w[*a]));
                     let names: Vec<&str> = shared
                         .iter()
@@ -498,25 +523,19 @@ impl LinkGraph {
                     reasons.push(format!("shared terms: {}", terms.join(", ")));
                 }
                 let doc = &docs[q.doc];
-                let text = doc
-                    .clauses
-                    .iter()
-                    .find(|c| c.id == q.id)
-                    .map(|c| c.text.clone())
-                    .unwrap_or_default();
                 found.push(Link {
                     id: q.id.clone(),
                     doc: doc.meta.id.clone(),
                     jurisdiction: doc.meta.jurisdiction.clone(),
-                    text,
+                    text: texts
+                        .get(q.id.as_str())
+                        .map(|t| t.to_string())
+                        .unwrap_or_default(),
                     score: (score * 1000.0).round() / 1000.0,
                     reasons,
                     figures: q.support.clone(),
                 });
             }
-            touched.clear();
-            found.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
-            found.truncate(w.max_links);
             links.insert(p.id.clone(), found);
         }
         LinkGraph { links }
