@@ -890,6 +890,32 @@ mod tests {
     }
 
     #[test]
+    fn range_of_yi_and_cap_after_the_figure_in_both_scripts() {
+        for t in [
+            "對年度累計直接融資額在20億元至25億元(含)區間部分按照融資額的2%給予獎勵",
+            "对年度累计直接融资额在20亿元至25亿元(含)区间部分按照融资额的2%给予奖励",
+        ] {
+            let f = one(t, "25");
+            assert_eq!(
+                (f.value, f.value_max, f.qualifier),
+                (2e9, Some(2.5e9), Qualifier::Range)
+            );
+        }
+        for t in ["每家企業補助50萬元以內", "每家企业补助50万元以内"] {
+            let f = one(t, "50");
+            assert_eq!(
+                (f.value, f.qualifier, f.role),
+                (5e5, Qualifier::Cap, Role::Support)
+            );
+            assert_eq!(f.instrument.as_deref(), Some("补助"));
+        }
+        let f = one("連續補貼三年,每年給予不超過10萬元補貼", "10");
+        assert_eq!(f.period.as_deref(), Some("每年"));
+        let f = one("给予贷款贴息，连续补贴三年，贴息比例为50%", "50");
+        assert_eq!(f.role, Role::Support);
+    }
+
+    #[test]
     fn wan_and_yi_resolve_in_both_scripts() {
         assert_eq!(one("補貼上限為7.5萬元", "7.5").value, 75_000.0);
         assert_eq!(one("补贴上限为7.5万元", "7.5").value, 75_000.0);
