@@ -396,6 +396,26 @@ fn digest_selection_exports_the_navigator_digest() {
         first_group["key"], "zhejiang-2023",
         "the digest's order is kept"
     );
+
+    // a clause that no longer exists (the corpus changed) is named, with the digest file
+    policynav::export::Digest {
+        ids: vec![ids[0].clone(), "beijing-2021/404".to_string()],
+    }
+    .save(&sb.data())
+    .expect("save digest");
+    let err = sb.fail(&["--digest"]);
+    assert!(
+        err.contains("digest.json") && err.contains("'beijing-2021/404'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dash_means_standard_output() {
+    let sb = Sandbox::new();
+    let ids = selection();
+    let md = String::from_utf8(sb.export(&[&ids[0], "--out", "-"])).expect("utf-8");
+    assert!(md.starts_with("# Clause digest"));
 }
 
 #[test]

@@ -92,7 +92,17 @@ pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {
         simplified: args.simplified,
         as_of: args.as_of.unwrap_or_else(Workspace::today),
     };
-    let report = export::model::build(ws, &ids, &options)?;
+    let report = export::model::build(ws, &ids, &options).map_err(|e| {
+        if args.digest {
+            // the ids come from the navigator, not from the command line
+            e.context(format!(
+                "the navigator digest {}",
+                Digest::path(&ws.locations.data_dir).display()
+            ))
+        } else {
+            e
+        }
+    })?;
     let bytes = export::render_report(&report, format)?;
     match out {
         Some(path) => {
