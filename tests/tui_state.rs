@@ -401,3 +401,23 @@ fn back_from_the_comparison_returns_to_the_clause_and_its_links() {
     press(&mut app, "enter");
     assert_eq!(app.browse.detail.clause.as_deref(), Some(LISTING_2021));
 }
+
+#[test]
+fn clicking_the_selected_equivalent_follows_it() {
+    if !links_ok() {
+        return;
+    }
+    let mut app = app((140, 40));
+    search_for(&mut app, "上市");
+    select_hit(&mut app, LISTING_2024);
+    press(&mut app, "enter");
+    let a = app.areas();
+    let target = app.browse.detail.links[1].clone();
+    let row = app.browse.detail.link_lines[1] - app.browse.detail_scroll;
+    let y = a.detail.y + 1 + u16::try_from(row).unwrap();
+    update(&mut app, Action::Click(a.detail.x + 5, y));
+    assert_eq!(app.browse.link_sel, 1);
+    assert_eq!(app.browse.detail.clause.as_deref(), Some(LISTING_2024));
+    update(&mut app, Action::Click(a.detail.x + 5, y));
+    assert_eq!(app.browse.detail.clause.as_deref(), Some(target.as_str()));
+}

@@ -2,16 +2,18 @@
 //! report back as actions (index build and search, cross-links, jieba).
 //!
 //! The terminal is restored on every way out: quit, Ctrl-C (a key in raw mode),
-//! SIGTERM/SIGINT/SIGHUP (a flag the loop polls), an error (a drop guard) and a panic
-//! (a hook that restores before the message is printed).
+//! SIGTERM/SIGINT/SIGHUP (a signal thread tells the loop), an error (a drop guard) and
+//! a panic (a hook that restores before the message is printed).
 
 use std::io::{self, IsTerminal, Stdout, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Once, OnceLock};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 
 use anyhow::{Context, Result};
 use base64::Engine;
@@ -35,6 +37,19 @@ use super::{render, update, wrap};
 /// How long the search worker waits for more keystrokes before searching.
 pub const DEBOUNCE: Duration = Duration::from_millis(40);
 
+/// What the event loop waits for: one channel, so the loop sleeps until something
+/// happens and shows a search result the moment it arrives.
+enum Msg {
+    /// A terminal event (key, paste, mouse, resize).
+    Term(Event),
+    /// A report from a background thread.
+    Act(Action),
+    /// SIGTERM, SIGINT or SIGHUP.
+    Signal,
+    /// The terminal can no longer be read.
+    InputClosed(String),
+}
+
 /// Runs the navigator until the user quits.
 pub fn run(locations: Locations) -> Result<()> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
@@ -43,20 +58,32 @@ pub fn run(locations: Locations) -> Result<()> {
     let ws = Arc::new(Workspace::open(locations)?);
     let (digest, digest_note) = load_digest(&ws.locations.data_dir);
 
-    let quit_signal = Arc::new(AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGHUP,
-    ] {
-        signal_hook::flag::register(sig, Arc::clone(&quit_signal)).context("cannot install the signal handlers")?;
-    }
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let mut signals = Signals::new([SIGTERM, SIGINT, SIGHUP]).context("cannot install the signal handlers")?;
+    let signal_tx = tx.clone();
+    thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = signal_tx.send(Msg::Signal);
+        }
+    });
 
     let mut terminal = enter()?;
     let _guard = Guard;
     let size = terminal.size().context("cannot read the terminal size")?;
 
-    let (tx, rx) = mpsc::channel::<Action>();
+    let input_tx = tx.clone();
+    thread::spawn(move || {
+        loop {
+            let msg = match event::read() {
+                Ok(ev) => Msg::Term(ev),
+                Err(e) => Msg::InputClosed(e.to_string()),
+            };
+            let closed = matches!(msg, Msg::InputClosed(_));
+            if input_tx.send(msg).is_err() || closed {
+                return;
+            }
+        }
+    });
     spawn_helpers(&ws, &tx);
     let jobs = spawn_search(&ws, tx);
 
@@ -64,50 +91,46 @@ pub fn run(locations: Locations) -> Result<()> {
     if let Some(note) = digest_note {
         app.message = Some((note, true));
     }
-    event_loop(&mut terminal, &mut app, &rx, &jobs, &quit_signal)
+    event_loop(&mut terminal, &mut app, &rx, &jobs)
 }
 
 fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
-    rx: &Receiver<Action>,
+    rx: &Receiver<Msg>,
     jobs: &Sender<(u64, SearchRequest)>,
-    quit_signal: &AtomicBool,
 ) -> Result<()> {
-    let mut dirty = true;
-    loop {
-        if dirty {
-            terminal.draw(|f| render::render(app, f)).context("cannot draw")?;
-            dirty = false;
-        }
-        for effect in app.take_effects() {
-            match effect {
-                Effect::Search { generation, request } => {
-                    let _ = jobs.send((generation, request));
+    terminal.draw(|f| render::render(app, f)).context("cannot draw")?;
+    while let Ok(first) = rx.recv() {
+        // apply everything that is already waiting, then draw once
+        let mut next = Some(first);
+        while let Some(msg) = next {
+            match msg {
+                Msg::Term(ev) => {
+                    if let Some(action) = translate(app, ev) {
+                        update::update(app, action);
+                    }
                 }
-                Effect::Copy(text) => osc52(terminal.backend_mut(), &text)?,
+                Msg::Act(action) => update::update(app, action),
+                Msg::Signal => return Ok(()),
+                Msg::InputClosed(e) => anyhow::bail!("cannot read the terminal: {e}"),
             }
-        }
-        if quit_signal.load(Ordering::Relaxed) || app.quit {
-            return Ok(());
-        }
-        // wait for input, then take everything that is already there before drawing
-        let mut timeout = Duration::from_millis(50);
-        while event::poll(timeout).context("cannot read the terminal")? {
-            if let Some(action) = translate(app, event::read().context("cannot read the terminal")?) {
-                update::update(app, action);
-                dirty = true;
+            for effect in app.take_effects() {
+                match effect {
+                    Effect::Search { generation, request } => {
+                        let _ = jobs.send((generation, request));
+                    }
+                    Effect::Copy(text) => osc52(terminal.backend_mut(), &text)?,
+                }
             }
-            timeout = Duration::ZERO;
             if app.quit {
-                break;
+                return Ok(());
             }
+            next = rx.try_recv().ok();
         }
-        while let Ok(action) = rx.try_recv() {
-            update::update(app, action);
-            dirty = true;
-        }
+        terminal.draw(|f| render::render(app, f)).context("cannot draw")?;
     }
+    Ok(())
 }
 
 /// The action for a terminal event, if any.
@@ -144,44 +167,44 @@ fn load_digest(data_dir: &Path) -> (Digest, Option<String>) {
 }
 
 /// Loads jieba and computes the cross-links in the background.
-fn spawn_helpers(ws: &Arc<Workspace>, tx: &Sender<Action>) {
+fn spawn_helpers(ws: &Arc<Workspace>, tx: &Sender<Msg>) {
     let t = tx.clone();
     thread::spawn(move || {
         if guarded("loading jieba", wrap::load_segmenter).is_ok() {
-            let _ = t.send(Action::SegmenterReady);
+            let _ = t.send(Msg::Act(Action::SegmenterReady));
         }
     });
     let ws = Arc::clone(ws);
     let t = tx.clone();
     thread::spawn(move || {
-        let _ = t.send(match guarded("finding equivalent measures", || ws.links().links("").len()) {
+        let _ = t.send(Msg::Act(match guarded("finding equivalent measures", || ws.links().links("").len()) {
             Ok(_) => Action::LinksReady,
             Err(e) => Action::LinksFailed(e),
-        });
+        }));
     });
 }
 
 /// The search worker: opens (or builds) the index, reporting progress, then answers
 /// the latest query after a short pause for more typing. Older queries are skipped.
-fn spawn_search(ws: &Arc<Workspace>, tx: Sender<Action>) -> Sender<(u64, SearchRequest)> {
+fn spawn_search(ws: &Arc<Workspace>, tx: Sender<Msg>) -> Sender<(u64, SearchRequest)> {
     let (jobs_tx, jobs_rx) = mpsc::channel::<(u64, SearchRequest)>();
     let ws = Arc::clone(ws);
     thread::spawn(move || {
         let progress_tx = tx.clone();
         let index = guarded("opening the search index", || {
             SearchIndex::open_or_build(&ws, &mut |p| {
-                let _ = progress_tx.send(Action::IndexProgress(p));
+                let _ = progress_tx.send(Msg::Act(Action::IndexProgress(p)));
             })
         })
         .map_err(anyhow::Error::msg)
         .and_then(|r| r);
         let index = match index {
             Ok(i) => {
-                let _ = tx.send(Action::IndexProgress(crate::search::BuildProgress::Ready));
+                let _ = tx.send(Msg::Act(Action::IndexProgress(crate::search::BuildProgress::Ready)));
                 Some(i)
             }
             Err(e) => {
-                let _ = tx.send(Action::IndexFailed(format!("{e:#}")));
+                let _ = tx.send(Msg::Act(Action::IndexFailed(format!("{e:#}"))));
                 None
             }
         };
@@ -200,7 +223,7 @@ fn spawn_search(ws: &Arc<Workspace>, tx: Sender<Action>) -> Sender<(u64, SearchR
                     .and_then(|r| r.map_err(|e| format!("{e:#}"))),
                 None => Err("the search index is unavailable".to_string()),
             };
-            if tx.send(Action::SearchDone(generation, result)).is_err() {
+            if tx.send(Msg::Act(Action::SearchDone(generation, result))).is_err() {
                 return;
             }
         }

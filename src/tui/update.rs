@@ -831,10 +831,18 @@ fn click(app: &mut App, x: u16, y: u16) {
                     rebuild_detail(app);
                 }
             } else if inner(a.detail).contains(pos) {
+                let was_focused = app.browse.focus == Pane::Detail;
                 app.browse.focus = Pane::Detail;
                 let line = app.browse.detail_scroll + usize::from(y - inner(a.detail).y);
                 if let Some(l) = app.browse.detail.lines.get(line).and_then(|l| l.link) {
-                    app.browse.link_sel = l;
+                    // a click on the selected equivalent follows it
+                    if l == app.browse.link_sel && was_focused {
+                        if let Some(id) = app.browse.detail.links.get(l).cloned() {
+                            goto_clause(app, &id, true);
+                        }
+                    } else {
+                        app.browse.link_sel = l;
+                    }
                 }
             }
         }
@@ -1849,6 +1857,18 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
                         2,
                         Emph::Dim,
                     ));
+                }
+                let support: Vec<&str> = l
+                    .figures
+                    .iter()
+                    .filter(|f| f.role == Role::Support)
+                    .map(|f| f.surface.as_str())
+                    .collect();
+                if !support.is_empty() {
+                    let text = format!("support: {}", support.join(" · "));
+                    let marks = vec![("support: ".len()..text.len(), Emph::Figure)];
+                    let (text, marks) = in_script(app, &text, marks);
+                    lines.extend(text_lines(&text, &marks, width, 2, Emph::Dim));
                 }
                 let marks = figure_marks(&l.text, &l.figures);
                 let (t, marks) = in_script(app, &l.text, marks);
