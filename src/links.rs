@@ -86,6 +86,10 @@ pub struct Weights {
     pub max_links: usize,
     /// Term similarity that lets a shared figure count without a shared type.
     pub figure_needs_terms: f32,
+    /// How much of a candidate's mean score to its nearest neighbours is taken off its
+    /// score (0 for none): generic provisions similar to everything rank lower.
+    #[serde(default)]
+    pub hub_penalty: f32,
 }
 
 /// Which terms take part in lexical similarity.
@@ -111,6 +115,9 @@ pub struct TermSettings {
 fn default_max_share() -> f32 {
     1.0
 }
+
+/// How many nearest neighbours define a provision's "hubness".
+const HUB_NEIGHBOURS: usize = 5;
 
 /// Prefix that marks a character-bigram feature (never shown as a shared term).
 const BIGRAM_MARK: char = '\u{1}';
@@ -417,6 +424,8 @@ impl LinkGraph {
         let mut links: HashMap<String, Vec<Link>> = HashMap::with_capacity(n);
         let mut dot = vec![0f32; n];
         let mut touched: Vec<usize> = Vec::new();
+        type Scored<'f> = Vec<(f32, usize, Vec<usize>, Option<&'f Figure>)>;
+        let mut all_scored: Vec<Scored> = Vec::with_capacity(n);
         for (i, p) in feats.iter().enumerate() {
             for (t, x) in &p.terms {
                 for (j, y) in &postings[*t] {
@@ -475,6 +484,30 @@ impl LinkGraph {
                 }
             }
             touched.clear();
+            all_scored.push(scored);
+        }
+
+        // A provision close to everything (a generic one) is a poor equivalent of any
+        // particular one: rank by the score minus a share of the candidate's own mean
+        // score to its nearest neighbours (hubness correction, as in CSLS).
+        let hub: Vec<f32> = all_scored
+            .iter()
+            .map(|scored| {
+                let mut best: Vec<f32> = scored.iter().map(|s| s.0).collect();
+                best.sort_by(|a, b| b.total_cmp(a));
+                let k = best.len().min(HUB_NEIGHBOURS);
+                if k == 0 {
+                    0.0
+                } else {
+                    best[..k].iter().sum::<f32>() / k as f32
+                }
+            })
+            .collect();
+        let hub_mean = hub.iter().sum::<f32>() / hub.len().max(1) as f32;
+        for (p, mut scored) in feats.iter().zip(all_scored) {
+            for s in &mut scored {
+                s.0 = (s.0 - w.hub_penalty * (hub[s.1] - hub_mean)).max(0.0);
+            }
             scored.sort_by(|x, y| {
                 y.0.total_cmp(&x.0)
                     .then_with(|| feats[x.1].id.cmp(&feats[y.1].id))
@@ -512,7 +545,8 @@ impl LinkGraph {
                         }
                     }
                 }
-                common.sort_by(|x, y| y.0.total_cmp(&x.0));
+                // ties broken by the word itself, so the reasons are the same on every run
+                common.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| names[x.1].cmp(names[y.1])));
                 let terms: Vec<&str> = common
                     .iter()
                     .filter(|(c, t)| *c >= 0.005 && p.shown.contains(t) && q.shown.contains(t))

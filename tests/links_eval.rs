@@ -196,10 +196,10 @@ fn links_meet_the_judgment_set() {
         build
     );
     assert!(m.groups >= 20 && m.topics >= 15);
-    // measured 2026-11-22: hit@1 0.684, R@5 0.735, MRR 0.773, top-5 precision 0.510
-    assert!(m.hit1 >= 0.65, "hit@1 {:.3}", m.hit1);
-    assert!(m.r5 >= 0.70, "R@5 {:.3}", m.r5);
-    assert!(m.mrr >= 0.74, "MRR {:.3}", m.mrr);
+    // measured 2026-11-22: hit@1 0.706, R@5 0.742, MRR 0.788, top-5 precision 0.514
+    assert!(m.hit1 >= 0.67, "hit@1 {:.3}", m.hit1);
+    assert!(m.r5 >= 0.71, "R@5 {:.3}", m.r5);
+    assert!(m.mrr >= 0.76, "MRR {:.3}", m.mrr);
     assert!(
         m.list_precision >= 0.47,
         "precision {:.3}",
