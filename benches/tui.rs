@@ -88,10 +88,17 @@ fn session(ws: &Arc<Workspace>, index: &SearchIndex, size: (u16, u16), t: &mut T
     push(&mut script, "/ TYPE:上市补贴 enter j j j j k enter");
     // follow links, compare, scroll, back
     push(&mut script, "j j enter H c l l h j j H space");
-    push(&mut script, "/ ctrl-u TYPE:专精特新服务券 alt-j alt-s enter j space");
+    push(
+        &mut script,
+        "/ ctrl-u TYPE:专精特新服务券 alt-j alt-s enter j space",
+    );
     push(&mut script, "4 K J ? j j esc 1");
 
-    let time = |app: &mut App, term: &mut Terminal<TestBackend>, label: &str, action: Action, t: &mut Timings| {
+    let time = |app: &mut App,
+                term: &mut Terminal<TestBackend>,
+                label: &str,
+                action: Action,
+                t: &mut Timings| {
         let start = Instant::now();
         update(app, action);
         term.draw(|f| render(app, f)).expect("draw");
@@ -102,7 +109,11 @@ fn session(ws: &Arc<Workspace>, index: &SearchIndex, size: (u16, u16), t: &mut T
         t.frames.push(d);
         // searches run off the UI thread; their results arrive as one more action
         for e in app.take_effects() {
-            if let Effect::Search { generation, request } = e {
+            if let Effect::Search {
+                generation,
+                request,
+            } = e
+            {
                 let s = Instant::now();
                 let r = index.search(ws, &request).map_err(|e| format!("{e:#}"));
                 t.search.push(s.elapsed());
@@ -173,7 +184,6 @@ fn binary_first_frame(dir: &std::path::Path) -> Option<Duration> {
     first
 }
 
-
 fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     // build the index once (the "built index" of the cold-start target)
@@ -203,7 +213,9 @@ fn main() {
     let t_links = s.elapsed();
     update(&mut app, Action::LinksReady);
 
-    let binary: Vec<Duration> = (0..5).filter_map(|_| binary_first_frame(dir.path())).collect();
+    let binary: Vec<Duration> = (0..5)
+        .filter_map(|_| binary_first_frame(dir.path()))
+        .collect();
 
     let mut t = Timings {
         frames: Vec::new(),
@@ -226,7 +238,12 @@ fn main() {
     search.sort();
 
     println!("## TUI\n");
-    println!("`cargo bench --bench tui` (release), bundled corpus, {} cores.\n", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "`cargo bench --bench tui` (release), bundled corpus, {} cores.\n",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
     println!("### Keystroke to frame (update + render into a TestBackend)\n");
     println!("| terminal | frames | p50 ms | p95 ms | p99 ms | max ms |");
     println!("|---|---|---|---|---|---|");
@@ -248,7 +265,11 @@ fn main() {
         ms(percentile(&all, 0.99)),
         ms(*all.last().unwrap_or(&Duration::ZERO))
     );
-    println!("Slowest frame: {} ms ({}). Target p99 < 16 ms.\n", ms(t.worst.0), t.worst.1);
+    println!(
+        "Slowest frame: {} ms ({}). Target p99 < 16 ms.\n",
+        ms(t.worst.0),
+        t.worst.1
+    );
     println!(
         "Search on the worker thread (not in the frame times): {} queries, p50 {} ms, p99 {} ms.\n",
         search.len(),
@@ -258,14 +279,26 @@ fn main() {
     println!("### Cold start with a built index\n");
     println!("| step | ms |");
     println!("|---|---|");
-    println!("| Workspace::open (corpus, figures, measure types) | {} |", ms(t_open));
+    println!(
+        "| Workspace::open (corpus, figures, measure types) | {} |",
+        ms(t_open)
+    );
     println!("| + App::new (outline, detail laid out) | {} |", ms(t_app));
     println!("| + first frame drawn | {} |", ms(t_frame));
     for (i, b) in binary.iter().enumerate() {
-        println!("| real binary in a pty, spawn to document list on screen, run {} | {} |", i + 1, ms(*b));
+        println!(
+            "| real binary in a pty, spawn to document list on screen, run {} | {} |",
+            i + 1,
+            ms(*b)
+        );
     }
-    println!("| background: jieba load (word-boundary wrapping) | {} |", ms(t_jieba));
+    println!(
+        "| background: jieba load (word-boundary wrapping) | {} |",
+        ms(t_jieba)
+    );
     println!("| background: open the built index | {} |", ms(t_index));
     println!("| background: cross-links | {} |", ms(t_links));
-    println!("\nTarget: first frame < 150 ms. jieba, the index and the cross-links load on threads after the first frame; until jieba is in, text wraps between characters (figures and punctuation rules still hold) and is re-wrapped at word boundaries when it arrives.");
+    println!(
+        "\nTarget: first frame < 150 ms. jieba, the index and the cross-links load on threads after the first frame; until jieba is in, text wraps between characters (figures and punctuation rules still hold) and is re-wrapped at word boundaries when it arrives."
+    );
 }

@@ -67,7 +67,11 @@ impl Session {
             }
         });
         Session {
-            parser: vt100::Parser::new(NonZeroU16::new(ROWS).unwrap(), NonZeroU16::new(COLS).unwrap(), 0),
+            parser: vt100::Parser::new(
+                NonZeroU16::new(ROWS).unwrap(),
+                NonZeroU16::new(COLS).unwrap(),
+                0,
+            ),
             rx,
             raw: Vec::new(),
             writer,
@@ -99,7 +103,10 @@ impl Session {
                     if pred(self) {
                         return;
                     }
-                    panic!("policynav ended while waiting for {what}; screen:\n{}", self.screen());
+                    panic!(
+                        "policynav ended while waiting for {what}; screen:\n{}",
+                        self.screen()
+                    );
                 }
             }
             while let Ok(b) = self.rx.try_recv() {
@@ -130,7 +137,7 @@ impl Session {
                 if let Some(cell) = screen.cell(row, col)
                     && cell.inverse()
                 {
-                    out.push_str(&cell.contents());
+                    out.push_str(cell.contents());
                 }
             }
             out.push('\n');
@@ -156,7 +163,11 @@ impl Session {
             let before = self.selected();
             self.send(key);
             let b = before.clone();
-            self.wait(&format!("the selection to move towards {text}"), STEP, move |s| s.selected() != b);
+            self.wait(
+                &format!("the selection to move towards {text}"),
+                STEP,
+                move |s| s.selected() != b,
+            );
             self.settle();
         }
         panic!("{text} never got selected; screen:\n{}", self.screen());
@@ -198,7 +209,9 @@ impl Session {
         assert!(!screen.alternate_screen(), "still on the alternate screen");
         assert!(!screen.hide_cursor(), "cursor left hidden");
         let raw = String::from_utf8_lossy(&self.raw);
-        let last_enter = raw.rfind("\x1b[?1049h").expect("the alternate screen was used");
+        let last_enter = raw
+            .rfind("\x1b[?1049h")
+            .expect("the alternate screen was used");
         let tail = &raw[last_enter..];
         for (seq, what) in [
             ("\x1b[?1049l", "leave the alternate screen"),
@@ -209,7 +222,10 @@ impl Session {
             assert!(tail.contains(seq), "missing at exit: {what}");
         }
         #[cfg(target_os = "linux")]
-        assert!(self.lflag().is_some(), "the pty's line discipline can be read after exit");
+        assert!(
+            self.lflag().is_some(),
+            "the pty's line discipline can be read after exit"
+        );
         if let Some(l) = self.lflag() {
             assert!(l & libc::ICANON != 0, "raw mode left on (no ICANON)");
             assert!(l & libc::ECHO != 0, "raw mode left on (no ECHO)");
@@ -224,7 +240,9 @@ fn search_open_follow_compare_collect_export_quit() {
     let mut s = Session::start(dir.path());
 
     // first start builds the index, with progress shown rather than a frozen screen
-    s.wait("the document list", SLOW, |s| s.screen().contains("Documents"));
+    s.wait("the document list", SLOW, |s| {
+        s.screen().contains("Documents")
+    });
     #[cfg(target_os = "linux")]
     assert!(s.lflag().is_some(), "the pty's line discipline can be read");
     if let Some(l) = s.lflag() {
@@ -239,7 +257,9 @@ fn search_open_follow_compare_collect_export_quit() {
     // the answer to the last keystroke is in (not "searching…")
     s.wait("the hits for 上市", STEP, |s| {
         let screen = s.screen();
-        screen.contains("hits │") && !screen.contains("searching") && screen.contains("beijing-2021/9.4")
+        screen.contains("hits │")
+            && !screen.contains("searching")
+            && screen.contains("beijing-2021/9.4")
     });
     s.send("\r");
     s.select("j", "beijing-2024/6.5");
@@ -286,7 +306,10 @@ fn search_open_follow_compare_collect_export_quit() {
     assert!(md.contains("300"), "{md}");
     // the digest was saved for the next start
     let saved = std::fs::read_to_string(dir.path().join("data/digest.json")).unwrap();
-    assert!(saved.contains("beijing-2024/6.5") && saved.contains("beijing-2021/9.4"), "{saved}");
+    assert!(
+        saved.contains("beijing-2024/6.5") && saved.contains("beijing-2021/9.4"),
+        "{saved}"
+    );
 }
 
 #[test]
@@ -294,7 +317,9 @@ fn sigterm_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("home")).unwrap();
     let mut s = Session::start(dir.path());
-    s.wait("the document list", SLOW, |s| s.screen().contains("Documents"));
+    s.wait("the document list", SLOW, |s| {
+        s.screen().contains("Documents")
+    });
     let pid = s.child.process_id().expect("a pid");
     // SAFETY: signalling our own child process.
     unsafe {

@@ -99,7 +99,11 @@ fn digest_and_export_prompt() {
         let mut app = tui_common::app_in(
             ws,
             Digest {
-                ids: vec![LISTING_2024.into(), LISTING_2021.into(), "zhejiang-2023/3".into()],
+                ids: vec![
+                    LISTING_2024.into(),
+                    LISTING_2021.into(),
+                    "zhejiang-2023/3".into(),
+                ],
             },
             size,
         );
@@ -136,7 +140,10 @@ fn too_small() {
         let app = app(size);
         let s = screen(&app);
         if size.0 >= 20 {
-            assert!(s.contains("Terminal too small") || s.contains("small"), "{s}");
+            assert!(
+                s.contains("Terminal too small") || s.contains("small"),
+                "{s}"
+            );
         }
         if size == (59, 24) {
             snap("too_small", &app);
@@ -156,7 +163,10 @@ fn support_figures_are_emphasised() {
     let mut first = None;
     'rows: for y in a.detail.y..a.detail.bottom() {
         for x in a.detail.x..a.detail.right().saturating_sub(2) {
-            if buf[(x, y)].symbol() == "3" && buf[(x + 1, y)].symbol() == "0" && buf[(x + 2, y)].symbol() == "0" {
+            if buf[(x, y)].symbol() == "3"
+                && buf[(x + 1, y)].symbol() == "0"
+                && buf[(x + 2, y)].symbol() == "0"
+            {
                 first = Some((x, y));
                 break 'rows;
             }
@@ -164,9 +174,16 @@ fn support_figures_are_emphasised() {
     }
     let (x, y) = first.unwrap_or_else(|| panic!("no 300 in the detail pane:\n{}", screen(&app)));
     let m = buf[(x, y)].modifier;
-    assert!(m.contains(Modifier::BOLD) && m.contains(Modifier::UNDERLINED), "300 is not emphasised: {m:?}");
+    assert!(
+        m.contains(Modifier::BOLD) && m.contains(Modifier::UNDERLINED),
+        "300 is not emphasised: {m:?}"
+    );
     // plain text next to it is not
-    assert!(!buf[(a.detail.x + 1, a.detail.y + 4)].modifier.contains(Modifier::UNDERLINED));
+    assert!(
+        !buf[(a.detail.x + 1, a.detail.y + 4)]
+            .modifier
+            .contains(Modifier::UNDERLINED)
+    );
 }
 
 #[test]
@@ -194,10 +211,18 @@ fn the_caret_sits_after_double_width_characters() {
     let s = screen(&app);
     let a = app.areas();
     // box border + 2 characters of 2 cells
-    let expect = format!("[cursor at column {}, row {}]", a.query.x + 1 + 4, a.query.y + 1);
+    let expect = format!(
+        "[cursor at column {}, row {}]",
+        a.query.x + 1 + 4,
+        a.query.y + 1
+    );
     assert!(s.contains(&expect), "{s}");
     press(&mut app, "left");
     let s = screen(&app);
-    let expect = format!("[cursor at column {}, row {}]", a.query.x + 1 + 2, a.query.y + 1);
+    let expect = format!(
+        "[cursor at column {}, row {}]",
+        a.query.x + 1 + 2,
+        a.query.y + 1
+    );
     assert!(s.contains(&expect), "{s}");
 }

@@ -57,7 +57,12 @@ fn moving_through_documents_and_outline() {
     let first_row = app.browse.outline_rows[0].clone();
     press(&mut app, "l");
     assert_eq!(app.browse.focus, Pane::Outline);
-    let shown = app.browse.detail.clause.clone().expect("a clause in the detail pane");
+    let shown = app
+        .browse
+        .detail
+        .clause
+        .clone()
+        .expect("a clause in the detail pane");
     assert!(shown.starts_with(&app.docs[1].id), "{shown}");
     press(&mut app, "j j");
     assert_ne!(app.browse.detail.clause.as_deref(), Some(shown.as_str()));
@@ -98,9 +103,16 @@ fn typing_a_query_searches_and_drops_stale_results() {
     update(&mut app, Action::InputBackspace);
     type_text(&mut app, "市");
     let r = app.search.results.as_ref().expect("results");
-    assert!(r.total >= 3, "上市 finds the listing provisions: {}", r.total);
+    assert!(
+        r.total >= 3,
+        "上市 finds the listing provisions: {}",
+        r.total
+    );
     assert!(r.hits.iter().any(|h| h.id == LISTING_2024));
-    assert!(r.hits.iter().any(|h| h.id == LISTING_2021), "the Traditional Beijing copy is found too");
+    assert!(
+        r.hits.iter().any(|h| h.id == LISTING_2021),
+        "the Traditional Beijing copy is found too"
+    );
     assert!(!app.search.pending);
     // every hit shows a highlighted snippet
     assert!(app.search.items.iter().all(|i| i.len() >= 2));
@@ -121,7 +133,10 @@ fn query_editing_is_by_character_and_paste_is_one_edit() {
     assert_eq!(app.search.input.text(), "上贴");
     press(&mut app, "end ctrl-w");
     assert_eq!(app.search.input.text(), "");
-    assert!(app.search.results.is_none(), "an empty query clears the hits");
+    assert!(
+        app.search.results.is_none(),
+        "an empty query clears the hits"
+    );
     // q is a letter in the query line, not quit
     press(&mut app, "q");
     assert!(!app.quit);
@@ -137,7 +152,11 @@ fn filters_are_one_key_away_and_restrict_hits() {
     assert_eq!(app.search.jurisdiction.as_deref(), Some("Beijing"));
     let r = app.search.results.as_ref().unwrap();
     assert!(r.total < all);
-    assert!(r.hits.iter().all(|h| h.doc.starts_with("beijing")), "{:?}", r.hits.iter().map(|h| &h.id).collect::<Vec<_>>());
+    assert!(
+        r.hits.iter().all(|h| h.doc.starts_with("beijing")),
+        "{:?}",
+        r.hits.iter().map(|h| &h.id).collect::<Vec<_>>()
+    );
     press(&mut app, "alt-s");
     assert!(app.search.status.is_some());
     press(&mut app, "enter");
@@ -201,7 +220,10 @@ fn compare_a_provision_and_choose_jurisdictions() {
     assert_eq!(app.view, View::Compare);
     let cmp = app.compare.comparison.as_ref().expect("a comparison");
     assert!(cmp.columns.len() >= 2);
-    assert!(app.compare.visible_cols >= 1 && app.compare.visible_cols < cmp.columns.len(), "80 columns cannot show them all");
+    assert!(
+        app.compare.visible_cols >= 1 && app.compare.visible_cols < cmp.columns.len(),
+        "80 columns cannot show them all"
+    );
     press(&mut app, "l");
     assert_eq!(app.compare.col_offset, 1);
     // untick the first jurisdiction
@@ -220,8 +242,14 @@ fn compare_a_provision_and_choose_jurisdictions() {
 fn compare_a_measure_type() {
     let mut app = app((160, 48));
     press(&mut app, "C");
-    let Some(Popup::Choose(ch)) = &app.popup else { panic!("no topic list") };
-    let listing = ch.items.iter().position(|c| c.key == "listing").expect("a listing measure type");
+    let Some(Popup::Choose(ch)) = &app.popup else {
+        panic!("no topic list")
+    };
+    let listing = ch
+        .items
+        .iter()
+        .position(|c| c.key == "listing")
+        .expect("a listing measure type");
     for _ in 0..listing {
         press(&mut app, "j");
     }
@@ -230,8 +258,13 @@ fn compare_a_measure_type() {
     if links_ok() {
         let cmp = app.compare.comparison.as_ref().expect("a comparison");
         assert_eq!(cmp.columns.len(), 5);
-        assert!(app.compare.columns.iter().any(|c| c.lines.iter().any(|l| l.text() == "none"))
-            || cmp.columns.iter().all(|c| !c.clauses.is_empty()));
+        assert!(
+            app.compare
+                .columns
+                .iter()
+                .any(|c| c.lines.iter().any(|l| l.text() == "none"))
+                || cmp.columns.iter().all(|c| !c.clauses.is_empty())
+        );
     }
 }
 
@@ -245,7 +278,10 @@ fn marking_saves_the_digest_and_it_survives_a_restart() {
     press(&mut app, "space");
     select_hit(&mut app, LISTING_2021);
     press(&mut app, "space");
-    assert_eq!(app.digest.ids, vec![LISTING_2024.to_string(), LISTING_2021.to_string()]);
+    assert_eq!(
+        app.digest.ids,
+        vec![LISTING_2024.to_string(), LISTING_2021.to_string()]
+    );
     // a new process finds the same digest
     let saved = Digest::load(dir.path()).unwrap();
     assert_eq!(saved.ids, app.digest.ids);
@@ -265,13 +301,23 @@ fn marking_saves_the_digest_and_it_survives_a_restart() {
 fn export_asks_before_replacing_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace_with_data(dir.path().to_path_buf());
-    let mut app = app_in(ws, Digest { ids: vec![LISTING_2024.into(), LISTING_2021.into()] }, (80, 24));
+    let mut app = app_in(
+        ws,
+        Digest {
+            ids: vec![LISTING_2024.into(), LISTING_2021.into()],
+        },
+        (80, 24),
+    );
     press(&mut app, "4 e");
-    let Some(Popup::Export(p)) = &app.popup else { panic!("no export prompt") };
+    let Some(Popup::Export(p)) = &app.popup else {
+        panic!("no export prompt")
+    };
     assert!(p.path.text().ends_with(".md"), "{}", p.path.text());
     // Tab cycles the format and the extension follows
     press(&mut app, "tab");
-    let Some(Popup::Export(p)) = &app.popup else { panic!() };
+    let Some(Popup::Export(p)) = &app.popup else {
+        panic!()
+    };
     assert!(p.path.text().ends_with(".csv"));
     press(&mut app, "tab tab tab tab");
     let target = dir.path().join("digest.md");
@@ -281,7 +327,13 @@ fn export_asks_before_replacing_a_file() {
     assert!(app.popup.is_none(), "{:?}", app.popup);
     let md = std::fs::read_to_string(&target).unwrap();
     assert!(md.contains("300"), "{md}");
-    assert!(app.message.as_ref().unwrap().0.contains("exported 2 clauses"));
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("exported 2 clauses")
+    );
     // again: the file exists, so the user is asked
     press(&mut app, "e ctrl-u");
     update(&mut app, Action::Paste(target.display().to_string()));
@@ -298,7 +350,10 @@ fn script_toggle_shows_simplified() {
     let mut app = app((80, 24));
     press(&mut app, "l");
     let original: String = app.browse.detail.lines.iter().map(|l| l.text()).collect();
-    assert!(original.contains('業') || original.contains('術'), "beijing-2021 is Traditional: {original}");
+    assert!(
+        original.contains('業') || original.contains('術'),
+        "beijing-2021 is Traditional: {original}"
+    );
     press(&mut app, "s");
     let simplified: String = app.browse.detail.lines.iter().map(|l| l.text()).collect();
     assert!(!simplified.contains('業'), "{simplified}");
@@ -312,7 +367,9 @@ fn copy_puts_the_clause_and_its_citation_on_the_clipboard() {
     select_hit(&mut app, LISTING_2024);
     update(&mut app, Action::Copy);
     let effects = app.take_effects();
-    let Some(Effect::Copy(text)) = effects.first() else { panic!("{effects:?}") };
+    let Some(Effect::Copy(text)) = effects.first() else {
+        panic!("{effects:?}")
+    };
     assert!(text.contains("300万元"));
     assert!(text.contains("《"));
     assert!(text.contains(LISTING_2024));
@@ -322,7 +379,9 @@ fn copy_puts_the_clause_and_its_citation_on_the_clipboard() {
 fn help_lists_every_key_of_the_keymap() {
     let mut app = app((80, 24));
     press(&mut app, "?");
-    let Some(Popup::Help { lines, .. }) = &app.popup else { panic!("no help") };
+    let Some(Popup::Help { lines, .. }) = &app.popup else {
+        panic!("no help")
+    };
     let text: String = lines.iter().map(|l| l.text() + "\n").collect();
     let km = policynav::tui::keymap::Keymap::get();
     for (ctx, _) in policynav::tui::keymap::CONTEXTS {
@@ -348,7 +407,17 @@ fn ctrl_c_quits_from_anywhere_and_q_only_outside_fields() {
 fn resizing_to_any_size_never_panics() {
     let mut app = app((80, 24));
     search_for(&mut app, "上市");
-    for (w, h) in [(1, 1), (10, 3), (20, 5), (59, 15), (60, 16), (80, 24), (161, 49), (0, 0), (300, 100)] {
+    for (w, h) in [
+        (1, 1),
+        (10, 3),
+        (20, 5),
+        (59, 15),
+        (60, 16),
+        (80, 24),
+        (161, 49),
+        (0, 0),
+        (300, 100),
+    ] {
         update(&mut app, Action::Resize(w, h));
         if w > 0 && h > 0 {
             let _ = screen(&app);
@@ -373,7 +442,10 @@ fn mouse_selects_and_scrolls() {
     assert_eq!(app.browse.focus, Pane::Outline);
     // wheel over the outline moves the selection
     let before = app.browse.outline.sel;
-    update(&mut app, Action::Wheel(a.outline.x + 3, a.outline.y + 2, true));
+    update(
+        &mut app,
+        Action::Wheel(a.outline.x + 3, a.outline.y + 2, true),
+    );
     assert_eq!(app.browse.outline.sel, before + 1);
     // clicking a tab switches the view
     let tabs = policynav::tui::update::tabs(&app);
@@ -397,7 +469,16 @@ fn back_from_the_comparison_returns_to_the_clause_and_its_links() {
     assert_eq!(app.browse.focus, Pane::Detail);
     assert_eq!(app.browse.detail.clause.as_deref(), Some(LISTING_2024));
     press(&mut app, "space");
-    assert_eq!(app.browse.detail.links.get(app.browse.link_sel).map(String::as_str), Some(LISTING_2021), "{:?}", app.browse.detail.links);
+    assert_eq!(
+        app.browse
+            .detail
+            .links
+            .get(app.browse.link_sel)
+            .map(String::as_str),
+        Some(LISTING_2021),
+        "{:?}",
+        app.browse.detail.links
+    );
     press(&mut app, "enter");
     assert_eq!(app.browse.detail.clause.as_deref(), Some(LISTING_2021));
 }

@@ -20,10 +20,12 @@ use base64::Engine;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyEventKind,
-    MouseButton, MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEventKind, MouseButton, MouseEventKind,
 };
-use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::crossterm::{cursor, execute};
 
 use crate::export::Digest;
@@ -53,13 +55,16 @@ enum Msg {
 /// Runs the navigator until the user quits.
 pub fn run(locations: Locations) -> Result<()> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        anyhow::bail!("the navigator needs a terminal; for scripts use a subcommand (policynav --help)");
+        anyhow::bail!(
+            "the navigator needs a terminal; for scripts use a subcommand (policynav --help)"
+        );
     }
     let ws = Arc::new(Workspace::open(locations)?);
     let (digest, digest_note) = load_digest(&ws.locations.data_dir);
 
     let (tx, rx) = mpsc::channel::<Msg>();
-    let mut signals = Signals::new([SIGTERM, SIGINT, SIGHUP]).context("cannot install the signal handlers")?;
+    let mut signals =
+        Signals::new([SIGTERM, SIGINT, SIGHUP]).context("cannot install the signal handlers")?;
     let signal_tx = tx.clone();
     thread::spawn(move || {
         if signals.forever().next().is_some() {
@@ -87,7 +92,12 @@ pub fn run(locations: Locations) -> Result<()> {
     spawn_helpers(&ws, &tx);
     let jobs = spawn_search(&ws, tx);
 
-    let mut app = App::new(Arc::clone(&ws), digest, Workspace::today(), (size.width, size.height));
+    let mut app = App::new(
+        Arc::clone(&ws),
+        digest,
+        Workspace::today(),
+        (size.width, size.height),
+    );
     if let Some(note) = digest_note {
         app.message = Some((note, true));
     }
@@ -100,7 +110,9 @@ fn event_loop(
     rx: &Receiver<Msg>,
     jobs: &Sender<(u64, SearchRequest)>,
 ) -> Result<()> {
-    terminal.draw(|f| render::render(app, f)).context("cannot draw")?;
+    terminal
+        .draw(|f| render::render(app, f))
+        .context("cannot draw")?;
     while let Ok(first) = rx.recv() {
         // apply everything that is already waiting, then draw once
         let mut next = Some(first);
@@ -117,7 +129,10 @@ fn event_loop(
             }
             for effect in app.take_effects() {
                 match effect {
-                    Effect::Search { generation, request } => {
+                    Effect::Search {
+                        generation,
+                        request,
+                    } => {
                         let _ = jobs.send((generation, request));
                     }
                     Effect::Copy(text) => osc52(terminal.backend_mut(), &text)?,
@@ -128,7 +143,9 @@ fn event_loop(
             }
             next = rx.try_recv().ok();
         }
-        terminal.draw(|f| render::render(app, f)).context("cannot draw")?;
+        terminal
+            .draw(|f| render::render(app, f))
+            .context("cannot draw")?;
     }
     Ok(())
 }
@@ -156,9 +173,15 @@ fn load_digest(data_dir: &Path) -> (Digest, Option<String>) {
         Ok(d) => (d, None),
         Err(e) => {
             let path = Digest::path(data_dir);
-            let aside = path.with_extension(format!("json.unreadable-{}", chrono::Local::now().format("%Y%m%d-%H%M%S")));
+            let aside = path.with_extension(format!(
+                "json.unreadable-{}",
+                chrono::Local::now().format("%Y%m%d-%H%M%S")
+            ));
             let note = match std::fs::rename(&path, &aside) {
-                Ok(()) => format!("{e:#}; it was kept as {} and a new digest started", aside.display()),
+                Ok(()) => format!(
+                    "{e:#}; it was kept as {} and a new digest started",
+                    aside.display()
+                ),
                 Err(_) => format!("{e:#}; starting with an empty digest"),
             };
             (Digest::default(), Some(note))
@@ -177,10 +200,12 @@ fn spawn_helpers(ws: &Arc<Workspace>, tx: &Sender<Msg>) {
     let ws = Arc::clone(ws);
     let t = tx.clone();
     thread::spawn(move || {
-        let _ = t.send(Msg::Act(match guarded("finding equivalent measures", || ws.links().links("").len()) {
-            Ok(_) => Action::LinksReady,
-            Err(e) => Action::LinksFailed(e),
-        }));
+        let _ = t.send(Msg::Act(
+            match guarded("finding equivalent measures", || ws.links().links("").len()) {
+                Ok(_) => Action::LinksReady,
+                Err(e) => Action::LinksFailed(e),
+            },
+        ));
     });
 }
 
@@ -200,7 +225,9 @@ fn spawn_search(ws: &Arc<Workspace>, tx: Sender<Msg>) -> Sender<(u64, SearchRequ
         .and_then(|r| r);
         let index = match index {
             Ok(i) => {
-                let _ = tx.send(Msg::Act(Action::IndexProgress(crate::search::BuildProgress::Ready)));
+                let _ = tx.send(Msg::Act(Action::IndexProgress(
+                    crate::search::BuildProgress::Ready,
+                )));
                 Some(i)
             }
             Err(e) => {
@@ -223,7 +250,10 @@ fn spawn_search(ws: &Arc<Workspace>, tx: Sender<Msg>) -> Sender<(u64, SearchRequ
                     .and_then(|r| r.map_err(|e| format!("{e:#}"))),
                 None => Err("the search index is unavailable".to_string()),
             };
-            if tx.send(Msg::Act(Action::SearchDone(generation, result))).is_err() {
+            if tx
+                .send(Msg::Act(Action::SearchDone(generation, result)))
+                .is_err()
+            {
                 return;
             }
         }
@@ -242,7 +272,12 @@ fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
     install_panic_hook();
     enable_raw_mode().context("cannot switch the terminal to raw mode")?;
     let mut out = io::stdout();
-    if let Err(e) = execute!(out, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste) {
+    if let Err(e) = execute!(
+        out,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    ) {
         restore();
         return Err(e).context("cannot set up the terminal");
     }

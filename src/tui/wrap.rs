@@ -357,8 +357,9 @@ mod tests {
         let start = text.find("最高").unwrap();
         let end = text.find("支持").unwrap();
         // 最高不超过一百万元 is 18 cells wide
+        let figure = std::ops::Range { start, end };
         for width in 18..40 {
-            let ls = lines(text, width, &[start..end]);
+            let ls = lines(text, width, std::slice::from_ref(&figure));
             assert!(
                 ls.iter().any(|l| l.contains("最高不超过一百万元")),
                 "width {width}: {ls:?}"

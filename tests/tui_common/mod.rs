@@ -87,9 +87,15 @@ pub fn app_in(ws: Arc<Workspace>, digest: Digest, size: (u16, u16)) -> App {
     if links_ok() {
         update(&mut app, Action::LinksReady);
     } else {
-        update(&mut app, Action::LinksFailed("not built in this tree".into()));
+        update(
+            &mut app,
+            Action::LinksFailed("not built in this tree".into()),
+        );
     }
-    update(&mut app, Action::IndexProgress(policynav::search::BuildProgress::Ready));
+    update(
+        &mut app,
+        Action::IndexProgress(policynav::search::BuildProgress::Ready),
+    );
     app
 }
 
@@ -98,8 +104,14 @@ pub fn run_effects(app: &mut App) -> Vec<Effect> {
     let mut other = Vec::new();
     for e in app.take_effects() {
         match e {
-            Effect::Search { generation, request } => {
-                let r = SHARED.index.search(&app.ws, &request).map_err(|e| format!("{e:#}"));
+            Effect::Search {
+                generation,
+                request,
+            } => {
+                let r = SHARED
+                    .index
+                    .search(&app.ws, &request)
+                    .map_err(|e| format!("{e:#}"));
                 update(app, Action::SearchDone(generation, r));
             }
             e => other.push(e),
@@ -154,7 +166,10 @@ pub fn screen(app: &App) -> String {
         while x < w {
             let sym = buf[(x, y)].symbol();
             let sw = sym.width().max(1) as u16;
-            assert!(x + sw <= w, "row {y}: {sym:?} at column {x} runs past the edge");
+            assert!(
+                x + sw <= w,
+                "row {y}: {sym:?} at column {x} runs past the edge"
+            );
             row.push_str(sym);
             x += sw;
         }
