@@ -1871,7 +1871,11 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
                     lines.extend(text_lines(&text, &marks, width, 2, Emph::Dim));
                 }
                 let marks = figure_marks(&l.text, &l.figures);
-                let (t, marks) = in_script(app, &l.text, marks);
+                let (mut t, marks) = in_script(app, &l.text, marks);
+                // only three lines are shown: lay out no more text than can fill them
+                if let Some((cut, _)) = t.char_indices().nth(4 * width) {
+                    t.truncate(cut);
+                }
                 let mut body = text_lines(&t, &marks, width, 2, Emph::Plain);
                 if body.len() > 3 {
                     body.truncate(3);
