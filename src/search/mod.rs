@@ -729,6 +729,13 @@ mod tests {
     }
 
     #[test]
+    fn the_index_can_move_to_a_background_thread() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<SearchIndex>();
+        send_sync::<SearchResults>();
+    }
+
+    #[test]
     fn query_fields_fill_in_missing_flags() {
         let mut notes = Vec::new();
         let flags = Filters {
