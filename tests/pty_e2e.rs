@@ -29,6 +29,16 @@ struct Session {
     child: Box<dyn Child + Send + Sync>,
 }
 
+/// A failed assertion must not leave the navigator running on a dead terminal.
+impl Drop for Session {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Session {
     fn start(dir: &Path) -> Session {
         let pty = native_pty_system();
