@@ -96,7 +96,9 @@ fn run(cli: Cli) -> Result<()> {
                 Command::Links(a) => analysis_cmd::links(a, &ws),
                 Command::Compare(a) => analysis_cmd::compare(a, &ws),
                 Command::Export(a) => export_cmd::export(a, &ws),
-                Command::Add(_) | Command::Remove(_) | Command::Tui => unreachable!("handled above"),
+                Command::Add(_) | Command::Remove(_) | Command::Tui => {
+                    unreachable!("handled above")
+                }
             }
         }
     }
