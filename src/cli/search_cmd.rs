@@ -263,7 +263,7 @@ mod tests {
     fn highlights_become_markers_without_a_terminal() {
         let snippet = search::Snippet {
             text: "…支持企业上市，给予补贴".into(),
-            highlights: vec![13..19, 30..36],
+            highlights: vec![15..21, 30..36],
         };
         assert_eq!(
             highlighted(&snippet, false),
