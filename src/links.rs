@@ -354,6 +354,7 @@ impl LinkGraph {
         for (word, id) in &term_ids {
             names[*id] = word.as_str();
         }
+        let printed = printed_forms(&names, ws);
         let mut topic_df = vec![0usize; ws.taxonomy.topics.len()];
         for (_, _, f) in &raw {
             for t in &f.topics {
@@ -551,7 +552,7 @@ impl LinkGraph {
                     .iter()
                     .filter(|(c, t)| *c >= 0.005 && p.shown.contains(t) && q.shown.contains(t))
                     .take(4)
-                    .map(|(_, t)| names[*t])
+                    .map(|(_, t)| printed[*t].as_str())
                     .collect();
                 if !terms.is_empty() {
                     reasons.push(format!("shared terms: {}", terms.join(", ")));
@@ -745,4 +746,29 @@ pub fn compare(ws: &Workspace, request: &CompareRequest) -> Result<Comparison> {
         clause,
         columns,
     })
+}
+
+/// The terms as a reader sees them in the texts: the analyzer lowercases (a股), the
+/// documents print A股. Terms without ASCII letters are returned unchanged.
+fn printed_forms(names: &[&str], ws: &Workspace) -> Vec<String> {
+    let text: String = ws
+        .corpus
+        .clauses()
+        .map(|(_, c)| c.normalized.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let lower = text.to_ascii_lowercase();
+    names
+        .iter()
+        .map(|name| {
+            if !name.bytes().any(|b| b.is_ascii_alphabetic()) {
+                return (*name).to_string();
+            }
+            // to_ascii_lowercase keeps byte offsets, so a hit in `lower` is the same bytes in `text`
+            match lower.find(name) {
+                Some(at) => text[at..at + name.len()].to_string(),
+                None => (*name).to_string(),
+            }
+        })
+        .collect()
 }

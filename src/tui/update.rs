@@ -1784,10 +1784,14 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
             Emph::Dim,
         ));
     }
-    let support: Vec<&str> = figures
+    // The normalised form says what the figure is (最高300万元 补贴), not only how it is printed.
+    let support: Vec<String> = figures
         .iter()
         .filter(|f| f.role == Role::Support)
-        .map(|f| f.surface.as_str())
+        .map(|f| match &f.instrument {
+            Some(instrument) => format!("{} {instrument}", f.display()),
+            None => f.display(),
+        })
         .collect();
     if !support.is_empty() {
         lines.extend(text_lines(
