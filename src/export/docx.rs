@@ -9,8 +9,8 @@ use docx_rs::{
     WidthType,
 };
 
-use super::md::{dates, group_by_words, issuer, jurisdiction};
-use super::model::{DigestEntry, DigestReport, FigureEntry, TextForm};
+use super::md::{dates, issuer, jurisdiction};
+use super::model::{DigestEntry, DigestReport, FigureEntry};
 
 /// Fonts Word falls back on for Chinese and for Latin text.
 const EAST_ASIA_FONT: &str = "Microsoft YaHei";
@@ -42,21 +42,10 @@ pub(super) fn render(r: &DigestReport) -> Result<Vec<u8>> {
 
     doc = doc.add_paragraph(heading(1, "Clause digest · 政策条款摘编"));
     doc = doc.add_paragraph(text(&format!(
-        "Made on {} · status as of {} · {} clause{} · grouped by {} · {} text{}",
+        "Made on {} · status as of {} · {}",
         r.generated,
         r.as_of,
-        r.len(),
-        if r.len() == 1 { "" } else { "s" },
-        group_by_words(r),
-        match r.text_form {
-            TextForm::Original => "original",
-            TextForm::Simplified => "Simplified",
-        },
-        if r.with_links {
-            " · with equivalent measures"
-        } else {
-            ""
-        }
+        r.scope(),
     )));
 
     doc = doc.add_paragraph(heading(2, "Sources"));

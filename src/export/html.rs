@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use super::md::{dates, group_by_words, issuer, jurisdiction};
-use super::model::{DigestEntry, DigestReport, FigureEntry, TextForm};
+use super::md::{dates, issuer, jurisdiction};
+use super::model::{DigestEntry, DigestReport, FigureEntry};
 
 const STYLE: &str = r#"
 :root { --ink: #1d1d1f; --muted: #5f6368; --rule: #d0d4d9; --accent: #8a1c1c; --band: #f6f7f9; }
@@ -65,21 +65,10 @@ fn write_report(out: &mut String, r: &DigestReport) -> std::fmt::Result {
     writeln!(out, "<h1>Clause digest · 政策条款摘编</h1>")?;
     writeln!(
         out,
-        "<p class=\"meta\">Made on <time>{}</time> · status as of <time>{}</time> · {} clause{} · grouped by {} · {} text{}</p>",
+        "<p class=\"meta\">Made on <time>{}</time> · status as of <time>{}</time> · {}</p>",
         r.generated,
         r.as_of,
-        r.len(),
-        if r.len() == 1 { "" } else { "s" },
-        group_by_words(r),
-        match r.text_form {
-            TextForm::Original => "original",
-            TextForm::Simplified => "Simplified",
-        },
-        if r.with_links {
-            " · with equivalent measures"
-        } else {
-            ""
-        }
+        r.scope(),
     )?;
     writeln!(out, "</header>")?;
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::model::{Citation, DigestEntry, DigestReport, FigureEntry, Source, TextForm};
+use super::model::{Citation, DigestEntry, DigestReport, FigureEntry, Source};
 
 /// The digest as Markdown (CommonMark with GFM tables).
 pub(super) fn render(r: &DigestReport) -> String {
@@ -17,21 +17,10 @@ fn write_report(out: &mut String, r: &DigestReport) -> std::fmt::Result {
     writeln!(out)?;
     writeln!(
         out,
-        "Made on {} · status as of {} · {} clause{} · grouped by {} · {} text{}",
+        "Made on {} · status as of {} · {}",
         r.generated,
         r.as_of,
-        r.len(),
-        if r.len() == 1 { "" } else { "s" },
-        group_by_words(r),
-        match r.text_form {
-            TextForm::Original => "original",
-            TextForm::Simplified => "Simplified",
-        },
-        if r.with_links {
-            " · with equivalent measures"
-        } else {
-            ""
-        },
+        r.scope(),
     )?;
     writeln!(out)?;
 
@@ -165,14 +154,6 @@ fn write_entry(out: &mut String, e: &DigestEntry) -> std::fmt::Result {
     }
     writeln!(out)?;
     Ok(())
-}
-
-pub(super) fn group_by_words(r: &DigestReport) -> &'static str {
-    match r.group_by {
-        super::GroupBy::Topic => "measure type",
-        super::GroupBy::Jurisdiction => "jurisdiction",
-        super::GroupBy::Document => "document",
-    }
 }
 
 fn citation(c: &Citation) -> String {

@@ -270,6 +270,30 @@ impl DigestReport {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// What the digest holds, for its header in every format:
+    /// `2 clauses · grouped by measure type · original text · with equivalent measures`.
+    pub fn scope(&self) -> String {
+        let n = self.len();
+        format!(
+            "{n} clause{} · grouped by {} · {} text{}",
+            if n == 1 { "" } else { "s" },
+            match self.group_by {
+                super::GroupBy::Topic => "measure type",
+                super::GroupBy::Jurisdiction => "jurisdiction",
+                super::GroupBy::Document => "document",
+            },
+            match self.text_form {
+                TextForm::Original => "original",
+                TextForm::Simplified => "Simplified",
+            },
+            if self.with_links {
+                " · with equivalent measures"
+            } else {
+                ""
+            },
+        )
+    }
 }
 
 /// The standing of a document on `as_of`, in words a client understands.
