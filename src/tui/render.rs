@@ -443,16 +443,7 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
     }
 
     if a.preview.width > 0 {
-        let block = pane("Provision", false);
-        let area = block.inner(a.preview);
-        block.render(a.preview, buf);
-        let rows: Vec<Line> = s
-            .preview
-            .iter()
-            .take(usize::from(area.height))
-            .map(line)
-            .collect();
-        Paragraph::new(rows).render(area, buf);
+        preview_pane("Provision", a.preview, &s.preview, buf);
     }
 }
 
@@ -568,11 +559,15 @@ fn draw_digest(app: &App, buf: &mut Buffer, a: &Areas) {
             .collect();
         Paragraph::new(rows).render(area, buf);
     }
-    let block = pane("Clause", false);
-    let area = block.inner(a.digest_preview);
-    block.render(a.digest_preview, buf);
-    let rows: Vec<Line> = d
-        .preview
+    preview_pane("Clause", a.digest_preview, &d.preview, buf);
+}
+
+/// A titled pane showing already laid-out lines, cut to its height.
+fn preview_pane(title: &str, rect: Rect, lines: &[TextLine], buf: &mut Buffer) {
+    let block = pane(title, false);
+    let area = block.inner(rect);
+    block.render(rect, buf);
+    let rows: Vec<Line> = lines
         .iter()
         .take(usize::from(area.height))
         .map(line)
