@@ -202,6 +202,12 @@ pub fn extract(text: &str) -> Vec<Figure> {
     RULES.extract(text)
 }
 
+/// [`extract`] when the caller already has `simplified`, the
+/// [`zh::to_simplified`] form of `text` (the conversion is the costly part).
+pub fn extract_converted(text: &str, simplified: &str) -> Vec<Figure> {
+    RULES.extract_converted(text, simplified)
+}
+
 /// True for an instrument name that says only "money" (资金支持), which agrees with
 /// any more specific instrument when two figures are compared.
 pub fn is_generic_instrument(name: &str) -> bool {
@@ -369,21 +375,30 @@ impl FigureRules {
 
     /// Every figure in `text` (original script), in order of appearance.
     pub fn extract(&self, text: &str) -> Vec<Figure> {
-        let simple = zh::to_simplified(text);
-        let raws = self.find_raw(&simple);
+        self.extract_converted(text, &zh::to_simplified(text))
+    }
+
+    /// [`FigureRules::extract`] with the [`zh::to_simplified`] form of `text` given.
+    pub fn extract_converted(&self, text: &str, simplified: &str) -> Vec<Figure> {
+        if simplified.chars().count() != text.chars().count() {
+            // not the caller's conversion of `text`: convert (which keeps the count)
+            return self.extract_converted(text, &zh::to_simplified(text));
+        }
+        let simple = simplified;
+        let raws = self.find_raw(simple);
         if raws.is_empty() {
             return Vec::new();
         }
-        let map = OffsetMap::new(text, &simple);
-        let groups = group_enumerations(&simple, &raws);
+        let map = OffsetMap::new(text, simple);
+        let groups = group_enumerations(simple, &raws);
         let mut figures: Vec<Figure> = Vec::with_capacity(raws.len());
         for group in groups {
             let first = &raws[group.start];
             let last = &raws[group.end - 1];
-            let before = context_before(&simple, &raws, group.start);
-            let after = context_after(&simple, &raws, group.end - 1);
-            let sentence_start = sentence_start(&simple, first.start);
-            let sentence = &simple[sentence_start..sentence_end(&simple, last.end)];
+            let before = context_before(simple, &raws, group.start);
+            let after = context_after(simple, &raws, group.end - 1);
+            let sentence_start = sentence_start(simple, first.start);
+            let sentence = &simple[sentence_start..sentence_end(simple, last.end)];
             let prefix = &simple[sentence_start..first.start];
             let role = self.role(before, after, sentence, prefix);
             let mut instrument = self.instrument(before, after);
@@ -402,12 +417,12 @@ impl FigureRules {
                 let own_before = if k == 0 {
                     before
                 } else {
-                    context_before(&simple, &raws, group.start + k)
+                    context_before(simple, &raws, group.start + k)
                 };
                 let own_after = if group.start + k + 1 == group.end {
                     after
                 } else {
-                    context_after(&simple, &raws, group.start + k)
+                    context_after(simple, &raws, group.start + k)
                 };
                 let mut qualifier = if raw.value_max.is_some() {
                     Qualifier::Range
@@ -441,7 +456,7 @@ impl FigureRules {
             if figures[i].role != Role::Support || figures[i].instrument.is_some() {
                 continue;
             }
-            let sentence_end = sentence_end(&simple, map.to_simple(figures[i].span.end));
+            let sentence_end = sentence_end(simple, map.to_simple(figures[i].span.end));
             let next = figures[i + 1..]
                 .iter()
                 .take_while(|f| map.to_simple(f.span.start) < sentence_end)

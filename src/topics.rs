@@ -115,10 +115,12 @@ fn is_dropped(c: char) -> bool {
 
 /// The form words and texts are compared in: Simplified, without quotation marks.
 fn compact(text: &str) -> String {
-    zh::to_simplified(text)
-        .chars()
-        .filter(|c| !is_dropped(*c))
-        .collect()
+    compact_simplified(&zh::to_simplified(text))
+}
+
+/// [`compact`] of a text already in Simplified (the script conversion is the costly part).
+fn compact_simplified(normalized: &str) -> String {
+    normalized.chars().filter(|c| !is_dropped(*c)).collect()
 }
 
 fn compact_all(words: &[String]) -> Vec<String> {
@@ -198,9 +200,10 @@ impl Taxonomy {
         })
     }
 
-    /// The measure types whose rules match this normalised (Simplified) text.
+    /// The measure types whose rules match this normalised (Simplified) text, such as
+    /// [`Clause::normalized`](crate::corpus::Clause::normalized).
     pub fn classify(&self, normalized: &str) -> Vec<String> {
-        let text = blank_out(&compact(normalized), &self.ignore);
+        let text = blank_out(&compact_simplified(normalized), &self.ignore);
         self.topics
             .iter()
             .filter(|t| t.matches_compact(&text))
@@ -219,7 +222,7 @@ impl Taxonomy {
 impl Topic {
     /// The words of this topic's rule found in `normalized` (what made it match).
     pub fn evidence(&self, normalized: &str) -> Vec<String> {
-        let text = blank_out(&compact(normalized), &self.rule.ignore);
+        let text = blank_out(&compact_simplified(normalized), &self.rule.ignore);
         self.rule
             .any
             .iter()

@@ -305,6 +305,10 @@ pub fn clean(source: &str, rules: &Rules) -> Cleaned {
     out
 }
 
+/// Characters of context kept around a piece of text converted on its own, so that a
+/// Traditional phrase crossing the cut converts as it does in place.
+pub(crate) const CONVERSION_CONTEXT: usize = 4;
+
 /// True if a paragraph ending like this continues on the next line.
 fn cut_by_break(prev: &str, rules: &Rules) -> bool {
     let Some(last) = prev.chars().next_back() else {
@@ -313,15 +317,28 @@ fn cut_by_break(prev: &str, rules: &Rules) -> bool {
     if !zh::is_han(last) {
         return false;
     }
-    let simplified = zh::to_simplified(prev);
-    if unclosed_title_bracket(&simplified) {
+    // Brackets are the same in both scripts; only the ending needs converting, and only
+    // its last few characters (a paragraph is checked again after every line joined).
+    if unclosed_title_bracket(prev) {
         return true;
     }
+    let longest = rules
+        .title_endings
+        .iter()
+        .map(|e| e.chars().count())
+        .max()
+        .unwrap_or(0);
+    let tail_start = prev
+        .char_indices()
+        .rev()
+        .nth(longest + CONVERSION_CONTEXT)
+        .map_or(0, |(i, _)| i);
+    let tail = zh::to_simplified(&prev[tail_start..]);
     prev.chars().count() >= rules.page_break_min_chars
         && !rules
             .title_endings
             .iter()
-            .any(|e| simplified.ends_with(e.as_str()))
+            .any(|e| tail.ends_with(e.as_str()))
 }
 
 fn unclosed_title_bracket(s: &str) -> bool {

@@ -570,6 +570,12 @@ fn instrument_after_figure<'r>(part: &str, rules: &'r Rules) -> Option<&'r str> 
 fn instrument_cuts(body: &str, r: Range<usize>, rules: &Rules) -> Vec<(usize, usize)> {
     let mut candidates = Vec::new();
     let mut depth = 0i32;
+    let longest_connective = rules
+        .connectives
+        .iter()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
     for (i, c) in body[r.clone()].char_indices() {
         let i = r.start + i;
         match c {
@@ -577,7 +583,13 @@ fn instrument_cuts(body: &str, r: Range<usize>, rules: &Rules) -> Vec<(usize, us
             ')' | '）' | '》' | '”' | '’' | '」' | '』' | '〕' | '】' | ']' => depth -= 1,
             '，' | ',' if depth == 0 => {
                 let after = i + c.len_utf8();
-                let next = zh::to_simplified(&body[after..r.end]);
+                // only the start is compared: convert that, not the whole rest
+                let rest = &body[after..r.end];
+                let cut = rest
+                    .char_indices()
+                    .nth(longest_connective + super::clean::CONVERSION_CONTEXT)
+                    .map_or(rest.len(), |(b, _)| b);
+                let next = zh::to_simplified(&rest[..cut]);
                 if rules
                     .connectives
                     .iter()
