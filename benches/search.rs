@@ -133,7 +133,7 @@ fn main() {
     if !full {
         // smoke pass for `cargo test --benches`
         for q in QUERIES {
-            let r = index.search(&ws, &request(q)).expect("query runs");
+            let r = index.search(&request(q)).expect("query runs");
             assert!(r.total > 0, "{q} finds nothing");
         }
         return;
@@ -146,7 +146,7 @@ fn main() {
         let mut group = criterion.benchmark_group("query/bundled");
         for q in QUERIES {
             group.bench_function(*q, |b| {
-                b.iter(|| index.search(&ws, &request(q)).expect("query runs"))
+                b.iter(|| index.search(&request(q)).expect("query runs"))
             });
         }
         group.finish();
@@ -216,7 +216,7 @@ fn main() {
         let mut group = criterion.benchmark_group("query/generated");
         for q in QUERIES {
             group.bench_function(*q, |b| {
-                b.iter(|| index.search(&ws, &request(q)).expect("query runs"))
+                b.iter(|| index.search(&request(q)).expect("query runs"))
             });
         }
         group.finish();
@@ -260,7 +260,7 @@ fn latency(index: &SearchIndex, ws: &Workspace, rounds: usize) -> (Duration, Dur
     for _ in 0..rounds {
         for q in QUERIES {
             let t = Instant::now();
-            let r = index.search(ws, &request(q)).expect("query runs");
+            let r = index.search(&request(q)).expect("query runs");
             times.push(t.elapsed());
             std::hint::black_box(r);
         }

@@ -115,7 +115,7 @@ fn session(ws: &Arc<Workspace>, index: &SearchIndex, size: (u16, u16), t: &mut T
             } = e
             {
                 let s = Instant::now();
-                let r = index.search(ws, &request).map_err(|e| format!("{e:#}"));
+                let r = index.search(&request).map_err(|e| format!("{e:#}"));
                 t.search.push(s.elapsed());
                 let start = Instant::now();
                 update(app, Action::SearchDone(generation, r));

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use anyhow::{Context, Result};
 use directories::ProjectDirs;
 
-use crate::corpus::{Corpus, CorpusSource};
+use crate::corpus::{Clause, Corpus, CorpusSource};
 use crate::facts::{self, Figure};
 use crate::links::LinkGraph;
 use crate::topics::{self, Taxonomy};
@@ -110,18 +110,26 @@ impl Analysis {
     pub fn build(corpus: &Corpus, taxonomy: &Taxonomy) -> Analysis {
         let mut analysis = Analysis::default();
         for (_, clause) in corpus.clauses() {
-            analysis
-                .figures
-                .insert(clause.id.clone(), facts::extract(&clause.measure));
-            analysis
-                .topics
-                // the measure without its agency list: 市知识产权局 is no patent measure
-                .insert(
-                    clause.id.clone(),
-                    taxonomy.classify(&crate::zh::to_simplified(&clause.measure)),
-                );
+            let (figures, topics) = Analysis::of_clause(clause, taxonomy);
+            analysis.figures.insert(clause.id.clone(), figures);
+            analysis.topics.insert(clause.id.clone(), topics);
         }
         analysis
+    }
+
+    /// The figures and measure types of one clause, read from its measure text: the
+    /// text without its agency list, since 市知识产权局 is no patent measure.
+    pub fn of_clause(clause: &Clause, taxonomy: &Taxonomy) -> (Vec<Figure>, Vec<String>) {
+        // One script conversion serves both (most measures are the whole clause text).
+        let simplified = if clause.measure == clause.text {
+            clause.normalized.clone()
+        } else {
+            crate::zh::to_simplified(&clause.measure)
+        };
+        (
+            facts::extract_converted(&clause.measure, &simplified),
+            taxonomy.classify(&simplified),
+        )
     }
 
     /// The figures of a clause (empty if none).
@@ -152,6 +160,7 @@ pub struct Workspace {
 impl Workspace {
     /// Loads the corpus and analyses it.
     pub fn open(locations: Locations) -> Result<Workspace> {
+        crate::zh::use_dictionary_of(locations.domain_dir())?;
         let corpus = Corpus::load(&locations.corpus)?;
         let taxonomy = load_taxonomy(locations.domain_dir())?;
         let analysis = Analysis::build(&corpus, &taxonomy);
@@ -181,7 +190,7 @@ impl Workspace {
 }
 
 /// The taxonomy of a `--corpus` folder if it has one, else the bundled one.
-fn load_taxonomy(dir: Option<&Path>) -> Result<Taxonomy> {
+pub fn load_taxonomy(dir: Option<&Path>) -> Result<Taxonomy> {
     if let Some(path) = dir.map(|d| d.join("topics.toml")).filter(|p| p.is_file()) {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("{}: cannot read", path.display()))?;

@@ -147,14 +147,11 @@ fn format_of(path: &Path) -> Option<Format> {
 fn select(args: &ExportArgs, ws: &Workspace) -> Result<Vec<String>> {
     if let Some(query) = &args.query {
         let index = SearchIndex::open_or_build(ws, &mut |_| {})?;
-        let results = index.search(
-            ws,
-            &SearchRequest {
-                query: query.clone(),
-                filters: Filters::default(),
-                limit: args.limit,
-            },
-        )?;
+        let results = index.search(&SearchRequest {
+            query: query.clone(),
+            filters: Filters::default(),
+            limit: args.limit,
+        })?;
         if results.hits.is_empty() {
             bail!("nothing to export: the search '{query}' found no provisions");
         }

@@ -83,20 +83,25 @@ fn run(cli: Cli) -> Result<()> {
         None | Some(Command::Tui) => crate::tui::run(locations),
         Some(Command::Add(args)) => corpus_cmd::add(args, &locations),
         Some(Command::Remove(args)) => corpus_cmd::remove(args, &locations),
+        // Answered from the index alone: the corpus is read only if the index must be built.
+        Some(Command::Index(args)) => search_cmd::index(args, &locations),
+        Some(Command::Search(args)) => search_cmd::search(args, &locations),
         Some(command) => {
             let ws = Workspace::open(locations)?;
             match command {
                 Command::Docs(a) => corpus_cmd::docs(a, &ws),
                 Command::Clauses(a) => corpus_cmd::clauses(a, &ws),
                 Command::Show(a) => corpus_cmd::show(a, &ws),
-                Command::Index(a) => search_cmd::index(a, &ws),
-                Command::Search(a) => search_cmd::search(a, &ws),
                 Command::Facts(a) => analysis_cmd::facts(a, &ws),
                 Command::Topics(a) => analysis_cmd::topics(a, &ws),
                 Command::Links(a) => analysis_cmd::links(a, &ws),
                 Command::Compare(a) => analysis_cmd::compare(a, &ws),
                 Command::Export(a) => export_cmd::export(a, &ws),
-                Command::Add(_) | Command::Remove(_) | Command::Tui => {
+                Command::Add(_)
+                | Command::Remove(_)
+                | Command::Index(_)
+                | Command::Search(_)
+                | Command::Tui => {
                     unreachable!("handled above")
                 }
             }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::search::{
     self, BuildProgress, Filters, Hit, IndexInfo, SearchIndex, SearchRequest, SearchResults,
 };
-use crate::workspace::Workspace;
+use crate::workspace::Locations;
 
 /// Arguments of `policynav index`.
 #[derive(Debug, Args)]
@@ -22,12 +22,12 @@ pub struct IndexArgs {
     pub json: bool,
 }
 
-pub(crate) fn index(args: IndexArgs, ws: &Workspace) -> Result<()> {
+pub(crate) fn index(args: IndexArgs, locations: &Locations) -> Result<()> {
     let mut progress = progress_printer(!args.json);
     let index = if args.rebuild {
-        SearchIndex::rebuild(ws, &mut progress)?
+        SearchIndex::rebuild_at(locations, &mut progress)?
     } else {
-        SearchIndex::open_or_build(ws, &mut progress)?
+        SearchIndex::open_or_build_at(locations, &mut progress)?
     };
     let info = index.info();
     if args.json {
@@ -73,7 +73,7 @@ fn progress_printer(enabled: bool) -> impl FnMut(BuildProgress) {
         match p {
             BuildProgress::Indexing { done, total } => {
                 shown = true;
-                let _ = write!(err, "\rindexing {done}/{total} clauses…");
+                let _ = write!(err, "\rindexing {done}/{total} documents…");
             }
             BuildProgress::Ready if shown => {
                 let _ = writeln!(err);
@@ -115,7 +115,7 @@ pub struct SearchArgs {
     /// Show at most this many hits.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
-    /// Print the results as JSON (see docs/README-search.md for the shape).
+    /// Print the results as JSON (shape: README.md, "Searching").
     #[arg(long)]
     pub json: bool,
 }
@@ -128,7 +128,7 @@ struct SearchOutput<'a> {
     results: &'a SearchResults,
 }
 
-pub(crate) fn search(args: SearchArgs, ws: &Workspace) -> Result<()> {
+pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
     let filters = Filters {
         doc: args.doc.clone(),
         jurisdiction: args.jurisdiction.clone(),
@@ -159,13 +159,13 @@ pub(crate) fn search(args: SearchArgs, ws: &Workspace) -> Result<()> {
         },
     };
     let query = args.query.join(" ");
-    let index = SearchIndex::open_or_build(ws, &mut progress_printer(!args.json))?;
+    let index = SearchIndex::open_or_build_at(locations, &mut progress_printer(!args.json))?;
     let request = SearchRequest {
         query: query.clone(),
         filters,
         limit: args.limit,
     };
-    let results = index.search(ws, &request)?;
+    let results = index.search(&request)?;
     if args.json {
         return super::print_json(&SearchOutput {
             query: &query,

@@ -85,28 +85,44 @@ impl Corpus {
     /// Errors name the file (and line, for the manifest) that could not be used.
     pub fn load(source: &CorpusSource) -> Result<Corpus> {
         let mut documents = Vec::new();
+        Corpus::for_each(source, &mut |doc| {
+            documents.push(doc);
+            Ok(())
+        })?;
+        Ok(Corpus { documents })
+    }
+
+    /// Loads the documents of `source` one at a time, in [`Corpus::load`]'s order, and
+    /// hands each to `visit` before reading the next: indexing a large corpus never
+    /// holds more than one document in memory.
+    pub fn for_each(
+        source: &CorpusSource,
+        visit: &mut dyn FnMut(Document) -> Result<()>,
+    ) -> Result<()> {
         match source {
             CorpusSource::Bundled { user_dir } => {
                 let rules = Rules::bundled()?;
                 let origin = "corpus/manifest.toml (bundled)";
+                let mut bundled_ids = std::collections::HashSet::new();
                 for meta in manifest::parse(BUNDLED_MANIFEST, origin)? {
                     let Some((_, text)) = BUNDLED_FILES.iter().find(|(f, _)| *f == meta.file)
                     else {
                         bail!("{origin}: {} is not bundled", meta.file);
                     };
-                    documents.push(build_document(meta, text.to_string(), rules)?);
+                    bundled_ids.insert(meta.id.clone());
+                    visit(build_document(meta, text.to_string(), rules)?)?;
                 }
-                let user = load_folder(user_dir, true, rules)?;
-                for doc in user {
-                    if documents.iter().any(|d| d.meta.id == doc.meta.id) {
+                let user_manifest = user_dir.join("manifest.toml");
+                for_each_in_folder(user_dir, true, rules, &mut |doc| {
+                    if bundled_ids.contains(&doc.meta.id) {
                         bail!(
                             "{}: document id {:?} is already used by a bundled document",
-                            user_dir.join("manifest.toml").display(),
+                            user_manifest.display(),
                             doc.meta.id
                         );
                     }
-                    documents.push(doc);
-                }
+                    visit(doc)
+                })
             }
             CorpusSource::Folder(dir) => {
                 let own = dir.join("cleaning.toml");
@@ -119,10 +135,9 @@ impl Corpus {
                 } else {
                     Rules::bundled()?
                 };
-                documents = load_folder(dir, false, rules)?;
+                for_each_in_folder(dir, false, rules, visit)
             }
         }
-        Ok(Corpus { documents })
     }
 
     /// The document with this id.
@@ -157,12 +172,16 @@ impl Corpus {
     }
 }
 
-/// Loads every document of `dir/manifest.toml` (none if `missing_ok` and it is absent).
-fn load_folder(dir: &Path, missing_ok: bool, rules: &Rules) -> Result<Vec<Document>> {
+/// Loads every document of `dir/manifest.toml` in turn (none if `missing_ok` and it
+/// is absent).
+fn for_each_in_folder(
+    dir: &Path,
+    missing_ok: bool,
+    rules: &Rules,
+    visit: &mut dyn FnMut(Document) -> Result<()>,
+) -> Result<()> {
     let manifest_path = dir.join("manifest.toml");
-    let metas = manifest::read(&manifest_path, missing_ok)?;
-    let mut docs = Vec::with_capacity(metas.len());
-    for meta in metas {
+    for meta in manifest::read(&manifest_path, missing_ok)? {
         let path = dir.join(&meta.file);
         let bytes = std::fs::read(&path).with_context(|| {
             format!(
@@ -172,12 +191,12 @@ fn load_folder(dir: &Path, missing_ok: bool, rules: &Rules) -> Result<Vec<Docume
             )
         })?;
         let decoded = import::decode(&bytes, &path)?;
-        docs.push(
+        visit(
             build_document(meta, decoded.text, rules)
                 .with_context(|| format!("{}", path.display()))?,
-        );
+        )?;
     }
-    Ok(docs)
+    Ok(())
 }
 
 /// Cleans and structures one decoded document.

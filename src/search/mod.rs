@@ -6,16 +6,17 @@
 //! * [`figures`]: `300万`, `300萬元`, `3,000,000元`, `三百万` → one token `¥3000000`.
 //! * [`query`]: the forgiving query language (phrases, `-exclusions`, `OR`, `field:value`).
 //! * the index itself ([`SearchIndex`]): one tantivy document per provision, kept in
-//!   `ws.locations.index_dir`, built on first use and rebuilt when its fingerprint
-//!   (corpus, dictionary, analysis, schema) changes or when it is damaged.
+//!   `locations.index_dir`, built on first use and rebuilt when its inputs (corpus files,
+//!   domain files, program version) change or when it is damaged. It stores every field
+//!   a [`Hit`] shows and the documents' metadata, so searching reads nothing else: a
+//!   search process never loads the corpus, whatever its size.
 //!
 //! ```no_run
 //! # use policynav::{search::*, workspace::*};
 //! # fn main() -> anyhow::Result<()> {
-//! let ws = Workspace::open(Locations::resolve(None, None)?)?;
-//! let index = SearchIndex::open_or_build(&ws, &mut |_| {})?;
+//! let index = SearchIndex::open_or_build_at(&Locations::resolve(None, None)?, &mut |_| {})?;
 //! let request = SearchRequest { query: "上市补贴 300万".into(), filters: Filters::default(), limit: 10 };
-//! for hit in index.search(&ws, &request)?.hits {
+//! for hit in index.search(&request)?.hits {
 //!     println!("{} {}", hit.id, hit.snippet.text);
 //! }
 //! # Ok(()) }
@@ -24,6 +25,7 @@
 pub mod analyzer;
 pub mod figures;
 pub mod query;
+mod sources;
 mod store;
 
 use std::ops::{Bound, Range};
@@ -44,8 +46,8 @@ use tantivy::{DocAddress, TantivyDocument};
 
 pub use analyzer::{analyze, analyze_terms};
 
-use crate::corpus::{Level, Validity};
-use crate::workspace::Workspace;
+use crate::corpus::{DocumentMeta, Level, Validity};
+use crate::workspace::{Locations, Workspace};
 use query::{Alternative, Expander, Group, ParsedQuery};
 use store::Fields;
 
@@ -126,11 +128,11 @@ pub struct SearchResults {
 pub enum BuildProgress {
     /// Checking the existing index.
     Checking,
-    /// Indexing: `done` of `total` clauses.
+    /// Indexing: `done` of `total` documents.
     Indexing {
-        /// Clauses indexed so far.
+        /// Documents indexed so far.
         done: usize,
-        /// Clauses to index.
+        /// Documents to index.
         total: usize,
     },
     /// Ready to search.
@@ -182,27 +184,47 @@ const TITLE_BOOST: f32 = 0.3;
 const PHRASE_BOOST: f32 = 2.0;
 
 impl SearchIndex {
-    /// Opens the index in `ws.locations.index_dir`, building it first when missing,
-    /// stale (corpus, dictionary or schema changed) or damaged.
+    /// Opens the index of the workspace's corpus, building it from the loaded workspace
+    /// first when missing, stale (corpus, domain files or program changed) or damaged.
     pub fn open_or_build(
         ws: &Workspace,
         progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<SearchIndex> {
-        Self::open_inner(ws, false, progress)
+        Self::open_inner(store::Input::Loaded(ws), false, progress)
     }
 
-    /// Rebuilds the index even if it is up to date (`policynav index --rebuild`).
+    /// Rebuilds the index from the loaded workspace even if it is up to date.
     pub fn rebuild(ws: &Workspace, progress: &mut dyn FnMut(BuildProgress)) -> Result<SearchIndex> {
-        Self::open_inner(ws, true, progress)
+        Self::open_inner(store::Input::Loaded(ws), true, progress)
+    }
+
+    /// Opens the index of the corpus at `locations` without loading the corpus; only if
+    /// the index must be built are the documents read, one at a time.
+    pub fn open_or_build_at(
+        locations: &Locations,
+        progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<SearchIndex> {
+        Self::open_inner(store::Input::Stream(locations), false, progress)
+    }
+
+    /// Rebuilds the index of the corpus at `locations`, reading the documents one at a
+    /// time (`policynav index --rebuild`).
+    pub fn rebuild_at(
+        locations: &Locations,
+        progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<SearchIndex> {
+        Self::open_inner(store::Input::Stream(locations), true, progress)
     }
 
     fn open_inner(
-        ws: &Workspace,
+        input: store::Input<'_>,
         force: bool,
         progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<SearchIndex> {
-        let expander = Expander::new(crate::zh::Vocabulary::load(ws.locations.domain_dir())?);
-        let opened = store::open_or_build(ws, force, progress)?;
+        let domain = input.locations().domain_dir();
+        crate::zh::use_dictionary_of(domain)?;
+        let expander = Expander::new(crate::zh::Vocabulary::load(domain)?);
+        let opened = store::open_or_build(input, force, progress)?;
         Ok(SearchIndex { opened, expander })
     }
 
@@ -211,13 +233,18 @@ impl SearchIndex {
         &self.opened.info
     }
 
+    /// The metadata of the indexed documents, in corpus order.
+    pub fn documents(&self) -> &[DocumentMeta] {
+        &self.opened.documents
+    }
+
     /// Runs a search.
-    pub fn search(&self, ws: &Workspace, request: &SearchRequest) -> Result<SearchResults> {
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let mut parsed = self.expander.parse(&request.query);
         let mut notes = std::mem::take(&mut parsed.notes);
         let filters = merge_filters(&request.filters, &parsed.fields, &mut notes)?;
         let f = &self.opened.fields;
-        let filter_queries = filter_queries(ws, f, &filters, &mut notes)?;
+        let filter_queries = self.filter_queries(&filters, &mut notes)?;
         let Some(filter_queries) = filter_queries else {
             return Ok(SearchResults {
                 hits: Vec::new(),
@@ -269,16 +296,16 @@ impl SearchIndex {
         generator.set_max_num_chars(SNIPPET_CHARS * 3);
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
-            if let Some(hit) = self.hit(ws, &searcher, address, score, &generator)? {
+            if let Some(hit) = self.hit(&searcher, address, score, &generator)? {
                 hits.push(hit);
             }
         }
         Ok(SearchResults { hits, total, notes })
     }
 
+    /// A hit, read from the stored fields.
     fn hit(
         &self,
-        ws: &Workspace,
         searcher: &tantivy::Searcher,
         address: DocAddress,
         score: f32,
@@ -288,36 +315,99 @@ impl SearchIndex {
         let stored: TantivyDocument = searcher
             .doc(address)
             .context("reading a hit from the index")?;
-        let Some(id) = stored.get_first(f.id).and_then(|v| v.as_str()) else {
+        let text_of = |field| stored.get_first(field).and_then(|v| v.as_str());
+        let (Some(id), Some(path), Some(text)) = (text_of(f.id), text_of(f.path), text_of(f.body))
+        else {
             return Ok(None);
         };
-        let doc_ord = stored.get_first(f.doc_ord).and_then(|v| v.as_u64());
-        let clause_ord = stored.get_first(f.clause_ord).and_then(|v| v.as_u64());
-        let found = match (doc_ord, clause_ord) {
-            (Some(d), Some(c)) => ws
-                .corpus
-                .documents
-                .get(d as usize)
-                .and_then(|doc| doc.clauses.get(c as usize).map(|cl| (doc, cl)))
-                .filter(|(_, cl)| cl.id == id),
-            _ => None,
-        };
-        // The fingerprint ties the index to this corpus; the lookup by id only guards
-        // against a workspace other than the one the index was opened with.
-        let Some((doc, clause)) = found.or_else(|| ws.corpus.clause(id)) else {
+        let Some(doc) = stored
+            .get_first(f.doc_ord)
+            .and_then(|v| v.as_u64())
+            .and_then(|ord| self.opened.documents.get(ord as usize))
+        else {
             return Ok(None);
         };
-        let snippet = make_snippet(&clause.text, generator);
         Ok(Some(Hit {
-            id: clause.id.clone(),
-            doc: doc.meta.id.clone(),
-            jurisdiction: doc.meta.jurisdiction.clone(),
-            path: clause.path.clone(),
-            heading: clause.heading.clone(),
-            text: clause.text.clone(),
-            snippet,
+            id: id.to_string(),
+            doc: doc.id.clone(),
+            jurisdiction: doc.jurisdiction.clone(),
+            path: path.to_string(),
+            heading: text_of(f.heading).map(str::to_string),
+            text: text.to_string(),
+            snippet: make_snippet(text, generator),
             score,
         }))
+    }
+
+    /// The filters as tantivy queries, or `None` when they exclude everything.
+    fn filter_queries(
+        &self,
+        filters: &Filters,
+        notes: &mut Vec<String>,
+    ) -> Result<Option<Vec<Box<dyn Query>>>> {
+        let f = &self.opened.fields;
+        let docs = &self.opened.documents;
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        if let Some(id) = &filters.doc {
+            if !docs.iter().any(|d| &d.id == id) {
+                let known: Vec<&str> = docs.iter().map(|d| d.id.as_str()).take(20).collect();
+                anyhow::bail!("--doc {id}: no such document (known: {})", known.join(", "));
+            }
+            out.push(term_query(f.doc, id));
+        }
+        if let Some(j) = &filters.jurisdiction {
+            let key = store::jurisdiction_key(j);
+            if !docs
+                .iter()
+                .any(|d| store::jurisdiction_keys(d).contains(&key))
+            {
+                let mut names: Vec<&str> = docs.iter().map(|d| d.jurisdiction.as_str()).collect();
+                names.sort_unstable();
+                names.dedup();
+                anyhow::bail!(
+                    "--jurisdiction {j}: no document from there (known: {})",
+                    names.join(", ")
+                );
+            }
+            out.push(term_query(f.jurisdiction, &key));
+        }
+        if let Some(level) = filters.level {
+            out.push(term_query(f.level, store::level_key(level)));
+        }
+        if let Some(topic) = &filters.topic {
+            if !self.opened.topics.iter().any(|t| t == topic) {
+                anyhow::bail!(
+                    "--topic {topic}: no such measure type (known: {})",
+                    self.opened.topics.join(", ")
+                );
+            }
+            out.push(term_query(f.topic, topic));
+        }
+        if let Some(status) = filters.status {
+            let date = filters.as_of.unwrap_or_else(Workspace::today);
+            let allowed: Vec<tantivy::Term> = docs
+                .iter()
+                .filter(|d| d.validity_on(date) == status)
+                .map(|d| tantivy::Term::from_field_text(f.doc, &d.id))
+                .collect();
+            if allowed.is_empty() {
+                notes.push(format!(
+                    "no document has status {} on {date}",
+                    validity_name(status)
+                ));
+                return Ok(None);
+            }
+            out.push(Box::new(TermSetQuery::new(allowed)));
+        } else if filters.as_of.is_some() {
+            notes.push("--as-of only matters with --status; it was ignored".into());
+        }
+        if let Some(min) = filters.min_amount {
+            out.push(Box::new(RangeQuery::new(
+                Bound::Included(tantivy::Term::from_field_f64(f.amount, min)),
+                Bound::Unbounded,
+            )));
+        }
+        Ok(Some(out))
     }
 }
 
@@ -459,78 +549,6 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
     let t = text.trim().replace(['/', '.'], "-");
     NaiveDate::parse_from_str(&t, "%Y-%m-%d")
         .with_context(|| format!("date {text:?}: write it as YYYY-MM-DD"))
-}
-
-/// The filters as tantivy queries, or `None` when they exclude everything.
-fn filter_queries(
-    ws: &Workspace,
-    f: &Fields,
-    filters: &Filters,
-    notes: &mut Vec<String>,
-) -> Result<Option<Vec<Box<dyn Query>>>> {
-    let mut out: Vec<Box<dyn Query>> = Vec::new();
-    let docs = &ws.corpus.documents;
-    if let Some(id) = &filters.doc {
-        if ws.corpus.document(id).is_none() {
-            let known: Vec<&str> = docs.iter().map(|d| d.meta.id.as_str()).take(20).collect();
-            anyhow::bail!("--doc {id}: no such document (known: {})", known.join(", "));
-        }
-        out.push(term_query(f.doc, id));
-    }
-    if let Some(j) = &filters.jurisdiction {
-        let key = store::jurisdiction_key(j);
-        let known = docs
-            .iter()
-            .any(|d| store::jurisdiction_keys(&d.meta).contains(&key));
-        if !known {
-            let mut names: Vec<&str> = docs.iter().map(|d| d.meta.jurisdiction.as_str()).collect();
-            names.sort_unstable();
-            names.dedup();
-            anyhow::bail!(
-                "--jurisdiction {j}: no document from there (known: {})",
-                names.join(", ")
-            );
-        }
-        out.push(term_query(f.jurisdiction, &key));
-    }
-    if let Some(level) = filters.level {
-        out.push(term_query(f.level, store::level_key(level)));
-    }
-    if let Some(topic) = &filters.topic {
-        let Some(t) = ws.taxonomy.get(topic) else {
-            let known: Vec<&str> = ws.taxonomy.topics.iter().map(|t| t.id.as_str()).collect();
-            anyhow::bail!(
-                "--topic {topic}: no such measure type (known: {})",
-                known.join(", ")
-            );
-        };
-        out.push(term_query(f.topic, &t.id));
-    }
-    if let Some(status) = filters.status {
-        let date = filters.as_of.unwrap_or_else(Workspace::today);
-        let allowed: Vec<tantivy::Term> = docs
-            .iter()
-            .filter(|d| d.meta.validity_on(date) == status)
-            .map(|d| tantivy::Term::from_field_text(f.doc, &d.meta.id))
-            .collect();
-        if allowed.is_empty() {
-            notes.push(format!(
-                "no document has status {} on {date}",
-                validity_name(status)
-            ));
-            return Ok(None);
-        }
-        out.push(Box::new(TermSetQuery::new(allowed)));
-    } else if filters.as_of.is_some() {
-        notes.push("--as-of only matters with --status; it was ignored".into());
-    }
-    if let Some(min) = filters.min_amount {
-        out.push(Box::new(RangeQuery::new(
-            Bound::Included(tantivy::Term::from_field_f64(f.amount, min)),
-            Bound::Unbounded,
-        )));
-    }
-    Ok(Some(out))
 }
 
 fn validity_name(v: Validity) -> &'static str {

@@ -2,14 +2,17 @@
 //! half-written or damaged index from ever being trusted.
 //!
 //! Layout of `index_dir`:
-//! * `current/`: the tantivy index plus `policynav-index.json` (fingerprint, clause
-//!   count, the size of every file), written last;
+//! * `current/`: the tantivy index plus `policynav-index.json` (the stamps of its
+//!   inputs, see [`super::sources`]; the documents' metadata; the clause count; the
+//!   size of every file), written last;
 //! * `build.lock`: held (OS file lock) by the one process building;
 //! * `tmp-*`: an index being built; renamed to `current/` only when complete.
 //!
-//! Opening checks `current/` without any lock; if it is missing, stale or damaged, the
-//! process takes `build.lock` (waiting for another builder), checks again (the other
-//! process may just have built it), and only then builds.
+//! Opening checks `current/` without any lock and without reading the corpus; if it is
+//! missing, stale or damaged, the process takes `build.lock` (waiting for another
+//! builder), checks again (the other process may just have built it), and only then
+//! builds. Every field a hit shows is stored in the index, so searching needs nothing
+//! else.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{self, File};
@@ -20,7 +23,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use fs4::fs_std::FileExt;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions,
@@ -28,13 +30,14 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use super::analyzer::{self, ANALYZER_VERSION, TOKENIZER_NAME};
+use super::sources::{self, Sources};
 use super::{BuildProgress, IndexInfo};
-use crate::corpus::{Clause, ClauseKind, Document, DocumentMeta, Level};
-use crate::facts::{Role, Unit};
-use crate::workspace::Workspace;
+use crate::corpus::{Clause, ClauseKind, Corpus, Document, DocumentMeta, Level};
+use crate::facts::{Figure, Role, Unit};
+use crate::workspace::{Analysis, Locations, Workspace};
 
 /// Bump when the fields change.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 const META_FILE: &str = "policynav-index.json";
 const CURRENT: &str = "current";
 const LOCK_FILE: &str = "build.lock";
@@ -49,7 +52,7 @@ pub(crate) struct Fields {
     pub id: Field,
     pub doc: Field,
     pub doc_ord: Field,
-    pub clause_ord: Field,
+    pub path: Field,
     pub jurisdiction: Field,
     pub level: Field,
     pub topic: Field,
@@ -70,13 +73,13 @@ fn schema() -> (Schema, Fields) {
         id: b.add_text_field("id", STRING | STORED),
         doc: b.add_text_field("doc", STRING),
         doc_ord: b.add_u64_field("doc_ord", STORED),
-        clause_ord: b.add_u64_field("clause_ord", STORED),
+        path: b.add_text_field("path", STORED),
         jurisdiction: b.add_text_field("jurisdiction", STRING),
         level: b.add_text_field("level", STRING),
         topic: b.add_text_field("topic", STRING),
         amount: b.add_f64_field("amount", NumericOptions::default().set_indexed().set_fast()),
-        body: b.add_text_field("body", text.clone()),
-        heading: b.add_text_field("heading", text.clone()),
+        body: b.add_text_field("body", text.clone() | STORED),
+        heading: b.add_text_field("heading", text.clone() | STORED),
         title: b.add_text_field("title", text),
     };
     (b.build(), fields)
@@ -92,7 +95,7 @@ fn fields_of(schema: &Schema) -> Result<Fields> {
         id: get("id")?,
         doc: get("doc")?,
         doc_ord: get("doc_ord")?,
-        clause_ord: get("clause_ord")?,
+        path: get("path")?,
         jurisdiction: get("jurisdiction")?,
         level: get("level")?,
         topic: get("topic")?,
@@ -137,110 +140,90 @@ pub(crate) struct Opened {
     pub reader: IndexReader,
     pub fields: Fields,
     pub info: IndexInfo,
+    /// The indexed documents, in corpus order (`doc_ord`).
+    pub documents: Vec<DocumentMeta>,
+    /// The measure types the clauses were classified into.
+    pub topics: Vec<String>,
 }
 
 /// What `policynav-index.json` records.
 #[derive(Debug, Serialize, Deserialize)]
 struct Meta {
-    fingerprint: String,
+    sources: Sources,
     clauses: usize,
     text_bytes: u64,
     files: BTreeMap<String, u64>,
+    documents: Vec<DocumentMeta>,
+    topics: Vec<String>,
 }
 
-/// One clause to index, with its ordinals in the corpus.
-struct Entry<'a> {
-    doc_ord: usize,
-    clause_ord: usize,
-    doc: &'a Document,
-    clause: &'a Clause,
-    topics: &'a [String],
-    amount: Option<f64>,
+/// Where the documents to index come from.
+pub(crate) enum Input<'a> {
+    /// A workspace already loaded (the navigator), with its analysis.
+    Loaded(&'a Workspace),
+    /// The corpus at these locations, read one document at a time only if the index
+    /// must be built (the CLI): a search never holds the corpus in memory.
+    Stream(&'a Locations),
 }
 
-/// Provisions, plus the articles that have no provisions (so no text is unsearchable).
-fn units(ws: &Workspace) -> Vec<Entry<'_>> {
-    let mut out = Vec::new();
-    for (doc_ord, doc) in ws.corpus.documents.iter().enumerate() {
-        let parents: HashSet<&str> = doc
-            .clauses
-            .iter()
-            .filter_map(|c| c.parent.as_deref())
-            .collect();
-        for (clause_ord, clause) in doc.clauses.iter().enumerate() {
-            if clause.kind == ClauseKind::Article && parents.contains(clause.id.as_str()) {
-                continue;
-            }
-            let amount = ws
-                .analysis
-                .figures_of(&clause.id)
-                .iter()
-                .filter(|f| f.role == Role::Support && f.unit == Unit::Yuan)
-                .map(|f| f.value_max.unwrap_or(f.value).max(f.value))
-                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
-            out.push(Entry {
-                doc_ord,
-                clause_ord,
-                doc,
-                clause,
-                topics: ws.analysis.topics_of(&clause.id),
-                amount,
-            });
+impl Input<'_> {
+    pub(crate) fn locations(&self) -> &Locations {
+        match self {
+            Input::Loaded(ws) => &ws.locations,
+            Input::Stream(l) => l,
         }
     }
-    out
 }
 
-/// A hash of everything that determines the index contents.
-fn fingerprint(units: &[Entry<'_>]) -> String {
-    let mut h = Sha256::new();
-    let mut put = |s: &str| {
-        h.update((s.len() as u64).to_le_bytes());
-        h.update(s.as_bytes());
-    };
-    put(&format!(
-        "policynav index schema {SCHEMA_VERSION} analyzer {ANALYZER_VERSION}"
-    ));
-    put(crate::zh::BUNDLED_DICTIONARY);
-    for u in units {
-        let m = &u.doc.meta;
-        put(&format!(
-            "{}\u{1}{}\u{1}{}",
-            u.doc_ord, u.clause_ord, u.clause.id
-        ));
-        put(&m.title);
-        put(&m.jurisdiction);
-        put(m.jurisdiction_zh.as_deref().unwrap_or(""));
-        put(level_key(m.level));
-        put(u.clause.heading.as_deref().unwrap_or(""));
-        put(&u.clause.text);
-        put(&u.topics.join("\u{1}"));
-        put(&u.amount.map(|a| a.to_string()).unwrap_or_default());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+/// The largest support amount in yuan among `figures` (the `--min-amount` field).
+fn support_amount(figures: &[Figure]) -> Option<f64> {
+    figures
+        .iter()
+        .filter(|f| f.role == Role::Support && f.unit == Unit::Yuan)
+        .map(|f| f.value_max.unwrap_or(f.value).max(f.value))
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+}
+
+/// The clauses of a document that are indexed: its provisions, plus the articles that
+/// have no provisions (so no text is unsearchable).
+fn indexed_clauses(doc: &Document) -> impl Iterator<Item = &Clause> {
+    let parents: HashSet<&str> = doc
+        .clauses
+        .iter()
+        .filter_map(|c| c.parent.as_deref())
+        .collect();
+    doc.clauses
+        .iter()
+        .filter(move |c| !(c.kind == ClauseKind::Article && parents.contains(c.id.as_str())))
 }
 
 /// Opens the index, building it when needed (or when `force`).
 pub(crate) fn open_or_build(
-    ws: &Workspace,
+    input: Input<'_>,
     force: bool,
     progress: &mut dyn FnMut(BuildProgress),
 ) -> Result<Opened> {
     progress(BuildProgress::Checking);
-    let dir = ws.locations.index_dir.clone();
-    let units = units(ws);
-    let fp = fingerprint(&units);
+    let locations = input.locations();
+    let dir = locations.index_dir.clone();
     let current = dir.join(CURRENT);
-    let mut reason = if force {
-        "forced".to_string()
+    let build_id = sources::build_id(SCHEMA_VERSION, ANALYZER_VERSION);
+    let (mut reason, mut sources) = if force {
+        let previous = read_meta(&current).ok();
+        let sources = sources::stamp(
+            &locations.corpus,
+            build_id.clone(),
+            previous.as_ref().map(|m| &m.sources),
+        )?;
+        ("forced".to_string(), sources)
     } else {
-        match try_open(&current, &fp) {
-            Ok(mut opened) => {
+        match check(&current, &locations.corpus, &build_id)? {
+            Checked::Fresh(mut opened) => {
                 opened.info.dir = dir;
                 progress(BuildProgress::Ready);
                 return Ok(opened);
             }
-            Err(why) => why,
+            Checked::Not { why, sources } => (why, sources),
         }
     };
 
@@ -256,24 +239,31 @@ pub(crate) fn open_or_build(
     let waited = acquire(&lock, &lock_path)?;
     if !force || waited {
         // Another process may have built it while we waited.
-        match try_open(&current, &fp) {
-            Ok(mut opened) => {
+        match check(&current, &locations.corpus, &build_id)? {
+            Checked::Fresh(mut opened) => {
                 opened.info.dir = dir;
                 progress(BuildProgress::Ready);
                 return Ok(opened);
             }
-            Err(why) => {
+            Checked::Not { why, sources: now } => {
                 if !force {
                     reason = why;
                 }
+                sources = now;
             }
         }
     }
     let started = Instant::now();
-    let tmp = build(&dir, &units, &fp, progress)?;
+    let tmp = build(&dir, &input, sources, progress)?;
     swap_in(&dir, &tmp)?;
     let build_time = started.elapsed();
-    let mut opened = try_open(&current, &fp).map_err(|why| {
+    let meta = read_meta(&current).map_err(|why| {
+        anyhow::anyhow!(
+            "{}: the index just built cannot be opened: {why}",
+            current.display()
+        )
+    })?;
+    let mut opened = try_open(&current, meta).map_err(|why| {
         anyhow::anyhow!(
             "{}: the index just built cannot be opened: {why}",
             current.display()
@@ -286,6 +276,32 @@ pub(crate) fn open_or_build(
     opened.info.build_time = Some(build_time);
     progress(BuildProgress::Ready);
     Ok(opened)
+}
+
+/// What checking `current/` found.
+enum Checked {
+    /// Up to date and undamaged.
+    Fresh(Opened),
+    /// Missing, stale or damaged (`why`); `sources` are the inputs as they are now.
+    Not { why: String, sources: Sources },
+}
+
+/// Checks `current` against the corpus inputs as they are now.
+fn check(current: &Path, corpus: &crate::corpus::CorpusSource, build_id: &str) -> Result<Checked> {
+    let meta = read_meta(current);
+    let previous = meta.as_ref().ok().map(|m| &m.sources);
+    let sources = sources::stamp(corpus, build_id.to_string(), previous)?;
+    let why = match meta {
+        Err(why) => why,
+        Ok(meta) if !meta.sources.same_content(&sources) => {
+            "stale: the corpus, its domain files or the program changed".to_string()
+        }
+        Ok(meta) => match try_open(current, meta) {
+            Ok(opened) => return Ok(Checked::Fresh(opened)),
+            Err(why) => why,
+        },
+    };
+    Ok(Checked::Not { why, sources })
 }
 
 /// Takes the build lock, waiting for another builder; true if it had to wait.
@@ -312,8 +328,8 @@ fn acquire(lock: &File, path: &Path) -> Result<bool> {
     }
 }
 
-/// Opens `current` if it is complete, undamaged and has fingerprint `fp`; else says why not.
-fn try_open(current: &Path, fp: &str) -> std::result::Result<Opened, String> {
+/// Reads `current/policynav-index.json`; else says why it cannot be used.
+fn read_meta(current: &Path) -> std::result::Result<Meta, String> {
     let meta_path = current.join(META_FILE);
     let text = match fs::read_to_string(&meta_path) {
         Ok(t) => t,
@@ -326,11 +342,17 @@ fn try_open(current: &Path, fp: &str) -> std::result::Result<Opened, String> {
         }
         Err(e) => return Err(format!("damaged: {}: {e}", meta_path.display())),
     };
-    let meta: Meta = serde_json::from_str(&text)
+    // An index of an older schema has another record: it is stale, not damaged.
+    let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("damaged: {}: {e}", meta_path.display()))?;
-    if meta.fingerprint != fp {
-        return Err("stale: the corpus, dictionary or analysis changed".into());
+    if value.get("sources").is_none() {
+        return Err("stale: made by an older version of policynav".into());
     }
+    serde_json::from_value(value).map_err(|e| format!("damaged: {}: {e}", meta_path.display()))
+}
+
+/// Opens `current` if it is complete and undamaged; else says why not.
+fn try_open(current: &Path, meta: Meta) -> std::result::Result<Opened, String> {
     let mut size = 0;
     for (name, expected) in &meta.files {
         let len = fs::metadata(current.join(name))
@@ -369,35 +391,96 @@ fn try_open(current: &Path, fp: &str) -> std::result::Result<Opened, String> {
             clauses: meta.clauses,
             text_bytes: meta.text_bytes,
             size_bytes: size,
-            fingerprint: meta.fingerprint,
+            fingerprint: meta.sources.fingerprint(),
             built: false,
             reason: None,
             build_time: None,
         },
+        documents: meta.documents,
+        topics: meta.topics,
     })
 }
 
 /// Builds a complete index in a fresh `tmp-*` folder of `dir` and returns it.
 fn build(
     dir: &Path,
-    units: &[Entry<'_>],
-    fp: &str,
+    input: &Input<'_>,
+    sources: Sources,
     progress: &mut dyn FnMut(BuildProgress),
 ) -> Result<PathBuf> {
     clean_leftovers(dir);
     let tmp = dir.join(format!("tmp-{}-{}", std::process::id(), unique_suffix()));
     fs::create_dir_all(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
-    let result = build_in(&tmp, units, fp, progress);
+    let result = build_in(&tmp, input, sources, progress);
     if result.is_err() {
         let _ = fs::remove_dir_all(&tmp);
     }
     result.map(|()| tmp)
 }
 
+/// Adds documents to a tantivy writer, one at a time.
+struct Builder<'a> {
+    writer: tantivy::IndexWriter<TantivyDocument>,
+    f: Fields,
+    documents: Vec<DocumentMeta>,
+    clauses: usize,
+    text_bytes: u64,
+    total: usize,
+    progress: &'a mut dyn FnMut(BuildProgress),
+}
+
+impl Builder<'_> {
+    /// Indexes the clauses of `doc`; `analysis` gives a clause's support amount and
+    /// measure types.
+    fn add(
+        &mut self,
+        doc: &Document,
+        analysis: &dyn Fn(&Clause) -> (Option<f64>, Vec<String>),
+    ) -> Result<()> {
+        let f = self.f;
+        let doc_ord = self.documents.len() as u64;
+        let keys = jurisdiction_keys(&doc.meta);
+        for clause in indexed_clauses(doc) {
+            let (amount, topics) = analysis(clause);
+            let mut d = TantivyDocument::default();
+            d.add_text(f.id, &clause.id);
+            d.add_text(f.doc, &doc.meta.id);
+            d.add_u64(f.doc_ord, doc_ord);
+            d.add_text(f.path, &clause.path);
+            for k in &keys {
+                d.add_text(f.jurisdiction, k);
+            }
+            d.add_text(f.level, level_key(doc.meta.level));
+            for t in &topics {
+                d.add_text(f.topic, t);
+            }
+            if let Some(a) = amount {
+                d.add_f64(f.amount, a);
+            }
+            d.add_text(f.body, &clause.text);
+            if let Some(h) = &clause.heading {
+                d.add_text(f.heading, h);
+            }
+            d.add_text(f.title, &doc.meta.title);
+            self.text_bytes += clause.text.len() as u64;
+            self.clauses += 1;
+            self.writer
+                .add_document(d)
+                .context("adding a clause to the index")?;
+        }
+        self.documents.push(doc.meta.clone());
+        (self.progress)(BuildProgress::Indexing {
+            done: self.documents.len(),
+            total: self.total,
+        });
+        Ok(())
+    }
+}
+
 fn build_in(
     tmp: &Path,
-    units: &[Entry<'_>],
-    fp: &str,
+    input: &Input<'_>,
+    sources: Sources,
     progress: &mut dyn FnMut(BuildProgress),
 ) -> Result<()> {
     let (schema, f) = schema();
@@ -410,7 +493,7 @@ fn build_in(
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 4);
-    let mut writer = index
+    let writer = index
         .writer_with_num_threads::<TantivyDocument>(
             threads,
             WRITER_MEMORY.max(threads * 20_000_000),
@@ -421,43 +504,60 @@ fn build_in(
             }
             e => anyhow::Error::new(e).context("cannot start the index writer"),
         })?;
-    let total = units.len();
-    let mut text_bytes = 0u64;
+    // Documents to index: counted from the stamps (manifest order) when streaming.
+    let total = match input {
+        Input::Loaded(ws) => ws.corpus.documents.len(),
+        Input::Stream(l) => sources.documents(&l.corpus)?,
+    };
     progress(BuildProgress::Indexing { done: 0, total });
-    for (i, u) in units.iter().enumerate() {
-        let mut d = TantivyDocument::default();
-        d.add_text(f.id, &u.clause.id);
-        d.add_text(f.doc, &u.doc.meta.id);
-        d.add_u64(f.doc_ord, u.doc_ord as u64);
-        d.add_u64(f.clause_ord, u.clause_ord as u64);
-        for k in jurisdiction_keys(&u.doc.meta) {
-            d.add_text(f.jurisdiction, &k);
+    let mut b = Builder {
+        writer,
+        f,
+        documents: Vec::new(),
+        clauses: 0,
+        text_bytes: 0,
+        total,
+        progress,
+    };
+    let topics: Vec<String> = match input {
+        Input::Loaded(ws) => {
+            for doc in &ws.corpus.documents {
+                b.add(doc, &|c: &Clause| {
+                    (
+                        support_amount(ws.analysis.figures_of(&c.id)),
+                        ws.analysis.topics_of(&c.id).to_vec(),
+                    )
+                })?;
+            }
+            ws.taxonomy.topics.iter().map(|t| t.id.clone()).collect()
         }
-        d.add_text(f.level, level_key(u.doc.meta.level));
-        for t in u.topics {
-            d.add_text(f.topic, t);
+        Input::Stream(locations) => {
+            let taxonomy = crate::workspace::load_taxonomy(locations.domain_dir())?;
+            Corpus::for_each(&locations.corpus, &mut |doc| {
+                b.add(&doc, &|c: &Clause| {
+                    let (figures, topics) = Analysis::of_clause(c, &taxonomy);
+                    (support_amount(&figures), topics)
+                })
+            })?;
+            taxonomy.topics.iter().map(|t| t.id.clone()).collect()
         }
-        if let Some(a) = u.amount {
-            d.add_f64(f.amount, a);
-        }
-        d.add_text(f.body, &u.clause.text);
-        if let Some(h) = &u.clause.heading {
-            d.add_text(f.heading, h);
-        }
-        d.add_text(f.title, &u.doc.meta.title);
-        text_bytes += u.clause.text.len() as u64;
-        writer
-            .add_document(d)
-            .context("adding a clause to the index")?;
-        if (i + 1) % 256 == 0 {
-            progress(BuildProgress::Indexing { done: i + 1, total });
-        }
-    }
+    };
+    let Builder {
+        mut writer,
+        documents,
+        clauses,
+        text_bytes,
+        progress,
+        ..
+    } = b;
     writer.commit().context("writing the index")?;
     writer
         .wait_merging_threads()
         .context("finishing the index")?;
-    progress(BuildProgress::Indexing { done: total, total });
+    progress(BuildProgress::Indexing {
+        done: documents.len(),
+        total: documents.len(),
+    });
 
     let mut files = BTreeMap::new();
     for entry in fs::read_dir(tmp).with_context(|| format!("{}: cannot list", tmp.display()))? {
@@ -469,16 +569,18 @@ fn build_in(
         files.insert(name, entry.metadata()?.len());
     }
     let meta = Meta {
-        fingerprint: fp.to_string(),
-        clauses: total,
+        sources,
+        clauses,
         text_bytes,
         files,
+        documents,
+        topics,
     };
     // The fingerprint file is written last, atomically: without it the folder is never trusted.
     let part = tmp.join(format!("{META_FILE}.part"));
     let mut out =
         File::create(&part).with_context(|| format!("{}: cannot write", part.display()))?;
-    out.write_all(serde_json::to_string_pretty(&meta)?.as_bytes())?;
+    out.write_all(serde_json::to_string(&meta)?.as_bytes())?;
     out.sync_all()?;
     fs::rename(&part, tmp.join(META_FILE))
         .with_context(|| format!("{}: cannot write", tmp.display()))?;

@@ -246,7 +246,7 @@ fn spawn_search(ws: &Arc<Workspace>, tx: Sender<Msg>) -> Sender<(u64, SearchRequ
             }
             let (generation, request) = job;
             let result = match &index {
-                Some(i) => guarded("the search", || i.search(&ws, &request))
+                Some(i) => guarded("the search", || i.search(&request))
                     .and_then(|r| r.map_err(|e| format!("{e:#}"))),
                 None => Err("the search index is unavailable".to_string()),
             };

@@ -110,7 +110,7 @@ pub fn run_effects(app: &mut App) -> Vec<Effect> {
             } => {
                 let r = SHARED
                     .index
-                    .search(&app.ws, &request)
+                    .search(&request)
                     .map_err(|e| format!("{e:#}"));
                 update(app, Action::SearchDone(generation, r));
             }
