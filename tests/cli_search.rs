@@ -555,3 +555,57 @@ fn concurrent_processes_share_one_index() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_corpus_folders_dictionary_decides_the_words_and_its_edits_rebuild_the_index() {
+    let env = Env::with_corpus_copy();
+    // 专精特新 is one word in the domain dictionary: its fragment 特新 is not a word
+    assert_eq!(env.search(&["特新"])["total"], 0);
+    assert!(env.search(&["专精特新"])["total"].as_u64().unwrap() > 100);
+    let before = env.index_json(&[]);
+    assert_eq!(before["built"], false);
+
+    // the consultant removes the entries from the folder's own dict.txt
+    let dict = env.corpus.as_ref().unwrap().join("dict.txt");
+    let text = std::fs::read_to_string(&dict).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.starts_with("专精特新"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(kept.len(), text.len());
+    std::fs::write(&dict, kept).unwrap();
+    let after = env.index_json(&[]);
+    assert_eq!(after["built"], true, "{after}");
+    assert!(
+        after["reason"].as_str().unwrap().starts_with("stale"),
+        "{after}"
+    );
+    // jieba now splits 专精|特新, so the fragment is found
+    assert!(env.search(&["特新"])["total"].as_u64().unwrap() > 100);
+}
+
+#[test]
+fn touching_a_file_does_not_rebuild_but_a_new_document_is_indexed() {
+    let env = Env::with_corpus_copy();
+    let first = env.index_json(&[]);
+    assert_eq!(first["built"], true);
+    // Touching a document (same bytes, new time) costs a hash, not a rebuild.
+    let file = env.corpus.as_ref().unwrap().join("beijing-2021.txt");
+    let bytes = std::fs::read(&file).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&file, &bytes).unwrap();
+    let touched = env.index_json(&[]);
+    assert_eq!(touched["built"], false, "{touched}");
+    assert_eq!(touched["fingerprint"], first["fingerprint"]);
+    // A new document in the manifest is noticed.
+    let manifest = env.corpus.as_ref().unwrap().join("manifest.toml");
+    let mut m = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::copy(&file, env.corpus.as_ref().unwrap().join("copy.txt")).unwrap();
+    m.push_str(
+        "\n[[document]]\nid = \"copy\"\nfile = \"copy.txt\"\ntitle = \"副本\"\njurisdiction = \"Beijing\"\nlevel = \"municipality\"\nstatus = \"final\"\n",
+    );
+    std::fs::write(&manifest, m).unwrap();
+    let hits = env.ids(&["300萬元", "--doc", "copy"]);
+    assert!(hits.iter().any(|h| h == "copy/9.4"), "{hits:?}");
+}
