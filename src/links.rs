@@ -614,6 +614,9 @@ pub struct ComparedClause {
     pub text: String,
     /// Its support figures.
     pub figures: Vec<Figure>,
+    /// The comparison row it sits on (from 0): provisions of different columns on the
+    /// same row are the same measure. A column holds at most one provision per row.
+    pub row: usize,
 }
 
 /// One jurisdiction's document in a comparison.
@@ -627,17 +630,28 @@ pub struct Column {
     pub title: String,
     /// Standing on the comparison date.
     pub validity: Validity,
-    /// Its provisions for the measure; empty means "nothing found".
+    /// Its provisions for the measure, by row; empty means "nothing found". A row
+    /// with no provision of this column is a gap: this document has no equivalent.
     pub clauses: Vec<ComparedClause>,
 }
 
-/// Jurisdictions side by side.
+impl Column {
+    /// Its provision on row `row`, if any (none is a gap).
+    pub fn at_row(&self, row: usize) -> Option<&ComparedClause> {
+        self.clauses.iter().find(|c| c.row == row)
+    }
+}
+
+/// Jurisdictions side by side, in rows: row *r* of every column holds that
+/// document's provision for one and the same measure, or nothing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     /// The measure type compared, if any.
     pub topic: Option<String>,
     /// The provision compared, if any.
     pub clause: Option<String>,
+    /// Number of rows (0 when no column holds anything).
+    pub rows: usize,
     /// One column per document.
     pub columns: Vec<Column>,
 }
@@ -645,11 +659,22 @@ pub struct Comparison {
 /// How many links of one document a provision comparison shows.
 const LINKS_PER_DOCUMENT: usize = 3;
 
+/// Two provisions of a measure-type comparison start a row only when their link
+/// strength (the link score each way, summed; a missing direction counts 0) is above
+/// this, and a provision joins a row only when its mean strength to the row's
+/// provisions is. Chosen against `corpus/judgments.toml`: with no cut-off half of the
+/// judged provisions put side by side were not judged equivalent, at 0.3 less than a
+/// third, with nearly as many judged equivalents on one row; higher values split them.
+const ROW_MIN_STRENGTH: f32 = 0.3;
+
 /// Builds a comparison.
 ///
-/// For a measure type, each column holds the provisions of that type; for a provision,
-/// its own document's column holds the provision and every other column its best links
-/// in that document. Only support figures are shown.
+/// For a measure type, each column holds the provisions of that type, in rows by
+/// measure: provisions strongly linked to each other share a row, and rows are in the
+/// order of their first provision (columns left to right, each in document order).
+/// For a provision, row 0 holds the provision in its own document's column and its
+/// best link in each other document; rows 1 and 2 hold further links in that document.
+/// Only support figures are shown.
 pub fn compare(ws: &Workspace, request: &CompareRequest) -> Result<Comparison> {
     for d in &request.docs {
         if ws.corpus.document(d).is_none() {
@@ -674,10 +699,11 @@ pub fn compare(ws: &Workspace, request: &CompareRequest) -> Result<Comparison> {
             .cloned()
             .collect()
     };
-    let entry = |id: &str, text: &str| ComparedClause {
+    let entry = |id: &str, text: &str, row: usize| ComparedClause {
         id: id.to_string(),
         text: text.to_string(),
         figures: support_of(id),
+        row,
     };
 
     let (topic, clause, picks): (
@@ -690,14 +716,46 @@ pub fn compare(ws: &Workspace, request: &CompareRequest) -> Result<Comparison> {
                 let ids: Vec<&str> = ws.taxonomy.topics.iter().map(|t| t.id.as_str()).collect();
                 anyhow!("--topic: no measure type {t:?} (known: {})", ids.join(", "))
             })?;
-            let mut picks: HashMap<String, Vec<ComparedClause>> = HashMap::new();
-            for (doc, c) in ws.corpus.provisions() {
-                if ws.analysis.topics_of(&c.id).contains(&topic.id) {
-                    picks
-                        .entry(doc.meta.id.clone())
-                        .or_default()
-                        .push(entry(&c.id, &c.text));
+            // the provisions of the type, columns left to right, each in document order
+            let mut found: Vec<(usize, &crate::corpus::Document, &crate::corpus::Clause)> =
+                Vec::new();
+            for (col, doc) in ws
+                .corpus
+                .documents
+                .iter()
+                .filter(|d| wanted(&d.meta.id))
+                .enumerate()
+            {
+                for c in doc.provisions() {
+                    if ws.analysis.topics_of(&c.id).contains(&topic.id) {
+                        found.push((col, doc, c));
+                    }
                 }
+            }
+            let index: HashMap<&str, usize> = found
+                .iter()
+                .enumerate()
+                .map(|(i, (_, _, c))| (c.id.as_str(), i))
+                .collect();
+            let mut strength: HashMap<(usize, usize), f32> = HashMap::new();
+            for (i, (_, _, c)) in found.iter().enumerate() {
+                for link in ws.links().links(&c.id) {
+                    if let Some(&j) = index.get(link.id.as_str()) {
+                        *strength.entry((i.min(j), i.max(j))).or_insert(0.0) += link.score;
+                    }
+                }
+            }
+            let columns: Vec<usize> = found.iter().map(|(col, _, _)| *col).collect();
+            let rows = align_rows(&columns, &strength);
+            let mut picks: HashMap<String, Vec<ComparedClause>> = HashMap::new();
+            for ((_, doc, c), row) in found.iter().zip(rows) {
+                picks
+                    .entry(doc.meta.id.clone())
+                    .or_default()
+                    .push(entry(&c.id, &c.text, row));
+            }
+            for col in picks.values_mut() {
+                col.sort_by_key(|c| c.row);
             }
             (Some(topic.id.clone()), None, picks)
         }
@@ -712,11 +770,13 @@ pub fn compare(ws: &Workspace, request: &CompareRequest) -> Result<Comparison> {
                 ));
             }
             let mut picks: HashMap<String, Vec<ComparedClause>> = HashMap::new();
-            picks.insert(doc.meta.id.clone(), vec![entry(&c.id, &c.text)]);
+            picks.insert(doc.meta.id.clone(), vec![entry(&c.id, &c.text, 0)]);
+            // links come best first: the n-th link into a document goes on row n
             for link in ws.links().links(id) {
                 let col = picks.entry(link.doc.clone()).or_default();
                 if col.len() < LINKS_PER_DOCUMENT {
-                    col.push(entry(&link.id, &link.text));
+                    let row = col.len();
+                    col.push(entry(&link.id, &link.text, row));
                 }
             }
             (None, Some(c.id.clone()), picks)
@@ -728,7 +788,7 @@ pub fn compare(ws: &Workspace, request: &CompareRequest) -> Result<Comparison> {
         }
     };
     let mut picks = picks;
-    let columns = ws
+    let columns: Vec<Column> = ws
         .corpus
         .documents
         .iter()
@@ -741,11 +801,104 @@ pub fn compare(ws: &Workspace, request: &CompareRequest) -> Result<Comparison> {
             clauses: picks.remove(&d.meta.id).unwrap_or_default(),
         })
         .collect();
+    let rows = columns
+        .iter()
+        .flat_map(|c| c.clauses.iter().map(|cc| cc.row + 1))
+        .max()
+        .unwrap_or(0);
     Ok(Comparison {
         topic,
         clause,
+        rows,
         columns,
     })
+}
+
+/// Puts provisions of several columns into rows so that the same measure shares a row.
+///
+/// `columns[i]` is the column of provision `i`; `strength` holds the link strength of
+/// linked pairs `(i, j)`, `i < j` (see [`ROW_MIN_STRENGTH`]). Returns each provision's
+/// row. Rows are grown greedily from the strongest pair not yet placed: the pair starts
+/// a row, then the provision of an unused column with the highest mean strength to the
+/// row's provisions joins it, while that mean is above [`ROW_MIN_STRENGTH`]. A
+/// provision never placed that way has a row of its own. Rows are numbered in the
+/// order of their lowest provision index, so with provisions listed column by column,
+/// the first column reads in its own order. Ties go to the lower index, so the result
+/// is the same on every run.
+fn align_rows(columns: &[usize], strength: &HashMap<(usize, usize), f32>) -> Vec<usize> {
+    let n = columns.len();
+    let mut neighbours: Vec<Vec<(usize, f32)>> = vec![Vec::new(); n];
+    let mut seeds: Vec<(f32, usize, usize)> = Vec::new();
+    for (&(i, j), &s) in strength {
+        if i >= n || j >= n || i == j || columns[i] == columns[j] {
+            continue;
+        }
+        neighbours[i].push((j, s));
+        neighbours[j].push((i, s));
+        if s > ROW_MIN_STRENGTH {
+            seeds.push((s, i.min(j), i.max(j)));
+        }
+    }
+    for list in &mut neighbours {
+        list.sort_by_key(|(k, _)| *k);
+    }
+    seeds.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.cmp(&b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+
+    let mut group_of: Vec<Option<usize>> = vec![None; n];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (_, i, j) in seeds {
+        if group_of[i].is_some() || group_of[j].is_some() {
+            continue;
+        }
+        let g = groups.len();
+        let mut members = vec![i, j];
+        group_of[i] = Some(g);
+        group_of[j] = Some(g);
+        loop {
+            // summed strength to the row of every unplaced provision linked to it
+            let mut sums: HashMap<usize, f32> = HashMap::new();
+            for &m in &members {
+                for &(k, s) in &neighbours[m] {
+                    if group_of[k].is_none() && !members.iter().any(|&x| columns[x] == columns[k]) {
+                        *sums.entry(k).or_insert(0.0) += s;
+                    }
+                }
+            }
+            let best = sums
+                .into_iter()
+                .map(|(k, sum)| (sum / members.len() as f32, k))
+                .filter(|(mean, _)| *mean > ROW_MIN_STRENGTH)
+                .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(&a.1)));
+            match best {
+                Some((_, k)) => {
+                    group_of[k] = Some(g);
+                    members.push(k);
+                }
+                None => break,
+            }
+        }
+        groups.push(members);
+    }
+    for (i, g) in group_of.iter_mut().enumerate() {
+        if g.is_none() {
+            *g = Some(groups.len());
+            groups.push(vec![i]);
+        }
+    }
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&g| groups[g].iter().min().copied().unwrap_or(usize::MAX));
+    let mut row_of_group = vec![0; groups.len()];
+    for (row, &g) in order.iter().enumerate() {
+        row_of_group[g] = row;
+    }
+    group_of
+        .iter()
+        .map(|g| g.map_or(0, |g| row_of_group[g]))
+        .collect()
 }
 
 /// The terms as a reader sees them in the texts: the analyzer lowercases (a股), the
@@ -771,4 +924,57 @@ fn printed_forms(names: &[&str], ws: &Workspace) -> Vec<String> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strengths(pairs: &[(usize, usize, f32)]) -> HashMap<(usize, usize), f32> {
+        pairs.iter().map(|&(i, j, s)| ((i, j), s)).collect()
+    }
+
+    #[test]
+    fn rows_hold_the_same_measure_and_one_provision_per_column() {
+        // column 0: a fair subsidy (0) and an expo visit (1); column 1: the expo visit
+        // (2); column 2: the fair subsidy (3) and something unrelated (4)
+        let columns = [0, 0, 1, 2, 2];
+        let s = strengths(&[
+            (0, 3, 0.9),
+            (1, 2, 0.5),
+            (0, 2, 0.35),
+            (2, 3, 0.1),
+            (3, 4, 0.05),
+        ]);
+        let rows = align_rows(&columns, &s);
+        assert_eq!(rows[0], rows[3], "the two fair subsidies");
+        assert_eq!(rows[1], rows[2], "the two expo visits");
+        assert_ne!(rows[0], rows[1]);
+        // too weak a link makes no row: 4 stands alone
+        assert!(rows[..4].iter().all(|r| *r != rows[4]));
+        // rows follow the first column's order, then the rest
+        assert_eq!(&rows, &[0, 1, 1, 0, 2]);
+    }
+
+    #[test]
+    fn a_provision_joins_a_row_only_when_linked_to_it_as_a_whole() {
+        // 0 and 1 are strongly linked; 2 is linked to 0 only, weakly: its mean strength
+        // to the row (0.4 + 0) / 2 is below the cut-off
+        let columns = [0, 1, 2];
+        let rows = align_rows(&columns, &strengths(&[(0, 1, 1.0), (0, 2, 0.4)]));
+        assert_eq!(rows[0], rows[1]);
+        assert_ne!(rows[0], rows[2]);
+        // linked to both, it joins
+        let rows = align_rows(
+            &columns,
+            &strengths(&[(0, 1, 1.0), (0, 2, 0.4), (1, 2, 0.4)]),
+        );
+        assert_eq!(rows, vec![0, 0, 0]);
+    }
+
+    #[test]
+    fn no_links_means_one_row_each_in_order() {
+        assert_eq!(align_rows(&[0, 0, 1], &HashMap::new()), vec![0, 1, 2]);
+        assert!(align_rows(&[], &HashMap::new()).is_empty());
+    }
 }
