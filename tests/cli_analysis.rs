@@ -309,6 +309,113 @@ fn trade_fair_comparison_shows_baotou_and_marks_status() {
     assert!(table[2].contains("*nothing found*"));
 }
 
+/// Checks the row model of a measure-type comparison and returns each provision's row.
+fn rows_of_topic_comparison(env: &Env, topic: &str) -> std::collections::HashMap<String, u64> {
+    let cmp = env.json(&["compare", "--topic", topic, "--json"]);
+    let rows = cmp["rows"].as_u64().expect("a row count");
+    let mut row_of = std::collections::HashMap::new();
+    for col in cmp["columns"].as_array().unwrap() {
+        let mut seen_rows: Vec<u64> = Vec::new();
+        for c in col["clauses"].as_array().unwrap() {
+            let row = c["row"].as_u64().expect("every clause has a row");
+            assert!(row < rows, "{topic}: row {row} of {rows}");
+            assert!(
+                !seen_rows.contains(&row),
+                "{topic}: two provisions of {} on row {row}",
+                col["doc"]
+            );
+            assert!(
+                seen_rows.last().is_none_or(|r| *r < row),
+                "{topic}: {} not in row order",
+                col["doc"]
+            );
+            seen_rows.push(row);
+            let id = c["id"].as_str().unwrap().to_string();
+            assert!(row_of.insert(id.clone(), row).is_none(), "{id} twice");
+        }
+    }
+    // every row holds something, and every provision of the type is there exactly once
+    for r in 0..rows {
+        assert!(
+            row_of.values().any(|x| *x == r),
+            "{topic}: row {r} is empty"
+        );
+    }
+    let listed = env.json(&["topics", topic, "--json"]);
+    let mut expected: Vec<String> = listed[0]["provisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    expected.sort();
+    let mut shown: Vec<String> = row_of.keys().cloned().collect();
+    shown.sort();
+    assert_eq!(shown, expected, "{topic}: every provision exactly once");
+    row_of
+}
+
+#[test]
+fn measure_type_comparison_puts_the_same_measure_on_one_row() {
+    let env = Env::new();
+    // the three 70% trade-fair subsidies link to each other (see above): one row
+    let fairs = env.provisions_with(&["展", "70%"]);
+    assert_eq!(fairs.len(), 3, "{fairs:?}");
+    let rows = rows_of_topic_comparison(&env, "tradefair");
+    let fair_row = rows[&fairs[0]];
+    for f in &fairs {
+        assert_eq!(
+            rows[f], fair_row,
+            "{f} not on the row of {}: {rows:?}",
+            fairs[0]
+        );
+    }
+    // Baotou's encouragement to attend large expos is still shown
+    assert!(
+        rows.keys().any(|id| id.starts_with("baotou-2023/")),
+        "{rows:?}"
+    );
+    // the two Beijing 300万 listing subsidies share a row of the listing comparison
+    let listing = env.provisions_with(&["上市", "300万元"]);
+    let rows = rows_of_topic_comparison(&env, "listing");
+    assert_eq!(rows[&listing[0]], rows[&listing[1]], "{rows:?}");
+
+    // readers see the rows and the gaps
+    let human = env.text(&["compare", "--topic", "tradefair"]);
+    assert!(human.contains("── row 1 of "), "{human}");
+    let row_1 = human.split("── row ").nth(1).expect("a first row");
+    for f in &fairs {
+        assert!(
+            row_1.contains(f.as_str()),
+            "{f} not in the first row:\n{row_1}"
+        );
+    }
+    assert!(
+        human
+            .lines()
+            .any(|l| l.starts_with('□') && l.ends_with('—')),
+        "{human}"
+    );
+    let md = env.text(&["compare", "--topic", "tradefair", "--md"]);
+    let table: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+    let n_rows = env.json(&["compare", "--topic", "tradefair", "--json"])["rows"]
+        .as_u64()
+        .unwrap() as usize;
+    assert_eq!(table.len(), 2 + n_rows, "{md}");
+    let fair_line = table
+        .iter()
+        .find(|l| l.contains(fairs[0].as_str()))
+        .unwrap();
+    for f in &fairs {
+        assert!(
+            fair_line.contains(f.as_str()),
+            "{f} not on the line of {}",
+            fairs[0]
+        );
+    }
+    assert!(table[2..].iter().any(|l| l.contains("| — |")), "{md}");
+}
+
 #[test]
 fn targets_and_thresholds_never_appear_as_support() {
     let env = Env::new();
@@ -388,6 +495,7 @@ fn provision_comparison_has_the_provision_and_its_equivalents() {
         .find(|c| c["doc"] == doc_of(&listing[0]))
         .unwrap();
     assert_eq!(own["clauses"][0]["id"].as_str(), Some(listing[0].as_str()));
+    assert_eq!(own["clauses"][0]["row"].as_u64(), Some(0));
     let other = cols
         .iter()
         .find(|c| c["doc"] == doc_of(&listing[1]))
@@ -400,6 +508,16 @@ fn provision_comparison_has_the_provision_and_its_equivalents() {
         other["clauses"][0]["figures"][0]["value"].as_f64(),
         Some(3_000_000.0)
     );
+    // row 0 is the provision and the best equivalent in each document; the n-th link
+    // into a document is on row n
+    let rows = cmp["rows"].as_u64().unwrap();
+    assert!(rows >= 1);
+    for col in cols {
+        for (n, c) in col["clauses"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(c["row"].as_u64(), Some(n as u64), "{c}");
+            assert!((n as u64) < rows);
+        }
+    }
 }
 
 #[test]

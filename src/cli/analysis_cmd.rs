@@ -483,36 +483,66 @@ fn badge(v: crate::corpus::Validity) -> String {
     format!("[{}]", validity_word(v))
 }
 
-/// Readable grouped list: one block per document.
+/// What the rows of a comparison mean, in one line.
+fn rows_note(cmp: &Comparison) -> &'static str {
+    if cmp.clause.is_some() {
+        "row 1: the provision and its best equivalent in each document; further rows: the next candidates"
+    } else {
+        "one measure per row; — where a document has no equivalent"
+    }
+}
+
+/// One clause's first line: where it is from, its id and its support figures.
+fn clause_line(jurisdiction: &str, c: &links::ComparedClause) -> String {
+    let figs = figures_line(&c.figures);
+    if figs.is_empty() {
+        format!("■ {jurisdiction} · {}", c.id)
+    } else {
+        format!("■ {jurisdiction} · {}   {figs}", c.id)
+    }
+}
+
+/// Readable rows: the documents once, then row by row each document's provision or a
+/// gap. A document with nothing at all is said so once, not on every row.
 fn comparison_text(ws: &Workspace, cmp: &Comparison, as_of: chrono::NaiveDate) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{} — as of {as_of}", comparison_title(ws, cmp));
+    let _ = writeln!(s, "{}\n", rows_note(cmp));
+    let id_w = cmp.columns.iter().map(|c| c.doc.len()).max().unwrap_or(0);
+    let jur_w = cmp
+        .columns
+        .iter()
+        .map(|c| c.jurisdiction.chars().count() + badge(c.validity).len() + 1)
+        .max()
+        .unwrap_or(0);
     for col in &cmp.columns {
+        let standing = format!("{} {}", col.jurisdiction, badge(col.validity));
+        let title = excerpt(&col.title, EXCERPT_COLUMNS.saturating_sub(id_w + jur_w));
         let _ = writeln!(
             s,
-            "\n■ {} · {} {}\n  {}",
-            col.jurisdiction,
+            "  {:<id_w$}  {standing:<jur_w$}  {title}{}",
             col.doc,
-            badge(col.validity),
-            excerpt(&col.title, EXCERPT_COLUMNS)
+            if col.clauses.is_empty() {
+                " — nothing found"
+            } else {
+                ""
+            }
         );
-        if col.clauses.is_empty() {
-            let _ = writeln!(s, "  — nothing found");
-            continue;
-        }
-        for c in &col.clauses {
-            let figs = figures_line(&c.figures);
-            let _ = writeln!(
-                s,
-                "  {}{}",
-                c.id,
-                if figs.is_empty() {
-                    String::new()
-                } else {
-                    format!("   {figs}")
+    }
+    for row in 0..cmp.rows {
+        let rule = format!("── row {} of {} ", row + 1, cmp.rows);
+        let fill = EXCERPT_COLUMNS.saturating_sub(rule.chars().count());
+        let _ = writeln!(s, "\n{rule}{}", "─".repeat(fill));
+        for col in cmp.columns.iter().filter(|c| !c.clauses.is_empty()) {
+            match col.at_row(row) {
+                Some(c) => {
+                    let _ = writeln!(s, "{}", clause_line(&col.jurisdiction, c));
+                    s.push_str(&wrap(&c.text, EXCERPT_COLUMNS, "    "));
                 }
-            );
-            s.push_str(&wrap(&c.text, EXCERPT_COLUMNS, "    "));
+                None => {
+                    let _ = writeln!(s, "□ {} · {}   —", col.jurisdiction, col.doc);
+                }
+            }
         }
     }
     s
@@ -522,13 +552,15 @@ fn md_cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-/// A Markdown table with one column per document.
+/// A Markdown table with one column per document and one row per measure; `—` marks
+/// a gap, and a document with nothing at all says so on the first row.
 fn comparison_markdown(ws: &Workspace, cmp: &Comparison, as_of: chrono::NaiveDate) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "### {} — as of {as_of}\n",
-        md_cell(&comparison_title(ws, cmp))
+        "### {} — as of {as_of}\n\n{}\n",
+        md_cell(&comparison_title(ws, cmp)),
+        rows_note(cmp)
     );
     let heads: Vec<String> = cmp
         .columns
@@ -544,16 +576,12 @@ fn comparison_markdown(ws: &Workspace, cmp: &Comparison, as_of: chrono::NaiveDat
         .collect();
     let _ = writeln!(s, "| {} |", heads.join(" | "));
     let _ = writeln!(s, "|{}", " --- |".repeat(heads.len()));
-    let cells: Vec<String> = cmp
-        .columns
-        .iter()
-        .map(|col| {
-            if col.clauses.is_empty() {
-                return "*nothing found*".to_string();
-            }
-            col.clauses
-                .iter()
-                .map(|c| {
+    for row in 0..cmp.rows.max(1) {
+        let cells: Vec<String> = cmp
+            .columns
+            .iter()
+            .map(|col| match col.at_row(row) {
+                Some(c) => {
                     let figs = figures_line(&c.figures);
                     let figs = if figs.is_empty() {
                         String::new()
@@ -561,12 +589,13 @@ fn comparison_markdown(ws: &Workspace, cmp: &Comparison, as_of: chrono::NaiveDat
                         format!(" **{}**", md_cell(&figs))
                     };
                     format!("`{}`{figs}<br>{}", c.id, md_cell(&c.text))
-                })
-                .collect::<Vec<_>>()
-                .join("<br><br>")
-        })
-        .collect();
-    let _ = writeln!(s, "| {} |", cells.join(" | "));
+                }
+                None if col.clauses.is_empty() && row == 0 => "*nothing found*".to_string(),
+                None => "—".to_string(),
+            })
+            .collect();
+        let _ = writeln!(s, "| {} |", cells.join(" | "));
+    }
     s
 }
 
