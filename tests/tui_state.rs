@@ -269,6 +269,66 @@ fn compare_a_measure_type() {
 }
 
 #[test]
+fn compare_rows_start_on_the_same_line_in_every_column() {
+    if !links_ok() {
+        eprintln!("cross-links not built in this tree; skipped");
+        return;
+    }
+    let mut app = app((160, 48));
+    press(&mut app, "C");
+    let Some(Popup::Choose(ch)) = &app.popup else {
+        panic!("no topic list")
+    };
+    let fair = ch
+        .items
+        .iter()
+        .position(|c| c.key == "tradefair")
+        .expect("a trade-fair measure type");
+    for _ in 0..fair {
+        press(&mut app, "j");
+    }
+    press(&mut app, "enter");
+    let cmp = app.compare.comparison.clone().expect("a comparison");
+    let c = &app.compare;
+    assert_eq!(c.row_starts.len(), cmp.rows);
+    let n = c.columns[0].lines.len();
+    assert!(c.columns.iter().all(|col| col.lines.len() == n));
+    // the 70% trade-fair subsidies of Beijing 2021 and Zhejiang are one measure: the
+    // same row, so they start on the same line
+    let fair_in = |doc: &str| {
+        let col = cmp.columns.iter().find(|col| col.doc == doc).unwrap();
+        let clause = col
+            .clauses
+            .iter()
+            .find(|cl| cl.text.contains("70%"))
+            .unwrap_or_else(|| panic!("no 70% provision in {doc}"));
+        let laid = c.columns.iter().find(|col| col.doc == doc).unwrap();
+        let line = laid
+            .lines
+            .iter()
+            .position(|l| l.text().starts_with(&clause.id))
+            .unwrap_or_else(|| panic!("{} not laid out", clause.id));
+        (clause.row, line)
+    };
+    let (row_a, line_a) = fair_in("beijing-2021");
+    let (row_b, line_b) = fair_in("zhejiang-2023");
+    assert_eq!(row_a, row_b);
+    assert_eq!(line_a, line_b);
+    assert_eq!(line_a, c.row_starts[row_a]);
+    // every row starts, in every column, with its provision or a gap
+    for (r, &start) in c.row_starts.iter().enumerate() {
+        for (col, laid) in cmp.columns.iter().zip(&c.columns) {
+            let first = laid.lines[start].text();
+            match col.at_row(r) {
+                Some(cl) => assert!(first.starts_with(&cl.id), "row {r}: {first}"),
+                None if col.clauses.is_empty() && r == 0 => assert_eq!(first, "none"),
+                None => assert_eq!(first, "—", "row {r} of {}", col.doc),
+            }
+        }
+    }
+}
+
+#[test]
 fn marking_saves_the_digest_and_it_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace_with_data(dir.path().to_path_buf());

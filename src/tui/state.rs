@@ -261,7 +261,9 @@ pub struct CompareColumn {
     pub doc: String,
     /// Header lines (jurisdiction, badge, title).
     pub header: Vec<TextLine>,
-    /// Body lines, padded so that row *n* starts on the same line in every column.
+    /// Body lines, padded so that row *n* starts on the same line in every column
+    /// (see [`CompareState::row_starts`]); a gap is a dim "—", and a dim rule
+    /// separates rows.
     pub lines: Vec<TextLine>,
 }
 
@@ -284,6 +286,8 @@ pub struct CompareState {
     pub visible_cols: usize,
     /// The columns, laid out.
     pub columns: Vec<CompareColumn>,
+    /// The body line on which each comparison row starts, the same in every column.
+    pub row_starts: Vec<usize>,
     /// First visible column.
     pub col_offset: usize,
     /// First visible body line.

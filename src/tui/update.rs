@@ -2029,6 +2029,7 @@ fn layout_compare(app: &mut App) {
     let body = app.areas().compare_body;
     let Some(cmp) = &app.compare.comparison else {
         app.compare.columns.clear();
+        app.compare.row_starts.clear();
         return;
     };
     let n = cmp.columns.len().max(1);
@@ -2036,13 +2037,7 @@ fn layout_compare(app: &mut App) {
     let col_width = body.width / u16::try_from(fit).unwrap_or(1).max(1);
     let text_w = usize::from(col_width.saturating_sub(2)).max(1);
     let mut columns: Vec<CompareColumn> = Vec::new();
-    let rows = cmp
-        .columns
-        .iter()
-        .map(|c| c.clauses.len())
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let rows = cmp.rows.max(1);
     let mut cells: Vec<Vec<Vec<TextLine>>> = Vec::new();
     for col in &cmp.columns {
         let jur = app
@@ -2071,7 +2066,7 @@ fn layout_compare(app: &mut App) {
         let mut col_cells = Vec::new();
         for r in 0..rows {
             let mut cell = Vec::new();
-            match col.clauses.get(r) {
+            match col.at_row(r) {
                 Some(cc) => {
                     let label = app
                         .ws
@@ -2084,8 +2079,11 @@ fn layout_compare(app: &mut App) {
                     let (t, marks) = in_script(app, &cc.text, marks);
                     cell.extend(text_lines(&t, &marks, text_w, 0, Emph::Plain));
                 }
-                None if r == 0 => cell.push(TextLine::plain("none", Emph::Dim)),
-                None => {}
+                // a document with nothing at all says so once, a gap is a dash
+                None if r == 0 && col.clauses.is_empty() => {
+                    cell.push(TextLine::plain("none", Emph::Dim));
+                }
+                None => cell.push(TextLine::plain("—", Emph::Dim)),
             }
             col_cells.push(cell);
         }
@@ -2096,19 +2094,27 @@ fn layout_compare(app: &mut App) {
             lines: Vec::new(),
         });
     }
-    // align: row r starts on the same line in every column
+    // align: row r starts on the same line in every column; a thin rule between rows
+    let rule = TextLine::plain("┈".repeat(text_w), Emph::Dim);
+    let mut row_starts = Vec::with_capacity(rows);
+    let mut at = 0;
     for r in 0..rows {
-        let h = cells.iter().map(|c| c[r].len()).max().unwrap_or(0);
-        if h == 0 {
-            continue;
+        if r > 0 {
+            for col in &mut columns {
+                col.lines.push(rule.clone());
+            }
+            at += 1;
         }
+        row_starts.push(at);
+        let h = cells.iter().map(|c| c[r].len()).max().unwrap_or(0);
         for (ci, col) in columns.iter_mut().enumerate() {
             let cell = std::mem::take(&mut cells[ci][r]);
             let pad = h - cell.len();
             col.lines.extend(cell);
             col.lines
-                .extend(std::iter::repeat_n(TextLine::default(), pad + 1));
+                .extend(std::iter::repeat_n(TextLine::default(), pad));
         }
+        at += h;
     }
     let c = &mut app.compare;
     c.col_width = col_width;
@@ -2117,6 +2123,7 @@ fn layout_compare(app: &mut App) {
     let max_lines = columns.iter().map(|c| c.lines.len()).max().unwrap_or(0);
     c.scroll = c.scroll.min(max_lines.saturating_sub(1));
     c.columns = columns;
+    c.row_starts = row_starts;
 }
 
 fn layout_digest(app: &mut App) {
