@@ -2,60 +2,20 @@
 //! bundled corpus. Clauses are found by their content (the provision that mentions 上市
 //! and 300万), never by a hard-coded path.
 
-use assert_cmd::Command;
-use serde_json::Value;
-use tempfile::TempDir;
+mod common;
 
-struct Env {
-    dir: TempDir,
+use common::Sandbox;
+
+/// The date every command runs as of.
+const TODAY: &str = "2024-06-01";
+
+/// A sandbox over the bundled corpus, as of [`TODAY`].
+fn sandbox() -> Sandbox {
+    Sandbox::new().today(TODAY)
 }
 
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("policynav").unwrap();
-        c.env("POLICYNAV_DATA_DIR", self.dir.path().join("data"))
-            .env("POLICYNAV_TODAY", "2024-06-01")
-            .arg("--index")
-            .arg(self.dir.path().join("index"))
-            .current_dir(self.dir.path());
-        c
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.cmd().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    fn text(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).output().unwrap();
-        assert!(!out.status.success(), "{args:?} should fail");
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert!(err.starts_with("policynav: "), "{err}");
-        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-        err
-    }
-
+/// Look-ups through the binary, by content.
+impl Sandbox {
     /// Provision ids whose Simplified text contains every one of `words`.
     fn provisions_with(&self, words: &[&str]) -> Vec<String> {
         let all = self.json(&["clauses", "--json"]);
@@ -71,6 +31,7 @@ impl Env {
             .collect()
     }
 
+    /// The ids of the first ten links of `id`, best first.
     fn link_ids(&self, id: &str) -> Vec<String> {
         self.json(&["links", id, "--json", "--limit", "10"])
             .as_array()
@@ -87,7 +48,7 @@ fn doc_of(id: &str) -> &str {
 
 #[test]
 fn the_two_beijing_listing_subsidies_link_to_each_other_first() {
-    let env = Env::new();
+    let env = sandbox();
     let listing = env.provisions_with(&["上市", "300万元"]);
     assert_eq!(listing.len(), 2, "{listing:?}");
     assert_ne!(doc_of(&listing[0]), doc_of(&listing[1]));
@@ -120,7 +81,7 @@ fn the_two_beijing_listing_subsidies_link_to_each_other_first() {
 
 #[test]
 fn the_three_seventy_percent_trade_fair_provisions_find_each_other() {
-    let env = Env::new();
+    let env = sandbox();
     let fairs = env.provisions_with(&["展", "70%"]);
     assert_eq!(fairs.len(), 3, "{fairs:?}");
     for me in &fairs {
@@ -136,7 +97,7 @@ fn the_three_seventy_percent_trade_fair_provisions_find_each_other() {
 
 #[test]
 fn a_shared_figure_alone_is_no_equivalence() {
-    let env = Env::new();
+    let env = sandbox();
     // the provisions paying up to 300万 for something other than listing
     let other_300: Vec<String> = env
         .provisions_with(&["300万元"])
@@ -178,7 +139,7 @@ fn a_shared_figure_alone_is_no_equivalence() {
 
 #[test]
 fn facts_read_amounts_ranges_and_roles() {
-    let env = Env::new();
+    let env = sandbox();
     let all = env.json(&["facts", "--json"]);
     let rows = all.as_array().unwrap();
     let find = |surface: &str| {
@@ -242,7 +203,7 @@ fn facts_read_amounts_ranges_and_roles() {
 
 #[test]
 fn trade_fair_comparison_shows_baotou_and_marks_status() {
-    let env = Env::new();
+    let env = sandbox();
     let topics = env.json(&["topics", "--json"]);
     let fair = topics
         .as_array()
@@ -310,7 +271,7 @@ fn trade_fair_comparison_shows_baotou_and_marks_status() {
 }
 
 /// Checks the row model of a measure-type comparison and returns each provision's row.
-fn rows_of_topic_comparison(env: &Env, topic: &str) -> std::collections::HashMap<String, u64> {
+fn rows_of_topic_comparison(env: &Sandbox, topic: &str) -> std::collections::HashMap<String, u64> {
     let cmp = env.json(&["compare", "--topic", topic, "--json"]);
     let rows = cmp["rows"].as_u64().expect("a row count");
     let mut row_of = std::collections::HashMap::new();
@@ -357,7 +318,7 @@ fn rows_of_topic_comparison(env: &Env, topic: &str) -> std::collections::HashMap
 
 #[test]
 fn measure_type_comparison_puts_the_same_measure_on_one_row() {
-    let env = Env::new();
+    let env = sandbox();
     // the three 70% trade-fair subsidies link to each other (see above): one row
     let fairs = env.provisions_with(&["展", "70%"]);
     assert_eq!(fairs.len(), 3, "{fairs:?}");
@@ -418,7 +379,7 @@ fn measure_type_comparison_puts_the_same_measure_on_one_row() {
 
 #[test]
 fn targets_and_thresholds_never_appear_as_support() {
-    let env = Env::new();
+    let env = sandbox();
     let mut not_support: Vec<(String, String)> = Vec::new();
     for role in ["target", "threshold", "statistic"] {
         for r in env
@@ -485,7 +446,7 @@ fn targets_and_thresholds_never_appear_as_support() {
 
 #[test]
 fn provision_comparison_has_the_provision_and_its_equivalents() {
-    let env = Env::new();
+    let env = sandbox();
     let listing = env.provisions_with(&["上市", "300万元"]);
     let cmp = env.json(&["compare", &listing[0], "--json"]);
     assert_eq!(cmp["clause"].as_str(), Some(listing[0].as_str()));
@@ -522,7 +483,7 @@ fn provision_comparison_has_the_provision_and_its_equivalents() {
 
 #[test]
 fn topics_table_and_errors() {
-    let env = Env::new();
+    let env = sandbox();
     let table = env.text(&["topics"]);
     assert!(table.contains("listing") && table.contains("上市挂牌"));
     for doc in [

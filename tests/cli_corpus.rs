@@ -1,73 +1,32 @@
 //! The corpus as a reader sees it, through the real binary: documents, articles,
 //! provisions, agencies, cleaning, and adding/removing one's own documents.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::Sandbox;
 use regex::Regex;
 use serde_json::Value;
-use tempfile::TempDir;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-/// A sandbox: its own data dir (user corpus) and index dir.
-struct Env {
-    dir: TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
+/// Files of this suite's sandboxes.
+impl Sandbox {
+    /// The manifest of the documents added to the data dir.
     fn user_manifest(&self) -> PathBuf {
         self.data().join("corpus").join("manifest.toml")
     }
 
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("policynav").unwrap();
-        c.env("POLICYNAV_DATA_DIR", self.data())
-            .arg("--index")
-            .arg(self.dir.path().join("index"))
-            .current_dir(self.dir.path());
-        c
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.cmd().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    /// Runs a command that must fail; returns its stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).output().unwrap();
-        assert!(!out.status.success(), "{args:?} should fail");
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
-        assert!(err.starts_with("policynav: "), "{err}");
-        err
-    }
-
+    /// Writes `bytes` to the file `name` in the sandbox; returns its path.
     fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.dir.path().join(name);
+        let p = self.root().join(name);
         std::fs::write(&p, bytes).unwrap();
         p
     }
 }
 
+/// The text of a file of the bundled corpus.
 fn seed(file: &str) -> String {
-    std::fs::read_to_string(Path::new(ROOT).join("corpus").join(file)).unwrap()
+    std::fs::read_to_string(common::bundled_corpus().join(file)).unwrap()
 }
 
 fn clauses(v: &Value) -> &Vec<Value> {
@@ -91,7 +50,7 @@ fn find<'a>(v: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn each_document_has_its_printed_number_of_articles_and_chapters() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let all = env.json(&["clauses", "--json"]);
     let expect = [
         ("beijing-2021", 16, Some(6)),
@@ -140,7 +99,7 @@ fn each_document_has_its_printed_number_of_articles_and_chapters() {
 
 #[test]
 fn titles_and_statuses_as_of_a_date() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let docs = env.json(&["docs", "--as-of", "2024-06-01", "--json"]);
     let get = |id: &str| {
         docs.as_array()
@@ -206,11 +165,7 @@ fn titles_and_statuses_as_of_a_date() {
         .unwrap();
     assert_eq!(b["validity"], "expired");
     // The human table shows the same.
-    let out = env
-        .cmd()
-        .args(["docs", "--as-of", "2014-06-01"])
-        .output()
-        .unwrap();
+    let out = env.run(&["docs", "--as-of", "2014-06-01"]);
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text
         .lines()
@@ -221,7 +176,7 @@ fn titles_and_statuses_as_of_a_date() {
 
 #[test]
 fn no_chrome_or_pinyin_left_in_any_clause() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let all = env.json(&["clauses", "--json"]);
     let pinyin = Regex::new(r"\p{Han}[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}[)）]").unwrap();
     let chrome = [
@@ -279,7 +234,7 @@ fn no_chrome_or_pinyin_left_in_any_clause() {
 
 #[test]
 fn page_breaks_are_rejoined_without_gluing_titles() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let all = env.json(&["clauses", "--doc", "beijing-2024", "--json"]);
     let three = find(&all, "beijing-2024/3");
     assert!(
@@ -325,7 +280,7 @@ fn page_breaks_are_rejoined_without_gluing_titles() {
 
 #[test]
 fn agencies_are_parsed_and_removed_from_the_measure() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let all = env.json(&["clauses", "--json"]);
     let names = |id: &str| -> Vec<String> {
         find(&all, id)["agencies"]
@@ -394,7 +349,7 @@ fn agencies_are_parsed_and_removed_from_the_measure() {
 
 #[test]
 fn provisions_split_sentences_enumerations_and_instruments() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let all = env.json(&["clauses", "--json"]);
     let text = |id: &str| find(&all, id)["text"].as_str().unwrap().to_string();
     // The 300万 listing subsidy is its own provision in both Beijing documents.
@@ -424,14 +379,8 @@ fn provisions_split_sentences_enumerations_and_instruments() {
 
 #[test]
 fn show_clause_and_document_and_unknown_ids() {
-    let env = Env::new();
-    let out = env
-        .cmd()
-        .args(["show", "beijing-2021/9.3"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let env = Sandbox::new();
+    let text = env.text(&["show", "beijing-2021/9.3"]);
     assert!(text.contains("新三板"), "{text}");
     assert!(text.contains("[beijing-2021/9.3]"), "{text}");
     assert!(
@@ -444,7 +393,7 @@ fn show_clause_and_document_and_unknown_ids() {
     let d = env.json(&["show", "zhejiang-2023", "--json"]);
     assert_eq!(d["articles"].as_array().unwrap().len(), 20);
     assert_eq!(d["status"], "draft");
-    let out = env.cmd().args(["show", "haidian-2013"]).output().unwrap();
+    let out = env.run(&["show", "haidian-2013"]);
     let outline = String::from_utf8(out.stdout).unwrap();
     assert!(outline.contains("haidian-2013/3.2.1"), "{outline}");
     let err = env.fails(&["show", "beijing-2021/99"]);
@@ -468,7 +417,7 @@ fn shape(all: &Value, doc: &str) -> Vec<(String, String)> {
 
 #[test]
 fn added_gbk_utf16_and_html_copies_give_the_same_clauses() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let bundled = env.json(&["clauses", "--json"]);
 
     // GBK copy of Beijing 2024.
@@ -557,7 +506,7 @@ fn added_gbk_utf16_and_html_copies_give_the_same_clauses() {
     assert!(err.contains("already exists"), "{err}");
     let err = env.fails(&["add", f.to_str().unwrap(), "--id", "beijing-2024"]);
     assert!(err.contains("already exists"), "{err}");
-    env.cmd().args(["remove", "b24-gbk"]).assert().success();
+    env.ok(&["remove", "b24-gbk"]);
     assert!(!env.data().join("corpus").join("b24-gbk.txt").exists());
     let docs = env.json(&["docs", "--json"]);
     assert!(
@@ -574,13 +523,10 @@ fn added_gbk_utf16_and_html_copies_give_the_same_clauses() {
 
 #[test]
 fn unusable_files_are_refused_and_change_nothing() {
-    let env = Env::new();
+    let env = Sandbox::new();
     // A first document, so that there is a manifest to keep intact.
     let f = env.write("b24.txt", seed("beijing-2024.txt").as_bytes());
-    env.cmd()
-        .args(["add", f.to_str().unwrap(), "--id", "mine"])
-        .assert()
-        .success();
+    env.ok(&["add", f.to_str().unwrap(), "--id", "mine"]);
     let before = std::fs::read(env.user_manifest()).unwrap();
     let listing = |dir: &Path| {
         let mut v: Vec<_> = std::fs::read_dir(dir)
@@ -624,16 +570,16 @@ fn unusable_files_are_refused_and_change_nothing() {
             "{name} left a file"
         );
     }
-    env.fails(&["add", env.dir.path().join("missing.txt").to_str().unwrap()]);
+    env.fails(&["add", env.root().join("missing.txt").to_str().unwrap()]);
 }
 
 #[test]
 fn a_corpus_folder_replaces_the_bundled_documents_and_reports_manifest_lines() {
-    let env = Env::new();
-    let dir = env.dir.path().join("mine");
+    let env = Sandbox::new();
+    let dir = env.root().join("mine");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(
-        Path::new(ROOT).join("corpus/beijing-2024.txt"),
+        common::bundled_corpus().join("beijing-2024.txt"),
         dir.join("b.txt"),
     )
     .unwrap();

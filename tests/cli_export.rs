@@ -1,74 +1,49 @@
 //! `policynav export` over the bundled corpus: golden digests in every text format, the
 //! CSV/HTML/DOCX read back by real parsers, and failed writes that leave nothing behind.
 
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
+use common::Sandbox;
 use policynav::corpus::CorpusSource;
 use policynav::workspace::{Locations, Workspace};
-use tempfile::TempDir;
 
 /// The fixed "today" and status date of the golden digests.
 const DAY: &str = "2025-03-01";
 
-/// A sandbox: its own data dir and index, a fixed date.
-struct Sandbox {
-    dir: TempDir,
+/// A sandbox over the bundled corpus, as of [`DAY`].
+fn sandbox() -> Sandbox {
+    Sandbox::new().today(DAY)
 }
 
+/// `policynav export` in a sandbox.
 impl Sandbox {
-    fn new() -> Sandbox {
-        Sandbox {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
+    /// The path of `name` in the sandbox's output folder, which this creates.
     fn out(&self, name: &str) -> PathBuf {
-        let d = self.dir.path().join("out");
+        let d = self.root().join("out");
         std::fs::create_dir_all(&d).expect("out dir");
         d.join(name)
     }
 
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("policynav").expect("binary");
-        cmd.env("POLICYNAV_DATA_DIR", self.data())
-            .env("POLICYNAV_TODAY", DAY)
-            .env_remove("POLICYNAV_INDEX")
-            .arg("--index")
-            .arg(self.dir.path().join("index"))
-            .arg("export");
-        cmd
-    }
-
+    /// The standard output of `policynav export ARGS`, which must succeed.
     fn export(&self, args: &[&str]) -> Vec<u8> {
-        let out = self.cmd().args(args).output().expect("run");
-        assert!(
-            out.status.success(),
-            "export {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
+        self.ok(&export_args(args)).stdout
     }
 
     /// Runs an export that must fail; returns its stderr.
     fn fail(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).output().expect("run");
-        assert!(!out.status.success(), "export {args:?} should have failed");
-        let err = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert!(err.starts_with("policynav: "), "{err}");
-        assert_eq!(
-            err.trim_end().lines().count(),
-            1,
-            "one-line error expected: {err}"
-        );
-        err
+        self.fails(&export_args(args))
     }
+}
+
+/// `export ARGS`.
+fn export_args<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["export"];
+    all.extend_from_slice(args);
+    all
 }
 
 /// The bundled corpus, loaded once in this process to find clauses by content.
@@ -112,7 +87,7 @@ fn selection() -> Vec<String> {
 }
 
 fn golden(format: &str) -> String {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let ids = selection();
     let mut args: Vec<&str> = ids.iter().map(String::as_str).collect();
     args.extend(["--format", format, "--as-of", DAY]);
@@ -227,7 +202,7 @@ fn html_digest_matches_golden_is_self_contained_and_has_tables() {
 
 #[test]
 fn docx_holds_text_headings_and_tables() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let path = sb.out("digest.docx");
     let ids = selection();
     let mut args: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -254,7 +229,7 @@ fn docx_holds_text_headings_and_tables() {
 
 #[test]
 fn with_links_adds_equivalent_measures_with_their_figures() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let ids = selection();
     let json = sb.export(&[&ids[0], "--with-links", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&json).expect("json");
@@ -294,7 +269,7 @@ fn with_links_adds_equivalent_measures_with_their_figures() {
 
 #[test]
 fn simplified_option_converts_traditional_text() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let id = selection()[0].clone();
     let md = String::from_utf8(sb.export(&[&id, "--simplified"])).expect("utf-8");
     assert!(md.contains("支援企业在A股或境外主要证券交易所上市"), "{md}");
@@ -312,7 +287,7 @@ fn article_id_exports_its_provisions() {
         .provisions()
         .filter(|(_, c)| c.parent.as_deref() == Some(article.as_str()))
         .count();
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let json = sb.export(&[&article, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&json).expect("json");
     let entries: Vec<&serde_json::Value> = v["groups"]
@@ -332,7 +307,7 @@ fn article_id_exports_its_provisions() {
 
 #[test]
 fn topic_selection_exports_only_that_measure_type() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let json = sb.export(&[
         "--topic",
         "listing",
@@ -358,7 +333,7 @@ fn topic_selection_exports_only_that_measure_type() {
 
 #[test]
 fn query_selection_finds_the_listing_subsidy() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let json = sb.export(&[
         "--query",
         "上市 300万元 资金补贴",
@@ -382,7 +357,7 @@ fn query_selection_finds_the_listing_subsidy() {
 
 #[test]
 fn digest_selection_exports_the_navigator_digest() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let err = sb.fail(&["--digest"]);
     assert!(err.contains("empty"), "{err}");
     let ids = selection();
@@ -414,7 +389,7 @@ fn digest_selection_exports_the_navigator_digest() {
 
 #[test]
 fn dash_means_standard_output() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let ids = selection();
     let md = String::from_utf8(sb.export(&[&ids[0], "--out", "-"])).expect("utf-8");
     assert!(md.starts_with("# Clause digest"));
@@ -422,7 +397,7 @@ fn dash_means_standard_output() {
 
 #[test]
 fn as_of_date_changes_the_status() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let ids = selection();
     let md = String::from_utf8(sb.export(&[&ids[1], "--as-of", "2029-01-01"])).expect("utf-8");
     assert!(md.contains("expired (ended 2028-12-31)"), "{md}");
@@ -430,7 +405,7 @@ fn as_of_date_changes_the_status() {
 
 #[test]
 fn writes_a_file_and_refuses_to_overwrite_without_force() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let path = sb.out("digest.md");
     let p = path.to_str().expect("utf-8 path");
     let id = selection()[0].clone();
@@ -450,7 +425,7 @@ fn writes_a_file_and_refuses_to_overwrite_without_force() {
 
 #[test]
 fn failures_write_nothing() {
-    let sb = Sandbox::new();
+    let sb = sandbox();
     let id = selection()[0].clone();
     let out_dir = sb.out("x").parent().expect("dir").to_path_buf();
 

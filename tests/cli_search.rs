@@ -1,96 +1,34 @@
 //! `policynav search` and `policynav index` over the bundled corpus, run as a user would.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::process::Output;
+
+use common::Sandbox;
 use serde_json::Value;
-use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_policynav");
-
-/// A private index and data dir for one test.
-struct Env {
-    dir: TempDir,
-    corpus: Option<PathBuf>,
-}
-
-impl Env {
-    fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().expect("temp dir"),
-            corpus: None,
-        }
-    }
-
-    /// A test working on its own copy of the bundled corpus folder.
-    fn with_corpus_copy() -> Env {
-        let env = Env::new();
-        let copy = env.dir.path().join("corpus");
-        std::fs::create_dir_all(&copy).unwrap();
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        for entry in std::fs::read_dir(src).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_file() {
-                std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
-            }
-        }
-        Env {
-            corpus: Some(copy),
-            ..env
-        }
-    }
-
-    fn index_dir(&self) -> PathBuf {
-        self.dir.path().join("index")
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::new(BIN);
-        c.env("POLICYNAV_DATA_DIR", self.dir.path().join("data"))
-            .env_remove("POLICYNAV_INDEX")
-            .env("NO_COLOR", "1")
-            .arg("--index")
-            .arg(self.index_dir());
-        if let Some(corpus) = &self.corpus {
-            c.arg("--corpus").arg(corpus);
-        }
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd().args(args).output().expect("policynav runs")
-    }
-
-    /// `search --json --limit 100 ARGS`, which must succeed.
+/// `search` and `index` in a sandbox, as JSON.
+impl Sandbox {
+    /// `search --json --limit 500 ARGS`, which must succeed.
     fn search(&self, args: &[&str]) -> Value {
         let mut all = vec!["search", "--json"];
         if !args.contains(&"--limit") {
             all.extend_from_slice(&["--limit", "500"]);
         }
         all.extend_from_slice(args);
-        let out = self.run(&all);
-        assert!(
-            out.status.success(),
-            "search {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("search --json prints JSON")
+        self.json(&all)
     }
 
+    /// The ids of the hits of [`Sandbox::search`], best first.
     fn ids(&self, args: &[&str]) -> Vec<String> {
         ids(&self.search(args))
     }
 
+    /// `index --json ARGS`, which must succeed.
     fn index_json(&self, args: &[&str]) -> Value {
         let mut all = vec!["index", "--json"];
         all.extend_from_slice(args);
-        let out = self.run(&all);
-        assert!(
-            out.status.success(),
-            "index failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("index --json prints JSON")
+        self.json(&all)
     }
 }
 
@@ -110,7 +48,7 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 
 #[test]
 fn traditional_and_simplified_queries_find_the_same_clauses() {
-    let env = Env::new();
+    let env = Sandbox::new();
     for (a, b) in [
         ("專精特新板", "专精特新板"),
         ("網路安全", "网络安全"),
@@ -136,7 +74,7 @@ fn traditional_and_simplified_queries_find_the_same_clauses() {
 
 #[test]
 fn the_listing_subsidy_is_found_in_both_scripts_and_wordings() {
-    let env = Env::new();
+    let env = Sandbox::new();
     // beijing-2021 says 支援 (Traditional, Taiwan vocabulary), beijing-2024 says 支持
     let hits = env.ids(&["\"支持企业在A股或境外主要证券交易所上市\""]);
     assert_eq!(sorted(hits), ["beijing-2021/9.4", "beijing-2024/6.5"]);
@@ -150,7 +88,7 @@ fn the_listing_subsidy_is_found_in_both_scripts_and_wordings() {
 
 #[test]
 fn every_way_of_writing_a_figure_finds_it() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let expected = env.ids(&["300万"]);
     assert!(
         expected.contains(&"beijing-2021/9.4".to_string()),
@@ -192,7 +130,7 @@ fn every_way_of_writing_a_figure_finds_it() {
 
 #[test]
 fn filters_restrict_the_hits() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let all = env.ids(&["企业"]);
     let check = |args: &[&str], ok: &dyn Fn(&str) -> bool| {
         let mut a = vec!["企业"];
@@ -255,7 +193,7 @@ fn filters_restrict_the_hits() {
 
 #[test]
 fn unknown_filter_values_are_errors_that_name_the_option() {
-    let env = Env::new();
+    let env = Sandbox::new();
     for (args, needle) in [
         (&["上市", "--doc", "nowhere-1999"][..], "--doc nowhere-1999"),
         (
@@ -269,20 +207,15 @@ fn unknown_filter_values_are_errors_that_name_the_option() {
     ] {
         let mut a = vec!["search"];
         a.extend_from_slice(args);
-        let out = env.run(&a);
-        assert!(!out.status.success(), "{args:?} should fail");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.starts_with("policynav: ") && err.contains(needle),
-            "{args:?}: {err}"
-        );
+        let err = env.fails(&a);
+        assert!(err.contains(needle), "{args:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
 
 #[test]
 fn phrases_match_exactly() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let phrase = env.ids(&["\"300万元的资金补贴\""]);
     assert_eq!(sorted(phrase), ["beijing-2021/9.4", "beijing-2024/6.5"]);
     // “…” quotes work like "…"; a phrase finds no more than its words
@@ -302,7 +235,7 @@ fn phrases_match_exactly() {
 
 #[test]
 fn excluded_words_remove_hits() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let with = env.ids(&["上市"]);
     let without = env.search(&["上市 -补贴"]);
     let without_ids = ids(&without);
@@ -322,7 +255,7 @@ fn excluded_words_remove_hits() {
 
 #[test]
 fn malformed_queries_still_search() {
-    let env = Env::new();
+    let env = Sandbox::new();
     for q in [
         "\"unbalanced 上市",
         "上市 AND",
@@ -354,7 +287,7 @@ fn malformed_queries_still_search() {
 
 #[test]
 fn and_falls_back_to_or_and_says_so() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let v = env.search(&["上市 紫微星"]);
     assert!(v["total"].as_u64().unwrap() > 0);
     let notes: Vec<&str> = v["notes"]
@@ -368,7 +301,7 @@ fn and_falls_back_to_or_and_says_so() {
 
 #[test]
 fn json_output_has_the_documented_shape() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let v = env.search(&["上市补贴", "--limit", "3"]);
     assert_eq!(v["query"], "上市补贴");
     assert!(v["total"].as_u64().unwrap() >= 3);
@@ -418,7 +351,7 @@ fn json_output_has_the_documented_shape() {
 
 #[test]
 fn human_output_marks_highlights_without_a_terminal() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let out = env.run(&["search", "上市补贴", "--limit", "2"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
@@ -432,7 +365,7 @@ fn human_output_marks_highlights_without_a_terminal() {
 
 #[test]
 fn index_is_built_once_and_then_reused() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let first = env.index_json(&[]);
     assert_eq!(first["built"], true);
     assert_eq!(first["reason"], "missing");
@@ -449,10 +382,10 @@ fn index_is_built_once_and_then_reused() {
 
 #[test]
 fn a_corpus_change_rebuilds_the_index_automatically() {
-    let env = Env::with_corpus_copy();
+    let env = Sandbox::new().with_corpus_copy();
     assert!(env.ids(&["紫微星"]).is_empty());
     let before = env.index_json(&[]);
-    let file = env.corpus.as_ref().unwrap().join("beijing-2024.txt");
+    let file = env.corpus().join("beijing-2024.txt");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("首流片"));
     std::fs::write(&file, text.replacen("首流片", "首流片与紫微星", 1)).unwrap();
@@ -466,7 +399,7 @@ fn a_corpus_change_rebuilds_the_index_automatically() {
 
 #[test]
 fn a_damaged_index_is_rebuilt() {
-    let env = Env::new();
+    let env = Sandbox::new();
     env.index_json(&[]);
     let current = env.index_dir().join("current");
     // truncate the biggest segment file
@@ -503,7 +436,7 @@ fn a_damaged_index_is_rebuilt() {
 
 #[test]
 fn concurrent_processes_share_one_index() {
-    let env = Env::new();
+    let env = Sandbox::new();
     let spawn = |args: &[&str]| {
         env.cmd()
             .args(args)
@@ -558,7 +491,7 @@ fn concurrent_processes_share_one_index() {
 
 #[test]
 fn a_corpus_folders_dictionary_decides_the_words_and_its_edits_rebuild_the_index() {
-    let env = Env::with_corpus_copy();
+    let env = Sandbox::new().with_corpus_copy();
     // 专精特新 is one word in the domain dictionary: its fragment 特新 is not a word
     assert_eq!(env.search(&["特新"])["total"], 0);
     assert!(env.search(&["专精特新"])["total"].as_u64().unwrap() > 100);
@@ -566,7 +499,7 @@ fn a_corpus_folders_dictionary_decides_the_words_and_its_edits_rebuild_the_index
     assert_eq!(before["built"], false);
 
     // the consultant removes the entries from the folder's own dict.txt
-    let dict = env.corpus.as_ref().unwrap().join("dict.txt");
+    let dict = env.corpus().join("dict.txt");
     let text = std::fs::read_to_string(&dict).unwrap();
     let kept: String = text
         .lines()
@@ -587,11 +520,11 @@ fn a_corpus_folders_dictionary_decides_the_words_and_its_edits_rebuild_the_index
 
 #[test]
 fn touching_a_file_does_not_rebuild_but_a_new_document_is_indexed() {
-    let env = Env::with_corpus_copy();
+    let env = Sandbox::new().with_corpus_copy();
     let first = env.index_json(&[]);
     assert_eq!(first["built"], true);
     // Touching a document (same bytes, new time) costs a hash, not a rebuild.
-    let file = env.corpus.as_ref().unwrap().join("beijing-2021.txt");
+    let file = env.corpus().join("beijing-2021.txt");
     let bytes = std::fs::read(&file).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(&file, &bytes).unwrap();
@@ -599,9 +532,9 @@ fn touching_a_file_does_not_rebuild_but_a_new_document_is_indexed() {
     assert_eq!(touched["built"], false, "{touched}");
     assert_eq!(touched["fingerprint"], first["fingerprint"]);
     // A new document in the manifest is noticed.
-    let manifest = env.corpus.as_ref().unwrap().join("manifest.toml");
+    let manifest = env.corpus().join("manifest.toml");
     let mut m = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::copy(&file, env.corpus.as_ref().unwrap().join("copy.txt")).unwrap();
+    std::fs::copy(&file, env.corpus().join("copy.txt")).unwrap();
     m.push_str(
         "\n[[document]]\nid = \"copy\"\nfile = \"copy.txt\"\ntitle = \"副本\"\njurisdiction = \"Beijing\"\nlevel = \"municipality\"\nstatus = \"final\"\n",
     );
