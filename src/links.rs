@@ -52,6 +52,8 @@ pub struct Link {
 #[derive(Debug, Clone, Default)]
 pub struct LinkGraph {
     links: HashMap<String, Vec<Link>>,
+    /// `weights.row_min_strength` of the settings the graph was built with.
+    row_min_strength: f32,
 }
 
 /// How links are scored (`corpus/links.toml`).
@@ -90,6 +92,19 @@ pub struct Weights {
     /// score (0 for none): generic provisions similar to everything rank lower.
     #[serde(default)]
     pub hub_penalty: f32,
+    /// In a measure-type comparison, two provisions start a row only when their link
+    /// strength (the link score each way, summed; a missing direction counts 0) is above
+    /// this, and a provision joins a row only when its mean strength to the row's
+    /// provisions is.
+    #[serde(default = "default_row_min_strength")]
+    pub row_min_strength: f32,
+}
+
+/// Chosen against `corpus/judgments.toml`: with no cut-off half of the judged provisions
+/// put side by side were not judged equivalent, at 0.3 less than a third, with nearly as
+/// many judged equivalents on one row; higher values split them.
+fn default_row_min_strength() -> f32 {
+    0.3
 }
 
 /// Which terms take part in lexical similarity.
@@ -142,6 +157,7 @@ impl LinkSettings {
             ("heading", w.heading),
             ("min_score", w.min_score),
             ("figure_needs_terms", w.figure_needs_terms),
+            ("row_min_strength", w.row_min_strength),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(anyhow!("{origin}: [weights] {name} must be a number ≥ 0"));
@@ -154,6 +170,19 @@ impl LinkSettings {
             .map(|w| zh::to_simplified(w.trim()))
             .collect();
         Ok(s)
+    }
+
+    /// The settings of a `--corpus` folder's `links.toml` if it has one, else the
+    /// bundled ones.
+    pub fn load(dir: Option<&std::path::Path>) -> Result<LinkSettings> {
+        match dir.map(|d| d.join("links.toml")).filter(|p| p.is_file()) {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("{}: cannot read", path.display()))?;
+                LinkSettings::parse(&text, &path.display().to_string())
+            }
+            None => Ok(LinkSettings::bundled()),
+        }
     }
 
     /// The bundled settings.
@@ -254,10 +283,10 @@ fn figures_agree(a: &Figure, b: &Figure) -> bool {
 }
 
 impl LinkGraph {
-    /// Computes the links of every provision of the workspace with the bundled
-    /// settings.
+    /// Computes the links of every provision of the workspace with its settings
+    /// (`links.toml` of a `--corpus` folder, else the bundled one).
     pub fn build(ws: &Workspace) -> LinkGraph {
-        LinkGraph::build_with(ws, &LinkSettings::bundled())
+        LinkGraph::build_with(ws, &ws.link_settings)
     }
 
     /// Computes the links of every provision of the workspace with `settings`.
@@ -573,7 +602,10 @@ impl LinkGraph {
             }
             links.insert(p.id.clone(), found);
         }
-        LinkGraph { links }
+        LinkGraph {
+            links,
+            row_min_strength: w.row_min_strength,
+        }
     }
 
     /// The links of a provision, best first (empty for unknown ids).
@@ -659,14 +691,6 @@ pub struct Comparison {
 /// How many links of one document a provision comparison shows.
 const LINKS_PER_DOCUMENT: usize = 3;
 
-/// Two provisions of a measure-type comparison start a row only when their link
-/// strength (the link score each way, summed; a missing direction counts 0) is above
-/// this, and a provision joins a row only when its mean strength to the row's
-/// provisions is. Chosen against `corpus/judgments.toml`: with no cut-off half of the
-/// judged provisions put side by side were not judged equivalent, at 0.3 less than a
-/// third, with nearly as many judged equivalents on one row; higher values split them.
-const ROW_MIN_STRENGTH: f32 = 0.3;
-
 /// Builds a comparison.
 ///
 /// For a measure type, each column holds the provisions of that type, in rows by
@@ -746,7 +770,7 @@ pub fn compare(ws: &Workspace, request: &CompareRequest) -> Result<Comparison> {
                 }
             }
             let columns: Vec<usize> = found.iter().map(|(col, _, _)| *col).collect();
-            let rows = align_rows(&columns, &strength);
+            let rows = align_rows(&columns, &strength, ws.links().row_min_strength);
             let mut picks: HashMap<String, Vec<ComparedClause>> = HashMap::new();
             for ((_, doc, c), row) in found.iter().zip(rows) {
                 picks
@@ -817,15 +841,19 @@ pub fn compare(ws: &Workspace, request: &CompareRequest) -> Result<Comparison> {
 /// Puts provisions of several columns into rows so that the same measure shares a row.
 ///
 /// `columns[i]` is the column of provision `i`; `strength` holds the link strength of
-/// linked pairs `(i, j)`, `i < j` (see [`ROW_MIN_STRENGTH`]). Returns each provision's
+/// linked pairs `(i, j)`, `i < j` (see [`Weights::row_min_strength`]). Returns each provision's
 /// row. Rows are grown greedily from the strongest pair not yet placed: the pair starts
 /// a row, then the provision of an unused column with the highest mean strength to the
-/// row's provisions joins it, while that mean is above [`ROW_MIN_STRENGTH`]. A
+/// row's provisions joins it, while that mean is above `min_strength`. A
 /// provision never placed that way has a row of its own. Rows are numbered in the
 /// order of their lowest provision index, so with provisions listed column by column,
 /// the first column reads in its own order. Ties go to the lower index, so the result
 /// is the same on every run.
-fn align_rows(columns: &[usize], strength: &HashMap<(usize, usize), f32>) -> Vec<usize> {
+fn align_rows(
+    columns: &[usize],
+    strength: &HashMap<(usize, usize), f32>,
+    min_strength: f32,
+) -> Vec<usize> {
     let n = columns.len();
     let mut neighbours: Vec<Vec<(usize, f32)>> = vec![Vec::new(); n];
     let mut seeds: Vec<(f32, usize, usize)> = Vec::new();
@@ -835,7 +863,7 @@ fn align_rows(columns: &[usize], strength: &HashMap<(usize, usize), f32>) -> Vec
         }
         neighbours[i].push((j, s));
         neighbours[j].push((i, s));
-        if s > ROW_MIN_STRENGTH {
+        if s > min_strength {
             seeds.push((s, i.min(j), i.max(j)));
         }
     }
@@ -871,7 +899,7 @@ fn align_rows(columns: &[usize], strength: &HashMap<(usize, usize), f32>) -> Vec
             let best = sums
                 .into_iter()
                 .map(|(k, sum)| (sum / members.len() as f32, k))
-                .filter(|(mean, _)| *mean > ROW_MIN_STRENGTH)
+                .filter(|(mean, _)| *mean > min_strength)
                 .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(&a.1)));
             match best {
                 Some((_, k)) => {
@@ -946,7 +974,7 @@ mod tests {
             (2, 3, 0.1),
             (3, 4, 0.05),
         ]);
-        let rows = align_rows(&columns, &s);
+        let rows = align_rows(&columns, &s, 0.3);
         assert_eq!(rows[0], rows[3], "the two fair subsidies");
         assert_eq!(rows[1], rows[2], "the two expo visits");
         assert_ne!(rows[0], rows[1]);
@@ -961,20 +989,21 @@ mod tests {
         // 0 and 1 are strongly linked; 2 is linked to 0 only, weakly: its mean strength
         // to the row (0.4 + 0) / 2 is below the cut-off
         let columns = [0, 1, 2];
-        let rows = align_rows(&columns, &strengths(&[(0, 1, 1.0), (0, 2, 0.4)]));
+        let rows = align_rows(&columns, &strengths(&[(0, 1, 1.0), (0, 2, 0.4)]), 0.3);
         assert_eq!(rows[0], rows[1]);
         assert_ne!(rows[0], rows[2]);
         // linked to both, it joins
         let rows = align_rows(
             &columns,
             &strengths(&[(0, 1, 1.0), (0, 2, 0.4), (1, 2, 0.4)]),
+            0.3,
         );
         assert_eq!(rows, vec![0, 0, 0]);
     }
 
     #[test]
     fn no_links_means_one_row_each_in_order() {
-        assert_eq!(align_rows(&[0, 0, 1], &HashMap::new()), vec![0, 1, 2]);
-        assert!(align_rows(&[], &HashMap::new()).is_empty());
+        assert_eq!(align_rows(&[0, 0, 1], &HashMap::new(), 0.3), vec![0, 1, 2]);
+        assert!(align_rows(&[], &HashMap::new(), 0.3).is_empty());
     }
 }

@@ -13,7 +13,7 @@ use directories::ProjectDirs;
 
 use crate::corpus::{Clause, Corpus, CorpusSource};
 use crate::facts::{self, Figure};
-use crate::links::LinkGraph;
+use crate::links::{LinkGraph, LinkSettings};
 use crate::topics::{self, Taxonomy};
 
 /// Environment variable that overrides the platform data dir (user corpus, digest).
@@ -86,7 +86,8 @@ impl Locations {
         })
     }
 
-    /// The folder whose domain files (`topics.toml`, `synonyms.toml`, `dict.txt`)
+    /// The folder whose domain files (`topics.toml`, `synonyms.toml`, `dict.txt`,
+    /// `links.toml`, `cleaning.toml`)
     /// override the bundled ones, if any.
     pub fn domain_dir(&self) -> Option<&Path> {
         match &self.corpus {
@@ -154,6 +155,8 @@ pub struct Workspace {
     pub taxonomy: Taxonomy,
     /// Figures and measure types per clause.
     pub analysis: Analysis,
+    /// How cross-links are scored (`links.toml`).
+    pub link_settings: LinkSettings,
     links: OnceLock<LinkGraph>,
 }
 
@@ -163,12 +166,14 @@ impl Workspace {
         crate::zh::use_dictionary_of(locations.domain_dir())?;
         let corpus = Corpus::load(&locations.corpus)?;
         let taxonomy = load_taxonomy(locations.domain_dir())?;
+        let link_settings = LinkSettings::load(locations.domain_dir())?;
         let analysis = Analysis::build(&corpus, &taxonomy);
         Ok(Workspace {
             locations,
             corpus,
             taxonomy,
             analysis,
+            link_settings,
             links: OnceLock::new(),
         })
     }

@@ -524,3 +524,20 @@ fn topics_table_and_errors() {
             .contains("--as-of")
     );
 }
+
+#[test]
+fn a_corpus_folders_links_toml_changes_the_scoring_and_a_bad_one_is_named() {
+    let env = sandbox().with_corpus_copy();
+    let listing = env.provisions_with(&["上市", "300万元"]);
+    assert!(env.link_ids(&listing[0]).len() > 3);
+    // the consultant keeps only the best link of each provision
+    let settings = env.corpus().join("links.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    assert!(text.contains("max_links = 25"));
+    std::fs::write(&settings, text.replace("max_links = 25", "max_links = 1")).unwrap();
+    assert_eq!(env.link_ids(&listing[0]), [listing[1].clone()]);
+    // a typo is an error naming the file and line, not silently the bundled settings
+    std::fs::write(&settings, text.replace("max_links = 25", "max_links = many")).unwrap();
+    let err = env.fails(&["links", &listing[0]]);
+    assert!(err.contains("links.toml:"), "{err}");
+}
