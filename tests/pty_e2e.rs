@@ -335,6 +335,8 @@ fn sigterm_restores_the_terminal() {
     unsafe {
         libc::kill(pid as libc::pid_t, libc::SIGTERM);
     }
-    s.wait_exit();
+    let status = s.wait_exit();
+    // 128 + 15, as a shell reports a process stopped by SIGTERM
+    assert_eq!(status.exit_code(), 143, "{status:?}");
     s.assert_restored();
 }

@@ -71,6 +71,10 @@ pub fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
+            if let Some(stopped) = err.downcast_ref::<crate::tui::Stopped>() {
+                let _ = writeln!(std::io::stderr(), "policynav: {stopped}");
+                return ExitCode::from(128u8.saturating_add(stopped.signal.clamp(0, 127) as u8));
+            }
             let _ = writeln!(std::io::stderr(), "policynav: {err:#}");
             ExitCode::FAILURE
         }

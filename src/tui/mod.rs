@@ -19,6 +19,7 @@ pub mod wrap;
 pub use action::Action;
 pub use render::render;
 pub use state::App;
+pub use terminal::Stopped;
 pub use update::update;
 
 use anyhow::Result;

@@ -385,7 +385,7 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
             let (ratio, label) = match p {
                 Some(BuildProgress::Indexing { done, total }) if *total > 0 => (
                     (*done as f64 / *total as f64).clamp(0.0, 1.0),
-                    format!("building the search index: {done}/{total} clauses"),
+                    format!("building the search index: {done}/{total} documents"),
                 ),
                 _ => (0.0, "opening the search index…".to_string()),
             };

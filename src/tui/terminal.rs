@@ -39,6 +39,16 @@ use super::{render, update, wrap};
 /// How long the search worker waits for more keystrokes before searching.
 pub const DEBOUNCE: Duration = Duration::from_millis(40);
 
+/// The navigator was stopped by a signal (SIGTERM, SIGHUP, SIGINT). The digest is saved
+/// on every change, so nothing is lost; the process exits with 128 + the signal number,
+/// as shells expect.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped by signal {signal}; the digest was saved")]
+pub struct Stopped {
+    /// The signal number.
+    pub signal: i32,
+}
+
 /// What the event loop waits for: one channel, so the loop sleeps until something
 /// happens and shows a search result the moment it arrives.
 enum Msg {
@@ -46,8 +56,8 @@ enum Msg {
     Term(Event),
     /// A report from a background thread.
     Act(Action),
-    /// SIGTERM, SIGINT or SIGHUP.
-    Signal,
+    /// SIGTERM, SIGINT or SIGHUP (its number).
+    Signal(i32),
     /// The terminal can no longer be read.
     InputClosed(String),
 }
@@ -67,8 +77,8 @@ pub fn run(locations: Locations) -> Result<()> {
         Signals::new([SIGTERM, SIGINT, SIGHUP]).context("cannot install the signal handlers")?;
     let signal_tx = tx.clone();
     thread::spawn(move || {
-        if signals.forever().next().is_some() {
-            let _ = signal_tx.send(Msg::Signal);
+        if let Some(signal) = signals.forever().next() {
+            let _ = signal_tx.send(Msg::Signal(signal));
         }
     });
 
@@ -124,7 +134,8 @@ fn event_loop(
                     }
                 }
                 Msg::Act(action) => update::update(app, action),
-                Msg::Signal => return Ok(()),
+                // the terminal is restored as the error unwinds (the guard in `run`)
+                Msg::Signal(signal) => return Err(Stopped { signal }.into()),
                 Msg::InputClosed(e) => anyhow::bail!("cannot read the terminal: {e}"),
             }
             for effect in app.take_effects() {
