@@ -418,6 +418,10 @@ fn build(
     result.map(|()| tmp)
 }
 
+/// What the index keeps of a clause's analysis: its largest support amount in yuan and
+/// its measure types.
+type ClauseAnalysis = (Option<f64>, Vec<String>);
+
 /// Adds documents to a tantivy writer, one at a time.
 struct Builder<'a> {
     writer: tantivy::IndexWriter<TantivyDocument>,
@@ -432,11 +436,7 @@ struct Builder<'a> {
 impl Builder<'_> {
     /// Indexes the clauses of `doc`; `analysis` gives a clause's support amount and
     /// measure types.
-    fn add(
-        &mut self,
-        doc: &Document,
-        analysis: &dyn Fn(&Clause) -> (Option<f64>, Vec<String>),
-    ) -> Result<()> {
+    fn add(&mut self, doc: &Document, analysis: &dyn Fn(&Clause) -> ClauseAnalysis) -> Result<()> {
         let f = self.f;
         let doc_ord = self.documents.len() as u64;
         let keys = jurisdiction_keys(&doc.meta);

@@ -108,10 +108,7 @@ pub fn run_effects(app: &mut App) -> Vec<Effect> {
                 generation,
                 request,
             } => {
-                let r = SHARED
-                    .index
-                    .search(&request)
-                    .map_err(|e| format!("{e:#}"));
+                let r = SHARED.index.search(&request).map_err(|e| format!("{e:#}"));
                 update(app, Action::SearchDone(generation, r));
             }
             e => other.push(e),
