@@ -2,7 +2,7 @@
 //! on the bundled corpus and on a generated corpus of 10,000 documents, the same
 //! queries timed with ripgrep, and the peak memory of the search process.
 //!
-//! `cargo bench --bench search` (about 5 minutes on 2 cores). `POLICYNAV_BENCH_DOCS`
+//! `cargo bench --bench search` (about 10 minutes on 2 cores). `POLICYNAV_BENCH_DOCS`
 //! changes the size of the generated corpus (default 10000). A summary in Markdown is
 //! printed at the end and written to `target/search-bench-summary.md`.
 //!
@@ -151,7 +151,7 @@ fn main() {
         }
         group.finish();
     }
-    let (p50, p99) = latency(&index, &ws, 200);
+    let (p50, p99) = latency(&index, 200);
     let rg = rg_time(&bundled_dir, 20);
     out.add(format!(
         "bundled query, top 10 with snippets: p50 {:.2} ms, p99 {:.2} ms (12 queries x 200); rg over the same files: median {:.2} ms per query (process)",
@@ -186,32 +186,37 @@ fn main() {
     ));
     drop(ws);
     let gen_idx = tmp.path().join("index-generated");
+    let gen_locations = Locations::resolve(Some(&gen_dir), Some(&gen_idx)).expect("locations");
+
+    // What `policynav index --rebuild` does: read, clean, structure and analyse each
+    // document in turn and index it, never holding the corpus.
+    let hwm_before = vm_hwm_mb();
     let start = Instant::now();
-    let ws =
-        Workspace::open(Locations::resolve(Some(&gen_dir), Some(&gen_idx)).expect("locations"))
-            .expect("generated corpus opens");
-    out.add(format!(
-        "generated: Workspace::open (load, clean, structure, analyse) {:.1} s",
-        start.elapsed().as_secs_f64()
-    ));
-    let start = Instant::now();
-    let index = SearchIndex::rebuild(&ws, &mut |_| {}).expect("index builds");
+    let index = SearchIndex::rebuild_at(&gen_locations, &mut |_| {}).expect("index builds");
     let build = start.elapsed();
     let info = index.info().clone();
     out.add(format!(
-        "generated: {} clauses, {:.0} MB clause text, build {:.1} s = {:.1} MB/s, index {:.0} MB",
+        "generated: {} clauses, {:.0} MB clause text ({:.0} MB source), build from the files (load, clean, structure, analyse, index) {:.1} s = {:.1} MB/s of clause text, {:.1} MB/s of source, index {:.0} MB",
         info.clauses,
         mb(info.text_bytes),
+        mb(bytes),
         build.as_secs_f64(),
         mb(info.text_bytes) / build.as_secs_f64(),
+        mb(bytes) / build.as_secs_f64(),
         mb(info.size_bytes)
     ));
-    let start = Instant::now();
-    let index = SearchIndex::open_or_build(&ws, &mut |_| {}).expect("index opens");
     out.add(format!(
-        "generated: reopening the built index (fingerprint + checks) {:.0} ms",
+        "generated: RSS high-water mark of this bench process after the streaming build {:.0} MB (before: {hwm_before:.0} MB)",
+        vm_hwm_mb()
+    ));
+    drop(index);
+    let start = Instant::now();
+    let index = SearchIndex::open_or_build_at(&gen_locations, &mut |_| {}).expect("index opens");
+    out.add(format!(
+        "generated: reopening the built index (stat every input, check the index files) {:.1} ms",
         ms(start.elapsed())
     ));
+    assert!(!index.info().built, "the index was up to date");
     {
         let mut group = criterion.benchmark_group("query/generated");
         for q in QUERIES {
@@ -221,7 +226,7 @@ fn main() {
         }
         group.finish();
     }
-    let (p50, p99) = latency(&index, &ws, 100);
+    let (p50, p99) = latency(&index, 100);
     let rg = rg_time(&gen_dir, 3);
     out.add(format!(
         "generated query, top 10 with snippets: p50 {:.2} ms, p99 {:.2} ms (12 queries x 100); rg over the same files: median {:.0} ms per query; rg / policynav p50 = {:.0}x",
@@ -230,16 +235,39 @@ fn main() {
         ms(rg),
         rg.as_secs_f64() / p50.as_secs_f64()
     ));
-    out.add(format!(
-        "generated: in-process RSS high-water mark of this bench process {:.0} MB",
-        vm_hwm_mb()
-    ));
     drop(index);
-    drop(ws);
+    let cli = cli_time(&gen_dir, &gen_idx, 3);
+    out.add(format!(
+        "generated CLI end to end (`policynav search`, process start to exit, index built): median {:.0} ms; rg / CLI = {:.1}x",
+        ms(cli),
+        rg.as_secs_f64() / cli.as_secs_f64()
+    ));
     out.add(format!(
         "generated CLI peak RSS (`policynav search`, index already built): {:.0} MB",
         peak_rss_mb(&gen_dir, &gen_idx)
     ));
+
+    // Indexing alone, from a loaded workspace (what the navigator does).
+    let start = Instant::now();
+    let ws = Workspace::open(gen_locations.clone()).expect("generated corpus opens");
+    out.add(format!(
+        "generated: Workspace::open (load, clean, structure, analyse; what the navigator and the analysis commands do) {:.1} s",
+        start.elapsed().as_secs_f64()
+    ));
+    let start = Instant::now();
+    let index = SearchIndex::rebuild(&ws, &mut |_| {}).expect("index builds");
+    let build = start.elapsed();
+    out.add(format!(
+        "generated: indexing a loaded workspace {:.1} s = {:.1} MB/s of clause text",
+        build.as_secs_f64(),
+        mb(index.info().text_bytes) / build.as_secs_f64()
+    ));
+    out.add(format!(
+        "generated: RSS high-water mark of this bench process with the 10k workspace loaded {:.0} MB",
+        vm_hwm_mb()
+    ));
+    drop(index);
+    drop(ws);
     let summary = out.lines.join("\n") + "\n";
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/search-bench-summary.md");
     let _ = std::fs::write(path, summary);
@@ -255,7 +283,7 @@ fn request(q: &str) -> SearchRequest {
 }
 
 /// p50 and p99 of end-to-end queries (parse, search, count, 10 snippets).
-fn latency(index: &SearchIndex, ws: &Workspace, rounds: usize) -> (Duration, Duration) {
+fn latency(index: &SearchIndex, rounds: usize) -> (Duration, Duration) {
     let mut times = Vec::with_capacity(rounds * QUERIES.len());
     for _ in 0..rounds {
         for q in QUERIES {
