@@ -429,6 +429,8 @@ fn added_gbk_utf16_and_html_copies_give_the_same_clauses() {
     assert_eq!(added["encoding"], "GBK");
     assert_eq!(added["jurisdiction"], "Beijing");
     assert_eq!(added["expires"], "2028-12-31");
+    // the user is told it repeats a document already there
+    assert_eq!(added["duplicate_of"], "beijing-2024");
 
     // Saved HTML page of Zhejiang, itself GBK-encoded with a declared charset.
     let zj = seed("zhejiang-2023.txt");
@@ -611,4 +613,20 @@ fn a_corpus_folder_replaces_the_bundled_documents_and_reports_manifest_lines() {
     .unwrap();
     let err = env.fails(&["--corpus", dir.to_str().unwrap(), "docs"]);
     assert!(err.contains("gone.txt"), "{err}");
+}
+
+#[test]
+fn a_document_that_shares_only_part_of_its_measures_is_no_duplicate() {
+    let env = Sandbox::new();
+    // the first half of Beijing 2024's text: a different (shorter) set of measures
+    let b24 = seed("beijing-2024.txt");
+    let half: String = b24.lines().take(b24.lines().count() / 2).collect::<Vec<_>>().join("\n");
+    let f = env.write("b24-half.txt", half.as_bytes());
+    let added = env.json(&["add", f.to_str().unwrap(), "--id", "half", "--json"]);
+    assert!(added.get("duplicate_of").is_none(), "{added}");
+    // a whole copy is flagged, and the human output says so on stderr
+    let f = env.write("b24-copy.txt", b24.as_bytes());
+    let out = env.ok(&["add", f.to_str().unwrap(), "--id", "copy"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("same measures as beijing-2024"), "{err}");
 }

@@ -610,7 +610,16 @@ pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
         status: args.status,
         note: args.note,
     };
-    let added = user::add(&args.file, dir, &bundled, opts)?;
+    let added = user::add(&args.file, dir, &bundled, &locations.corpus, opts)?;
+    if let Some(other) = &added.duplicate_of {
+        writeln!(
+            std::io::stderr(),
+            "policynav: note: {} has the same measures as {other}, already in the corpus; \
+             `policynav remove {}` undoes the addition",
+            added.meta.id,
+            added.meta.id
+        )?;
+    }
     if args.json {
         return super::print_json(&added);
     }

@@ -7,6 +7,7 @@
 //! the corpus folder and records it in that folder's `manifest.toml`, written atomically.
 //! On any error nothing is changed.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -99,6 +100,11 @@ pub struct Added {
     pub articles: usize,
     /// Number of provisions found.
     pub provisions: usize,
+    /// The document already in the corpus with the same measures (nine in ten of its
+    /// clause texts alike, in Simplified): the same policy in another encoding, script
+    /// or web copy. Added anyway; the user is told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
 }
 
 /// Metadata found in a document's text.
@@ -318,9 +324,41 @@ fn is_agency_name(line: &str, rules: &Rules) -> bool {
             .any(|x| s.ends_with(x.as_str()))
 }
 
+/// The id of the document of `existing` whose clause texts are, nine in ten, those of
+/// `clauses` (compared in Simplified, without blanks), if any. A document of `existing`
+/// that cannot be loaded is left out of the comparison (other commands report it).
+fn duplicate_of(clauses: &[super::Clause], existing: &super::CorpusSource) -> Option<String> {
+    fn texts(clauses: &[super::Clause]) -> HashSet<String> {
+        clauses
+            .iter()
+            .map(|c| c.normalized.chars().filter(|c| !c.is_whitespace()).collect())
+            .collect()
+    }
+    let new = texts(clauses);
+    let mut found = None;
+    let _ = super::Corpus::for_each(existing, &mut |doc| {
+        if found.is_none() {
+            let old = texts(&doc.clauses);
+            let shared = new.intersection(&old).count();
+            if shared * 10 >= new.len().max(old.len()) * 9 {
+                found = Some(doc.meta.id);
+            }
+        }
+        Ok(())
+    });
+    found
+}
+
 /// Adds `file` to the corpus folder `dir` (created if needed). `taken` lists ids already
-/// used elsewhere (the bundled documents).
-pub fn add(file: &Path, dir: &Path, taken: &[String], opts: AddOptions) -> Result<Added> {
+/// used elsewhere (the bundled documents); `existing` is the corpus it joins, checked for
+/// a document with the same measures.
+pub fn add(
+    file: &Path,
+    dir: &Path,
+    taken: &[String],
+    existing: &super::CorpusSource,
+    opts: AddOptions,
+) -> Result<Added> {
     let name = file.display();
     let bytes = std::fs::read(file).with_context(|| format!("{name}: cannot read"))?;
     let decoded = import::decode(&bytes, file)?;
@@ -337,6 +375,7 @@ pub fn add(file: &Path, dir: &Path, taken: &[String], opts: AddOptions) -> Resul
     }
     let provisions = structured.clauses.len() - articles;
     let inferred = infer(&decoded, &cleaned, &structured, rules);
+    let duplicate_of = duplicate_of(&structured.clauses, existing);
 
     let manifest_path = dir.join("manifest.toml");
     let mut metas = manifest::read(&manifest_path, true)?;
@@ -474,6 +513,7 @@ pub fn add(file: &Path, dir: &Path, taken: &[String], opts: AddOptions) -> Resul
         html: decoded.html,
         articles,
         provisions,
+        duplicate_of,
     })
 }
 
