@@ -102,14 +102,44 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let even_nul = bytes.iter().step_by(2).filter(|&&b| b == 0).count();
     let odd_nul = bytes.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
     let all_nul = bytes.iter().filter(|&&b| b == 0).count();
-    // Only when the NULs all fall on one side, as text in UTF-16 does.
-    if odd_nul * 10 >= pairs * 3 && even_nul == 0 && all_nul == odd_nul {
-        Some(UTF_16LE)
-    } else if even_nul * 10 >= pairs * 3 && odd_nul == 0 && all_nul == even_nul {
-        Some(UTF_16BE)
+    // Only when the NULs all fall on one side, as text in UTF-16 does: many of them
+    // (mostly ASCII text), or a few (Chinese text, whose only NULs are in its line
+    // breaks, digits and ASCII punctuation) when the result reads as Chinese text.
+    let reads_as = |enc: &'static Encoding| {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        !had_errors && reads_as_chinese_text(&text)
+    };
+    if even_nul == 0 && odd_nul > 0 && all_nul == odd_nul {
+        (odd_nul * 10 >= pairs * 3 || reads_as(UTF_16LE)).then_some(UTF_16LE)
+    } else if odd_nul == 0 && even_nul > 0 && all_nul == even_nul {
+        (even_nul * 10 >= pairs * 3 || reads_as(UTF_16BE)).then_some(UTF_16BE)
     } else {
         None
     }
+}
+
+/// Nineteen in twenty characters are Han, CJK or full-width punctuation, or printable
+/// ASCII and blanks: what a policy text decoded with the right encoding looks like, and
+/// binary data decoded as UTF-16 does not.
+fn reads_as_chinese_text(text: &str) -> bool {
+    let mut all = 0usize;
+    let mut han = 0usize;
+    let mut plausible = 0usize;
+    for c in text.chars() {
+        all += 1;
+        if crate::zh::is_han(c) {
+            han += 1;
+            plausible += 1;
+        } else if c.is_ascii_graphic()
+            || c.is_whitespace()
+            || ('\u{3000}'..='\u{303F}').contains(&c)
+            || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+            || ('\u{2010}'..='\u{206F}').contains(&c)
+        {
+            plausible += 1;
+        }
+    }
+    all > 0 && han * 4 >= all && plausible * 20 >= all * 19
 }
 
 /// `<meta charset=…>` or `charset=` in the first 2 KB of an HTML page.
@@ -315,6 +345,14 @@ mod tests {
         let mut be = vec![0xFE, 0xFF];
         be.extend(s.encode_utf16().flat_map(|u| u.to_be_bytes()));
         assert_eq!(decode(&be, p()).unwrap().text, s);
+        // UTF-16 without a BOM: Chinese text has few NULs (line breaks, digits, ASCII)
+        let lines = format!("{s}\n第二条\n");
+        let le: Vec<u8> = lines.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let d = decode(&le, p()).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (lines.as_str(), "UTF-16LE"));
+        let be: Vec<u8> = lines.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let d = decode(&be, p()).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (lines.as_str(), "UTF-16BE"));
         let trad = "支援企業在A股或境外主要證券交易所上市,市級財政按規定給予每家總額不超過300萬元的資金補貼。";
         let (big5, _, _) = encoding_rs::BIG5.encode(trad);
         assert_eq!(decode(&big5, p()).unwrap().text, trad);
@@ -331,6 +369,13 @@ mod tests {
             0, 0, 1, 0,
         ];
         let err = decode(&png, p()).unwrap_err().to_string();
+        assert!(err.contains("not a text file"), "{err}");
+        // NULs on one side only, but the UTF-16 reading is no Chinese text
+        // (Hangul syllables between line breaks: valid UTF-16LE, but not a Chinese text)
+        let odd: Vec<u8> = (0u16..200)
+            .flat_map(|i| if i % 10 == 0 { 0x0A } else { 0xAC00 + i }.to_le_bytes())
+            .collect();
+        let err = decode(&odd, p()).unwrap_err().to_string();
         assert!(err.contains("not a text file"), "{err}");
     }
 
