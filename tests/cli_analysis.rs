@@ -537,7 +537,11 @@ fn a_corpus_folders_links_toml_changes_the_scoring_and_a_bad_one_is_named() {
     std::fs::write(&settings, text.replace("max_links = 25", "max_links = 1")).unwrap();
     assert_eq!(env.link_ids(&listing[0]), [listing[1].clone()]);
     // a typo is an error naming the file and line, not silently the bundled settings
-    std::fs::write(&settings, text.replace("max_links = 25", "max_links = many")).unwrap();
+    std::fs::write(
+        &settings,
+        text.replace("max_links = 25", "max_links = many"),
+    )
+    .unwrap();
     let err = env.fails(&["links", &listing[0]]);
     assert!(err.contains("links.toml:"), "{err}");
 }

@@ -620,7 +620,11 @@ fn a_document_that_shares_only_part_of_its_measures_is_no_duplicate() {
     let env = Sandbox::new();
     // the first half of Beijing 2024's text: a different (shorter) set of measures
     let b24 = seed("beijing-2024.txt");
-    let half: String = b24.lines().take(b24.lines().count() / 2).collect::<Vec<_>>().join("\n");
+    let half: String = b24
+        .lines()
+        .take(b24.lines().count() / 2)
+        .collect::<Vec<_>>()
+        .join("\n");
     let f = env.write("b24-half.txt", half.as_bytes());
     let added = env.json(&["add", f.to_str().unwrap(), "--id", "half", "--json"]);
     assert!(added.get("duplicate_of").is_none(), "{added}");

@@ -331,7 +331,12 @@ fn duplicate_of(clauses: &[super::Clause], existing: &super::CorpusSource) -> Op
     fn texts(clauses: &[super::Clause]) -> HashSet<String> {
         clauses
             .iter()
-            .map(|c| c.normalized.chars().filter(|c| !c.is_whitespace()).collect())
+            .map(|c| {
+                c.normalized
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect()
+            })
             .collect()
     }
     let new = texts(clauses);
