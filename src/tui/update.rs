@@ -2079,9 +2079,12 @@ fn layout_compare(app: &mut App) {
                     let (t, marks) = in_script(app, &cc.text, marks);
                     cell.extend(text_lines(&t, &marks, text_w, 0, Emph::Plain));
                 }
-                // a document with nothing at all says so once, a gap is a dash
-                None if r == 0 && col.clauses.is_empty() => {
-                    cell.push(TextLine::plain("none", Emph::Dim));
+                // a document with nothing at all says so once and leaves its other rows
+                // blank; a gap in a document that has the measure elsewhere is a dash
+                None if col.clauses.is_empty() => {
+                    if r == 0 {
+                        cell.push(TextLine::plain("none", Emph::Dim));
+                    }
                 }
                 None => cell.push(TextLine::plain("—", Emph::Dim)),
             }
