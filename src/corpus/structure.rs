@@ -222,8 +222,12 @@ fn join<'a>(paras: impl Iterator<Item = &'a Mapped>) -> Option<String> {
 /// A title: no full stop, not too long, ends (before any trailing parenthesis such as
 /// `(征求意见稿)`) with one of the title endings.
 pub fn is_title(text: &str, rules: &Rules) -> bool {
+    // the conversion keeps the character count: long paragraphs need no converting
+    if text.chars().count() > 80 {
+        return false;
+    }
     let s = zh::to_simplified(text);
-    if s.contains('。') || s.chars().count() > 80 || label(&s).is_some() {
+    if s.contains('。') || label(&s).is_some() {
         return false;
     }
     let mut core = s.trim_end();
