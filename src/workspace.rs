@@ -164,10 +164,31 @@ impl Workspace {
     /// Loads the corpus and analyses it.
     pub fn open(locations: Locations) -> Result<Workspace> {
         crate::zh::use_dictionary_of(locations.domain_dir())?;
-        let corpus = Corpus::load(&locations.corpus)?;
         let taxonomy = load_taxonomy(locations.domain_dir())?;
         let link_settings = LinkSettings::load(locations.domain_dir())?;
-        let analysis = Analysis::build(&corpus, &taxonomy);
+        // each document is analysed on the thread that loaded it
+        let mut documents = Vec::new();
+        let mut analysis = Analysis::default();
+        Corpus::for_each_mapped(
+            &locations.corpus,
+            &|doc| {
+                let of: Vec<_> = doc
+                    .clauses
+                    .iter()
+                    .map(|c| Analysis::of_clause(c, &taxonomy))
+                    .collect();
+                (doc, of)
+            },
+            &mut |(doc, of)| {
+                for (clause, (figures, topics)) in doc.clauses.iter().zip(of) {
+                    analysis.figures.insert(clause.id.clone(), figures);
+                    analysis.topics.insert(clause.id.clone(), topics);
+                }
+                documents.push(doc);
+                Ok(())
+            },
+        )?;
+        let corpus = Corpus { documents };
         Ok(Workspace {
             locations,
             corpus,

@@ -92,52 +92,50 @@ impl Corpus {
         Ok(Corpus { documents })
     }
 
-    /// Loads the documents of `source` one at a time, in [`Corpus::load`]'s order, and
-    /// hands each to `visit` before reading the next: indexing a large corpus never
-    /// holds more than one document in memory.
+    /// Loads the documents of `source` in [`Corpus::load`]'s order and hands each to
+    /// `visit`: indexing a large corpus never holds more than a few documents in memory.
     pub fn for_each(
         source: &CorpusSource,
         visit: &mut dyn FnMut(Document) -> Result<()>,
     ) -> Result<()> {
-        match source {
-            CorpusSource::Bundled { user_dir } => {
-                let rules = Rules::bundled()?;
-                let origin = "corpus/manifest.toml (bundled)";
-                let mut bundled_ids = std::collections::HashSet::new();
-                for meta in manifest::parse(BUNDLED_MANIFEST, origin)? {
-                    let Some((_, text)) = BUNDLED_FILES.iter().find(|(f, _)| *f == meta.file)
-                    else {
-                        bail!("{origin}: {} is not bundled", meta.file);
-                    };
-                    bundled_ids.insert(meta.id.clone());
-                    visit(build_document(meta, text.to_string(), rules)?)?;
-                }
-                let user_manifest = user_dir.join("manifest.toml");
-                for_each_in_folder(user_dir, true, rules, &mut |doc| {
-                    if bundled_ids.contains(&doc.meta.id) {
-                        bail!(
-                            "{}: document id {:?} is already used by a bundled document",
-                            user_manifest.display(),
-                            doc.meta.id
-                        );
-                    }
-                    visit(doc)
-                })
-            }
-            CorpusSource::Folder(dir) => {
+        Corpus::for_each_mapped(source, &|doc| doc, visit)
+    }
+
+    /// Like [`Corpus::for_each`], with `map` applied to each document on the loading
+    /// threads (the analysis of its clauses, say) before `visit` sees it, in order.
+    ///
+    /// Documents are read, cleaned and structured on up to four threads, at most a few
+    /// documents ahead of `visit`. The first error, in manifest order, is returned.
+    pub fn for_each_mapped<T: Send>(
+        source: &CorpusSource,
+        map: &(dyn Fn(Document) -> T + Sync),
+        visit: &mut dyn FnMut(T) -> Result<()>,
+    ) -> Result<()> {
+        let owned;
+        let rules = match source {
+            CorpusSource::Folder(dir) if dir.join("cleaning.toml").is_file() => {
                 let own = dir.join("cleaning.toml");
-                let owned;
-                let rules = if own.is_file() {
-                    let text = std::fs::read_to_string(&own)
-                        .with_context(|| format!("{}: cannot read", own.display()))?;
-                    owned = Rules::parse(&text, &own.display().to_string())?;
-                    &owned
-                } else {
-                    Rules::bundled()?
-                };
-                for_each_in_folder(dir, false, rules, visit)
+                let text = std::fs::read_to_string(&own)
+                    .with_context(|| format!("{}: cannot read", own.display()))?;
+                owned = Rules::parse(&text, &own.display().to_string())?;
+                &owned
             }
+            _ => Rules::bundled()?,
+        };
+        let jobs = plan(source)?;
+        let load = |job: &Job| -> Result<T> { job.load(rules).map(map) };
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(MAX_LOADERS)
+            .min(jobs.len());
+        if threads <= 1 {
+            for job in &jobs {
+                visit(load(job)?)?;
+            }
+            return Ok(());
         }
+        in_parallel(&jobs, threads, &load, visit)
     }
 
     /// The document with this id.
@@ -172,31 +170,150 @@ impl Corpus {
     }
 }
 
-/// Loads every document of `dir/manifest.toml` in turn (none if `missing_ok` and it
-/// is absent).
-fn for_each_in_folder(
-    dir: &Path,
-    missing_ok: bool,
-    rules: &Rules,
-    visit: &mut dyn FnMut(Document) -> Result<()>,
-) -> Result<()> {
-    let manifest_path = dir.join("manifest.toml");
-    for meta in manifest::read(&manifest_path, missing_ok)? {
-        let path = dir.join(&meta.file);
-        let bytes = std::fs::read(&path).with_context(|| {
-            format!(
-                "{}: cannot read (listed in {})",
-                path.display(),
-                manifest_path.display()
-            )
-        })?;
-        let decoded = import::decode(&bytes, &path)?;
-        visit(
-            build_document(meta, decoded.text, rules)
-                .with_context(|| format!("{}", path.display()))?,
-        )?;
+/// Loading threads at most (reading and cleaning is CPU work, one document per thread).
+const MAX_LOADERS: usize = 4;
+
+/// One document to load: its manifest entry and where its text is.
+struct Job {
+    meta: DocumentMeta,
+    text: JobText,
+}
+
+enum JobText {
+    /// Embedded in the binary.
+    Bundled(&'static str),
+    /// A file listed in `manifest`.
+    File { path: PathBuf, manifest: PathBuf },
+}
+
+impl Job {
+    fn load(&self, rules: &Rules) -> Result<Document> {
+        match &self.text {
+            JobText::Bundled(text) => build_document(self.meta.clone(), text.to_string(), rules),
+            JobText::File { path, manifest } => {
+                let bytes = std::fs::read(path).with_context(|| {
+                    format!(
+                        "{}: cannot read (listed in {})",
+                        path.display(),
+                        manifest.display()
+                    )
+                })?;
+                let decoded = import::decode(&bytes, path)?;
+                build_document(self.meta.clone(), decoded.text, rules)
+                    .with_context(|| format!("{}", path.display()))
+            }
+        }
     }
-    Ok(())
+}
+
+/// The documents of `source`, in order, from the manifests alone.
+fn plan(source: &CorpusSource) -> Result<Vec<Job>> {
+    let mut jobs = Vec::new();
+    let folder = |dir: &Path, missing_ok: bool, jobs: &mut Vec<Job>| -> Result<()> {
+        let manifest_path = dir.join("manifest.toml");
+        for meta in manifest::read(&manifest_path, missing_ok)? {
+            let path = dir.join(&meta.file);
+            jobs.push(Job {
+                meta,
+                text: JobText::File {
+                    path,
+                    manifest: manifest_path.clone(),
+                },
+            });
+        }
+        Ok(())
+    };
+    match source {
+        CorpusSource::Bundled { user_dir } => {
+            let origin = "corpus/manifest.toml (bundled)";
+            for meta in manifest::parse(BUNDLED_MANIFEST, origin)? {
+                let Some((_, text)) = BUNDLED_FILES.iter().find(|(f, _)| *f == meta.file) else {
+                    bail!("{origin}: {} is not bundled", meta.file);
+                };
+                jobs.push(Job {
+                    meta,
+                    text: JobText::Bundled(text),
+                });
+            }
+            let bundled = jobs.len();
+            folder(user_dir, true, &mut jobs)?;
+            for job in &jobs[bundled..] {
+                if jobs[..bundled].iter().any(|b| b.meta.id == job.meta.id) {
+                    bail!(
+                        "{}: document id {:?} is already used by a bundled document",
+                        user_dir.join("manifest.toml").display(),
+                        job.meta.id
+                    );
+                }
+            }
+        }
+        CorpusSource::Folder(dir) => folder(dir, false, &mut jobs)?,
+    }
+    Ok(jobs)
+}
+
+/// Runs `load` over `jobs` on `threads` threads and hands the results to `visit` in
+/// order, letting the loaders run at most a few jobs ahead of it.
+fn in_parallel<T: Send>(
+    jobs: &[Job],
+    threads: usize,
+    load: &(dyn Fn(&Job) -> Result<T> + Sync),
+    visit: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex, mpsc};
+
+    let window = threads * 2;
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    // how many results `visit` has taken, for the window
+    let taken = (Mutex::new(0usize), Condvar::new());
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel::<(usize, Result<T>)>();
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, stop, taken) = (&next, &stop, &taken);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= jobs.len() {
+                        return;
+                    }
+                    {
+                        let (lock, wake) = taken;
+                        let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
+                        while i >= *done + window && !stop.load(Ordering::Relaxed) {
+                            done = wake.wait(done).unwrap_or_else(|e| e.into_inner());
+                        }
+                    }
+                    if stop.load(Ordering::Relaxed) || tx.send((i, load(&jobs[i]))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut want = 0;
+        let result = (|| {
+            for (i, result) in &rx {
+                pending.insert(i, result);
+                while let Some(result) = pending.remove(&want) {
+                    visit(result?)?;
+                    want += 1;
+                    let (lock, wake) = &taken;
+                    *lock.lock().unwrap_or_else(|e| e.into_inner()) = want;
+                    wake.notify_all();
+                }
+            }
+            Ok(())
+        })();
+        // on an error, let the loaders finish their current document and stop
+        stop.store(true, Ordering::Relaxed);
+        taken.1.notify_all();
+        drop(rx);
+        result
+    })
 }
 
 /// Cleans and structures one decoded document.
@@ -320,5 +437,72 @@ mod tests {
         assert_eq!(p4.parent.as_deref(), Some("beijing-2021/9"));
         assert_eq!(p4.heading.as_deref(), Some("支援企業掛牌上市"));
         assert_eq!(p4.chapter.as_deref(), Some("4"));
+    }
+
+    /// A folder of `n` copies of the bundled documents, with their manifest.
+    fn folder_of_copies(n: usize) -> (tempfile::TempDir, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let metas = manifest::parse(BUNDLED_MANIFEST, "bundled").unwrap();
+        let mut toml = String::new();
+        let mut ids = Vec::new();
+        for i in 0..n {
+            let m = &metas[i % metas.len()];
+            let text = BUNDLED_FILES.iter().find(|(f, _)| *f == m.file).unwrap().1;
+            let id = format!("{}-{i}", m.id);
+            std::fs::write(dir.path().join(format!("{id}.txt")), text).unwrap();
+            toml.push_str(&format!(
+                "[[document]]\nid = \"{id}\"\nfile = \"{id}.txt\"\ntitle = \"t\"\njurisdiction = \"X\"\nlevel = \"city\"\nstatus = \"final\"\n\n"
+            ));
+            ids.push(id);
+        }
+        std::fs::write(dir.path().join("manifest.toml"), toml).unwrap();
+        (dir, ids)
+    }
+
+    #[test]
+    fn documents_arrive_in_manifest_order_with_the_first_error_in_that_order() {
+        let (dir, ids) = folder_of_copies(12);
+        let source = CorpusSource::Folder(dir.path().to_path_buf());
+        let mut seen = Vec::new();
+        Corpus::for_each_mapped(
+            &source,
+            &|doc| (doc.meta.id.clone(), doc.clauses.len()),
+            &mut |(id, clauses)| {
+                assert!(clauses > 0);
+                seen.push(id);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, ids);
+        let loaded = Corpus::load(&source).unwrap();
+        assert_eq!(
+            loaded
+                .documents
+                .iter()
+                .map(|d| &d.meta.id)
+                .collect::<Vec<_>>(),
+            ids.iter().collect::<Vec<_>>()
+        );
+
+        // two unreadable documents: the error names the earlier one, and nothing after
+        // it reaches the visitor
+        std::fs::write(
+            dir.path().join(format!("{}.txt", ids[9])),
+            [0u8, 159, 146, 150],
+        )
+        .unwrap();
+        std::fs::remove_file(dir.path().join(format!("{}.txt", ids[4]))).unwrap();
+        let mut visited = 0;
+        let err = Corpus::for_each(&source, &mut |_| {
+            visited += 1;
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").contains(&format!("{}.txt", ids[4])),
+            "{err:#}"
+        );
+        assert_eq!(visited, 4);
     }
 }

@@ -14,7 +14,7 @@
 //! builds. Every field a hit shows is stored in the index, so searching needs nothing
 //! else.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -533,12 +533,24 @@ fn build_in(
         }
         Input::Stream(locations) => {
             let taxonomy = crate::workspace::load_taxonomy(locations.domain_dir())?;
-            Corpus::for_each(&locations.corpus, &mut |doc| {
-                b.add(&doc, &|c: &Clause| {
-                    let (figures, topics) = Analysis::of_clause(c, &taxonomy);
-                    (support_amount(&figures), topics)
-                })
-            })?;
+            // documents are loaded and analysed on other threads, indexed here in order
+            Corpus::for_each_mapped(
+                &locations.corpus,
+                &|doc| {
+                    let of: HashMap<String, ClauseAnalysis> = indexed_clauses(&doc)
+                        .map(|c| {
+                            let (figures, topics) = Analysis::of_clause(c, &taxonomy);
+                            (c.id.clone(), (support_amount(&figures), topics))
+                        })
+                        .collect();
+                    (doc, of)
+                },
+                &mut |(doc, of)| {
+                    b.add(&doc, &|c: &Clause| {
+                        of.get(&c.id).cloned().unwrap_or_default()
+                    })
+                },
+            )?;
             taxonomy.topics.iter().map(|t| t.id.clone()).collect()
         }
     };
