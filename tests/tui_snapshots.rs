@@ -95,19 +95,7 @@ fn compare_view() {
 fn compare_measure_type_view() {
     for size in SIZES {
         let mut app = app(size);
-        press(&mut app, "C");
-        let Some(Popup::Choose(ch)) = &app.popup else {
-            panic!("no topic list")
-        };
-        let fair = ch
-            .items
-            .iter()
-            .position(|c| c.key == "tradefair")
-            .expect("a trade-fair measure type");
-        for _ in 0..fair {
-            press(&mut app, "j");
-        }
-        press(&mut app, "enter");
+        compare_topic(&mut app, "tradefair");
         snap("compare_topic", &app);
     }
 }

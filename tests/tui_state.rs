@@ -241,19 +241,7 @@ fn compare_a_provision_and_choose_jurisdictions() {
 #[test]
 fn compare_a_measure_type() {
     let mut app = app((160, 48));
-    press(&mut app, "C");
-    let Some(Popup::Choose(ch)) = &app.popup else {
-        panic!("no topic list")
-    };
-    let listing = ch
-        .items
-        .iter()
-        .position(|c| c.key == "listing")
-        .expect("a listing measure type");
-    for _ in 0..listing {
-        press(&mut app, "j");
-    }
-    press(&mut app, "enter");
+    compare_topic(&mut app, "listing");
     assert_eq!(app.view, View::Compare);
     if links_ok() {
         let cmp = app.compare.comparison.as_ref().expect("a comparison");
@@ -275,19 +263,7 @@ fn compare_rows_start_on_the_same_line_in_every_column() {
         return;
     }
     let mut app = app((160, 48));
-    press(&mut app, "C");
-    let Some(Popup::Choose(ch)) = &app.popup else {
-        panic!("no topic list")
-    };
-    let fair = ch
-        .items
-        .iter()
-        .position(|c| c.key == "tradefair")
-        .expect("a trade-fair measure type");
-    for _ in 0..fair {
-        press(&mut app, "j");
-    }
-    press(&mut app, "enter");
+    compare_topic(&mut app, "tradefair");
     let cmp = app.compare.comparison.clone().expect("a comparison");
     let c = &app.compare;
     assert_eq!(c.row_starts.len(), cmp.rows);

@@ -322,12 +322,7 @@ fn cut_by_break(prev: &str, rules: &Rules) -> bool {
     if unclosed_title_bracket(prev) {
         return true;
     }
-    let longest = rules
-        .title_endings
-        .iter()
-        .map(|e| e.chars().count())
-        .max()
-        .unwrap_or(0);
+    let longest = super::rules::longest_chars(&rules.title_endings);
     let tail_start = prev
         .char_indices()
         .rev()

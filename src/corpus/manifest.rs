@@ -34,25 +34,33 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<DocumentMeta>> {
     })?;
     let mut seen = HashSet::new();
     for meta in &file.documents {
-        let line = id_line(text, &meta.id);
+        // found only for an error: searching for every id would be quadratic
+        let line = || id_line(text, &meta.id);
         if !valid_id(&meta.id) {
             bail!(
-                "{origin}, line {line}: document id {:?} must be lowercase letters, digits and '-'",
+                "{origin}, line {}: document id {:?} must be lowercase letters, digits and '-'",
+                line(),
                 meta.id
             );
         }
         if !seen.insert(meta.id.clone()) {
-            bail!("{origin}, line {line}: duplicate document id {:?}", meta.id);
+            bail!(
+                "{origin}, line {}: duplicate document id {:?}",
+                line(),
+                meta.id
+            );
         }
         if meta.file.is_empty() || meta.file.contains(['/', '\\']) || meta.file.starts_with('.') {
             bail!(
-                "{origin}, line {line}: file {:?} must be a plain file name in the same folder",
+                "{origin}, line {}: file {:?} must be a plain file name in the same folder",
+                line(),
                 meta.file
             );
         }
         if meta.title.trim().is_empty() {
             bail!(
-                "{origin}, line {line}: document {:?} has an empty title",
+                "{origin}, line {}: document {:?} has an empty title",
+                line(),
                 meta.id
             );
         }

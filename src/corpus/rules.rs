@@ -193,6 +193,12 @@ pub(crate) fn line_of(text: &str, needle: &str) -> usize {
         .unwrap_or(0)
 }
 
+/// The length in characters of the longest of `words` (0 for none): how much of a text
+/// must be converted to compare its start or end with them.
+pub(crate) fn longest_chars(words: &[String]) -> usize {
+    words.iter().map(|w| w.chars().count()).max().unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -574,12 +574,7 @@ fn instrument_after_figure<'r>(part: &str, rules: &'r Rules) -> Option<&'r str> 
 fn instrument_cuts(body: &str, r: Range<usize>, rules: &Rules) -> Vec<(usize, usize)> {
     let mut candidates = Vec::new();
     let mut depth = 0i32;
-    let longest_connective = rules
-        .connectives
-        .iter()
-        .map(|w| w.chars().count())
-        .max()
-        .unwrap_or(0);
+    let longest_connective = super::rules::longest_chars(&rules.connectives);
     for (i, c) in body[r.clone()].char_indices() {
         let i = r.start + i;
         match c {

@@ -217,7 +217,7 @@ pub(crate) fn open_or_build(
         )?;
         ("forced".to_string(), sources)
     } else {
-        match check(&current, &locations.corpus, &build_id)? {
+        match check(&current, &locations.corpus, &build_id, None)? {
             Checked::Fresh(mut opened) => {
                 opened.info.dir = dir;
                 progress(BuildProgress::Ready);
@@ -239,7 +239,7 @@ pub(crate) fn open_or_build(
     let waited = acquire(&lock, &lock_path)?;
     if !force || waited {
         // Another process may have built it while we waited.
-        match check(&current, &locations.corpus, &build_id)? {
+        match check(&current, &locations.corpus, &build_id, Some(&sources))? {
             Checked::Fresh(mut opened) => {
                 opened.info.dir = dir;
                 progress(BuildProgress::Ready);
@@ -286,10 +286,16 @@ enum Checked {
     Not { why: String, sources: Sources },
 }
 
-/// Checks `current` against the corpus inputs as they are now.
-fn check(current: &Path, corpus: &crate::corpus::CorpusSource, build_id: &str) -> Result<Checked> {
+/// Checks `current` against the corpus inputs as they are now. The hashes of `known`
+/// stamps (taken a moment ago) are reused when the index has none.
+fn check(
+    current: &Path,
+    corpus: &crate::corpus::CorpusSource,
+    build_id: &str,
+    known: Option<&Sources>,
+) -> Result<Checked> {
     let meta = read_meta(current);
-    let previous = meta.as_ref().ok().map(|m| &m.sources);
+    let previous = meta.as_ref().ok().map(|m| &m.sources).or(known);
     let sources = sources::stamp(corpus, build_id.to_string(), previous)?;
     let why = match meta {
         Err(why) => why,

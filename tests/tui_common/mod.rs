@@ -11,7 +11,7 @@ use policynav::corpus::CorpusSource;
 use policynav::export::Digest;
 use policynav::search::SearchIndex;
 use policynav::tui::keymap::parse_key;
-use policynav::tui::state::{App, Effect};
+use policynav::tui::state::{App, Effect, Popup};
 use policynav::tui::{Action, render, update};
 use policynav::workspace::{Locations, Workspace};
 use ratatui::Terminal;
@@ -139,6 +139,24 @@ pub fn press(app: &mut App, keys: &str) {
         }
         run_effects(app);
     }
+}
+
+/// Opens the comparison of measure type `key` the way a user does: `C`, down the list
+/// to it, Enter.
+pub fn compare_topic(app: &mut App, key: &str) {
+    press(app, "C");
+    let Some(Popup::Choose(ch)) = &app.popup else {
+        panic!("C opens no measure-type list")
+    };
+    let at = ch
+        .items
+        .iter()
+        .position(|c| c.key == key)
+        .unwrap_or_else(|| panic!("no measure type {key}"));
+    for _ in 0..at {
+        press(app, "j");
+    }
+    press(app, "enter");
 }
 
 /// Types text into the focused field, one character at a time (as an input method delivers it).
