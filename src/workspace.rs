@@ -87,8 +87,7 @@ impl Locations {
     }
 
     /// The folder whose domain files (`topics.toml`, `synonyms.toml`, `dict.txt`,
-    /// `links.toml`, `cleaning.toml`)
-    /// override the bundled ones, if any.
+    /// `links.toml`, `cleaning.toml`) override the bundled ones, if any.
     pub fn domain_dir(&self) -> Option<&Path> {
         match &self.corpus {
             CorpusSource::Folder(d) => Some(d),
@@ -107,17 +106,6 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Extracts figures and measure types for every clause of `corpus`.
-    pub fn build(corpus: &Corpus, taxonomy: &Taxonomy) -> Analysis {
-        let mut analysis = Analysis::default();
-        for (_, clause) in corpus.clauses() {
-            let (figures, topics) = Analysis::of_clause(clause, taxonomy);
-            analysis.figures.insert(clause.id.clone(), figures);
-            analysis.topics.insert(clause.id.clone(), topics);
-        }
-        analysis
-    }
-
     /// The figures and measure types of one clause, read from its measure text: the
     /// text without its agency list, since 市知识产权局 is no patent measure.
     pub fn of_clause(clause: &Clause, taxonomy: &Taxonomy) -> (Vec<Figure>, Vec<String>) {
