@@ -185,10 +185,6 @@ fn opening_a_hit_shows_it_and_back_returns() {
 
 #[test]
 fn the_other_beijing_clause_is_among_the_equivalents_and_enter_follows_it() {
-    if !links_ok() {
-        eprintln!("cross-links not built in this tree; skipped");
-        return;
-    }
     let mut app = app((100, 30));
     search_for(&mut app, "上市");
     select_hit(&mut app, LISTING_2024);
@@ -209,10 +205,6 @@ fn the_other_beijing_clause_is_among_the_equivalents_and_enter_follows_it() {
 
 #[test]
 fn compare_a_provision_and_choose_jurisdictions() {
-    if !links_ok() {
-        eprintln!("cross-links not built in this tree; skipped");
-        return;
-    }
     let mut app = app((80, 24));
     search_for(&mut app, "上市");
     select_hit(&mut app, LISTING_2024);
@@ -243,25 +235,19 @@ fn compare_a_measure_type() {
     let mut app = app((160, 48));
     compare_topic(&mut app, "listing");
     assert_eq!(app.view, View::Compare);
-    if links_ok() {
-        let cmp = app.compare.comparison.as_ref().expect("a comparison");
-        assert_eq!(cmp.columns.len(), 5);
-        assert!(
-            app.compare
-                .columns
-                .iter()
-                .any(|c| c.lines.iter().any(|l| l.text() == "none"))
-                || cmp.columns.iter().all(|c| !c.clauses.is_empty())
-        );
-    }
+    let cmp = app.compare.comparison.as_ref().expect("a comparison");
+    assert_eq!(cmp.columns.len(), 5);
+    assert!(
+        app.compare
+            .columns
+            .iter()
+            .any(|c| c.lines.iter().any(|l| l.text() == "none"))
+            || cmp.columns.iter().all(|c| !c.clauses.is_empty())
+    );
 }
 
 #[test]
 fn compare_rows_start_on_the_same_line_in_every_column() {
-    if !links_ok() {
-        eprintln!("cross-links not built in this tree; skipped");
-        return;
-    }
     let mut app = app((160, 48));
     compare_topic(&mut app, "tradefair");
     let cmp = app.compare.comparison.clone().expect("a comparison");
@@ -495,9 +481,6 @@ fn mouse_selects_and_scrolls() {
 
 #[test]
 fn back_from_the_comparison_returns_to_the_clause_and_its_links() {
-    if !links_ok() {
-        return;
-    }
     let mut app = app((140, 40));
     search_for(&mut app, "上市");
     select_hit(&mut app, LISTING_2024);
@@ -524,9 +507,6 @@ fn back_from_the_comparison_returns_to_the_clause_and_its_links() {
 
 #[test]
 fn clicking_the_selected_equivalent_follows_it() {
-    if !links_ok() {
-        return;
-    }
     let mut app = app((140, 40));
     search_for(&mut app, "上市");
     select_hit(&mut app, LISTING_2024);

@@ -24,14 +24,6 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
 }
 
-static LINKS_OK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// True when the cross-links could be computed.
-pub fn links_ok() -> bool {
-    LazyLock::force(&SHARED);
-    LINKS_OK.load(std::sync::atomic::Ordering::SeqCst)
-}
-
 struct Shared {
     ws: Arc<Workspace>,
     index: SearchIndex,
@@ -48,12 +40,8 @@ static SHARED: LazyLock<Shared> = LazyLock::new(|| {
         data_dir: dir.path().join("data"),
     };
     let ws = Workspace::open(locations).unwrap();
-    // the cross-links may not be built yet in this tree; the tests that need them say so
-    let links_ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        ws.links();
-    }))
-    .is_ok();
-    LINKS_OK.store(links_ok, std::sync::atomic::Ordering::SeqCst);
+    // computed once here, as the navigator does on its background thread
+    ws.links();
     let index = SearchIndex::open_or_build(&ws, &mut |_| {}).unwrap();
     Shared {
         ws: Arc::new(ws),
@@ -84,14 +72,7 @@ pub fn app(size: (u16, u16)) -> App {
 pub fn app_in(ws: Arc<Workspace>, digest: Digest, size: (u16, u16)) -> App {
     policynav::tui::wrap::load_segmenter();
     let mut app = App::new(ws, digest, today(), size);
-    if links_ok() {
-        update(&mut app, Action::LinksReady);
-    } else {
-        update(
-            &mut app,
-            Action::LinksFailed("not built in this tree".into()),
-        );
-    }
+    update(&mut app, Action::LinksReady);
     update(
         &mut app,
         Action::IndexProgress(policynav::search::BuildProgress::Ready),
