@@ -3,20 +3,12 @@
 //! extracting the figures of every clause.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use policynav::corpus::CorpusSource;
 use policynav::links::LinkGraph;
 use policynav::workspace::{Locations, Workspace};
 
 fn links(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let locations = Locations {
-        corpus: CorpusSource::Bundled {
-            user_dir: dir.path().join("corpus"),
-        },
-        index_dir: dir.path().join("index"),
-        data_dir: dir.path().to_path_buf(),
-    };
-    let ws = Workspace::open(locations).expect("bundled corpus opens");
+    let ws = Workspace::open(Locations::bundled_in(dir.path())).expect("bundled corpus opens");
     // load the segmenter once: its start-up is not the links' cost
     let _ = policynav::search::analyze("预热");
     c.bench_function("links_build_all_provisions", |b| {

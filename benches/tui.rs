@@ -14,7 +14,6 @@ use std::num::NonZeroU16;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use policynav::corpus::CorpusSource;
 use policynav::export::Digest;
 use policynav::search::{BuildProgress, SearchIndex};
 use policynav::tui::keymap::parse_key;
@@ -26,13 +25,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
 
 fn locations(dir: &std::path::Path) -> Locations {
-    Locations {
-        corpus: CorpusSource::Bundled {
-            user_dir: dir.join("data/corpus"),
-        },
-        index_dir: dir.join("index"),
-        data_dir: dir.join("data"),
-    }
+    Locations::bundled_in(dir)
 }
 
 fn key_event(k: &str) -> KeyEvent {

@@ -86,6 +86,20 @@ impl Locations {
         })
     }
 
+    /// The bundled corpus with everything else in `dir`: user data (and added documents,
+    /// in `dir/data/corpus`) in `dir/data`, the index in `dir/index`. What a fresh user
+    /// gets, kept apart from the real data dir: for tests, benchmarks and scripts.
+    pub fn bundled_in(dir: &Path) -> Locations {
+        let data_dir = dir.join("data");
+        Locations {
+            corpus: CorpusSource::Bundled {
+                user_dir: data_dir.join("corpus"),
+            },
+            index_dir: dir.join("index"),
+            data_dir,
+        }
+    }
+
     /// The folder whose domain files (`topics.toml`, `synonyms.toml`, `dict.txt`,
     /// `links.toml`, `cleaning.toml`) override the bundled ones, if any.
     pub fn domain_dir(&self) -> Option<&Path> {

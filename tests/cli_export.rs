@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use common::Sandbox;
-use policynav::corpus::CorpusSource;
 use policynav::workspace::{Locations, Workspace};
 
 /// The fixed "today" and status date of the golden digests.
@@ -51,14 +50,7 @@ fn workspace() -> &'static Workspace {
     static WS: OnceLock<Workspace> = OnceLock::new();
     WS.get_or_init(|| {
         let tmp = std::env::temp_dir().join("policynav-cli-export-test");
-        Workspace::open(Locations {
-            corpus: CorpusSource::Bundled {
-                user_dir: tmp.join("no-user-corpus"),
-            },
-            index_dir: tmp.join("index"),
-            data_dir: tmp,
-        })
-        .expect("bundled corpus loads")
+        Workspace::open(Locations::bundled_in(&tmp)).expect("bundled corpus loads")
     })
 }
 

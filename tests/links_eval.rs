@@ -8,7 +8,6 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
-use policynav::corpus::CorpusSource;
 use policynav::links::LinkGraph;
 use policynav::workspace::{Locations, Workspace};
 use serde::Deserialize;
@@ -33,14 +32,7 @@ struct Member {
 
 fn workspace() -> (tempfile::TempDir, Workspace) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let locations = Locations {
-        corpus: CorpusSource::Bundled {
-            user_dir: dir.path().join("corpus"),
-        },
-        index_dir: dir.path().join("index"),
-        data_dir: dir.path().to_path_buf(),
-    };
-    let ws = Workspace::open(locations).expect("the bundled corpus opens");
+    let ws = Workspace::open(Locations::bundled_in(dir.path())).expect("the bundled corpus opens");
     (dir, ws)
 }
 

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
-use policynav::corpus::CorpusSource;
 use policynav::export::Digest;
 use policynav::search::SearchIndex;
 use policynav::tui::keymap::parse_key;
@@ -32,14 +31,7 @@ struct Shared {
 
 static SHARED: LazyLock<Shared> = LazyLock::new(|| {
     let dir = tempfile::tempdir().unwrap();
-    let locations = Locations {
-        corpus: CorpusSource::Bundled {
-            user_dir: dir.path().join("data/corpus"),
-        },
-        index_dir: dir.path().join("index"),
-        data_dir: dir.path().join("data"),
-    };
-    let ws = Workspace::open(locations).unwrap();
+    let ws = Workspace::open(Locations::bundled_in(dir.path())).unwrap();
     // computed once here, as the navigator does on its background thread
     ws.links();
     let index = SearchIndex::open_or_build(&ws, &mut |_| {}).unwrap();
