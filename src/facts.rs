@@ -1,7 +1,7 @@
 //! Stage 2a — figures: every amount of money and every percentage in a clause, with
 //! what it means (a cap paid as a subsidy, an eligibility threshold, a target …).
 //!
-//! Matching happens on the Simplified form of the text ([`zh::to_simplified`] keeps the
+//! Matching happens on the Simplified form of the text ([`text::to_simplified`] keeps the
 //! character count), and spans are mapped back to the original text, so a figure found
 //! in 最高支援200萬元 points at the Traditional characters. How a figure is read —
 //! cap and floor words, instruments, periods and the cues for its role — is data, in
@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::zh;
+use crate::text;
 
 /// What a figure is measured in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -203,7 +203,7 @@ pub fn extract(text: &str) -> Vec<Figure> {
 }
 
 /// [`extract`] when the caller already has `simplified`, the
-/// [`zh::to_simplified`] form of `text` (the conversion is the costly part).
+/// [`text::to_simplified`] form of `text` (the conversion is the costly part).
 pub fn extract_converted(text: &str, simplified: &str) -> Vec<Figure> {
     RULES.extract_converted(text, simplified)
 }
@@ -375,14 +375,14 @@ impl FigureRules {
 
     /// Every figure in `text` (original script), in order of appearance.
     pub fn extract(&self, text: &str) -> Vec<Figure> {
-        self.extract_converted(text, &zh::to_simplified(text))
+        self.extract_converted(text, &text::to_simplified(text))
     }
 
-    /// [`FigureRules::extract`] with the [`zh::to_simplified`] form of `text` given.
+    /// [`FigureRules::extract`] with the [`text::to_simplified`] form of `text` given.
     pub fn extract_converted(&self, text: &str, simplified: &str) -> Vec<Figure> {
         if simplified.chars().count() != text.chars().count() {
             // not the caller's conversion of `text`: convert (which keeps the count)
-            return self.extract_converted(text, &zh::to_simplified(text));
+            return self.extract_converted(text, &text::to_simplified(text));
         }
         let simple = simplified;
         let raws = self.find_raw(simple);

@@ -18,15 +18,16 @@
 //! | digest | [`export`] | md / csv / json / html / docx |
 //!
 //! The views, [`cli`] and [`tui`], both work from one [`workspace::Workspace`].
-//! Chinese script handling shared by all stages lives in [`zh`].
+//! Chinese text handling shared by all stages lives in [`text`]; the domain types and their labels in [`model`].
 
 pub mod cli;
 pub mod corpus;
 pub mod export;
 pub mod facts;
 pub mod links;
+pub mod model;
 pub mod search;
+pub mod text;
 pub mod topics;
 pub mod tui;
 pub mod workspace;
-pub mod zh;

@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::{ClauseKind, Validity};
 use crate::facts::{self, Figure, Role};
 use crate::search::analyzer::{Mode, analyze_terms};
+use crate::text::{self, Vocabulary};
 use crate::workspace::Workspace;
-use crate::zh::{self, Vocabulary};
 
 /// The bundled scoring settings (`corpus/links.toml`).
 pub const BUNDLED_LINK_SETTINGS: &str = include_str!("../corpus/links.toml");
@@ -167,7 +167,7 @@ impl LinkSettings {
             .terms
             .stopwords
             .iter()
-            .map(|w| zh::to_simplified(w.trim()))
+            .map(|w| text::to_simplified(w.trim()))
             .collect();
         Ok(s)
     }
@@ -241,7 +241,7 @@ fn term_counts(
         let word = vocab.mainland(&term.text).to_string();
         if !word
             .chars()
-            .any(|c| zh::is_han(c) || c.is_ascii_alphabetic())
+            .any(|c| text::is_han(c) || c.is_ascii_alphabetic())
         {
             continue;
         }
@@ -254,9 +254,9 @@ fn term_counts(
         *into.entry(word).or_insert(0.0) += factor;
     }
     if terms.bigrams > 0.0 {
-        let simple: Vec<char> = zh::to_simplified(text).chars().collect();
+        let simple: Vec<char> = text::to_simplified(text).chars().collect();
         for pair in simple.windows(2) {
-            if pair.iter().all(|c| zh::is_han(*c)) {
+            if pair.iter().all(|c| text::is_han(*c)) {
                 let key: String = [BIGRAM_MARK, pair[0], pair[1]].iter().collect();
                 *into.entry(key).or_insert(0.0) += factor * terms.bigrams;
             }

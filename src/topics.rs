@@ -9,7 +9,7 @@
 use anyhow::{Result, anyhow};
 use serde::{Deserialize, Serialize};
 
-use crate::zh;
+use crate::text;
 
 /// The bundled taxonomy file.
 pub const BUNDLED_TOPICS: &str = include_str!("../corpus/topics.toml");
@@ -115,7 +115,7 @@ fn is_dropped(c: char) -> bool {
 
 /// The form words and texts are compared in: Simplified, without quotation marks.
 fn compact(text: &str) -> String {
-    compact_simplified(&zh::to_simplified(text))
+    compact_simplified(&text::to_simplified(text))
 }
 
 /// [`compact`] of a text already in Simplified (the script conversion is the costly part).
@@ -302,8 +302,8 @@ mod tests {
         let tx = bundled();
         let s = "支持企业在A股或境外主要证券交易所上市，市级财政按规定给予每家总额不超过300万元的资金补贴";
         let t = "支援企業在A股或境外主要證券交易所上市,市級財政按規定給予每家總額不超過300萬元的資金補貼";
-        let a = tx.classify(&zh::to_simplified(s));
-        let b = tx.classify(&zh::to_simplified(t));
+        let a = tx.classify(&text::to_simplified(s));
+        let b = tx.classify(&text::to_simplified(t));
         assert_eq!(a, b);
         assert!(a.contains(&"listing".to_string()));
         // 境外主要证券交易所 is about where to list, not about going abroad

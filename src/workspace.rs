@@ -127,7 +127,7 @@ impl Analysis {
         let simplified = if clause.measure == clause.text {
             clause.normalized.clone()
         } else {
-            crate::zh::to_simplified(&clause.measure)
+            crate::text::to_simplified(&clause.measure)
         };
         (
             facts::extract_converted(&clause.measure, &simplified),
@@ -165,7 +165,7 @@ pub struct Workspace {
 impl Workspace {
     /// Loads the corpus and analyses it.
     pub fn open(locations: Locations) -> Result<Workspace> {
-        crate::zh::use_dictionary_of(locations.domain_dir())?;
+        crate::text::use_dictionary_of(locations.domain_dir())?;
         let taxonomy = load_taxonomy(locations.domain_dir())?;
         let link_settings = LinkSettings::load(locations.domain_dir())?;
         // each document is analysed on the thread that loaded it

@@ -9,10 +9,10 @@ use clap::Args;
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
-use super::corpus_cmd::validity_word;
 use super::print_json;
 use crate::facts::{Figure, Qualifier, Role, Unit};
 use crate::links::{self, CompareRequest, Comparison};
+use crate::model::labels::Labelled;
 use crate::workspace::Workspace;
 
 /// Display columns of the excerpts in human output.
@@ -480,7 +480,7 @@ fn comparison_title(ws: &Workspace, cmp: &Comparison) -> String {
 }
 
 fn badge(v: crate::corpus::Validity) -> String {
-    format!("[{}]", validity_word(v))
+    format!("[{}]", v.en())
 }
 
 /// What the rows of a comparison mean, in one line.

@@ -12,6 +12,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::corpus::{
     self, Clause, ClauseKind, Document, DocumentMeta, Level, Status, Validity, user,
 };
+use crate::model::labels::Labelled;
 use crate::workspace::{Locations, Workspace};
 
 /// Arguments of `policynav docs`.
@@ -111,42 +112,11 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
-    match s {
-        "province" => Ok(Level::Province),
-        "municipality" => Ok(Level::Municipality),
-        "city" => Ok(Level::City),
-        "district" => Ok(Level::District),
-        _ => Err(format!(
-            "{s:?}: use province, municipality, city or district"
-        )),
-    }
+    Level::parse(s).ok_or_else(|| format!("{s:?}: use one of {}", Level::known()))
 }
 
 fn parse_status(s: &str) -> Result<Status, String> {
-    match s {
-        "draft" => Ok(Status::Draft),
-        "final" => Ok(Status::Final),
-        _ => Err(format!("{s:?}: use draft or final")),
-    }
-}
-
-/// Words for a validity.
-pub(crate) fn validity_word(v: Validity) -> &'static str {
-    match v {
-        Validity::Draft => "draft",
-        Validity::InForce => "in force",
-        Validity::Expired => "expired",
-        Validity::NotYetInForce => "not yet in force",
-    }
-}
-
-fn level_word(l: Level) -> &'static str {
-    match l {
-        Level::Province => "province",
-        Level::Municipality => "municipality",
-        Level::City => "city",
-        Level::District => "district",
-    }
+    Status::parse(s).ok_or_else(|| format!("{s:?}: use one of {}", Status::known()))
 }
 
 /// Display width of a string (CJK counts 2).
@@ -290,8 +260,8 @@ pub(crate) fn docs(args: DocsArgs, ws: &Workspace) -> Result<()> {
         };
         rows.push(vec![
             m.id.clone(),
-            validity_word(m.validity_on(as_of)).to_string(),
-            level_word(m.level).to_string(),
+            m.validity_on(as_of).en().to_string(),
+            m.level.en().to_string(),
             place,
             date,
             d.articles().count().to_string(),
@@ -374,7 +344,7 @@ pub(crate) fn citation(doc: &Document, clause: &Clause) -> String {
         .unwrap_or_default();
     format!(
         "{s} ({}{date}) [{}]",
-        validity_word(m.validity_on(Workspace::today())),
+        m.validity_on(Workspace::today()).en(),
         clause.id
     )
 }
@@ -445,7 +415,7 @@ pub(crate) fn show(args: ShowArgs, ws: &Workspace) -> Result<()> {
     writeln!(
         out,
         "status on {as_of}: {}",
-        validity_word(doc.meta.validity_on(as_of))
+        doc.meta.validity_on(as_of).en()
     )?;
     if let Some(ch) = clause
         .chapter
@@ -504,7 +474,7 @@ fn show_document(doc: &Document, as_of: NaiveDate, json: bool) -> Result<()> {
             "status",
             format!(
                 "{} on {as_of} ({})",
-                validity_word(m.validity_on(as_of)),
+                m.validity_on(as_of).en(),
                 if m.status == Status::Draft {
                     "draft for comment"
                 } else {
@@ -521,7 +491,7 @@ fn show_document(doc: &Document, as_of: NaiveDate, json: bool) -> Result<()> {
                     .as_deref()
                     .map(|z| format!(" {z}"))
                     .unwrap_or_default(),
-                level_word(m.level)
+                m.level.en()
             ),
         ),
     ];
@@ -641,7 +611,7 @@ pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
         "  {} {} ({}), {}, written {}, published {}, effective {}, expires {}",
         m.jurisdiction,
         m.jurisdiction_zh.as_deref().unwrap_or(""),
-        level_word(m.level),
+        m.level.en(),
         if m.status == Status::Draft {
             "draft"
         } else {

@@ -7,7 +7,7 @@
 //! parentheses such as `(含)`, `(2013-2015年)` or `(以下简称…)` are not.
 
 use super::rules::AgencyRules;
-use crate::zh;
+use crate::text;
 
 /// Longest plausible agency name, in characters.
 const MAX_NAME_CHARS: usize = 40;
@@ -16,7 +16,7 @@ const MAX_NAME_CHARS: usize = 40;
 /// `None` if the content is not an agency list.
 pub fn parse_list(content: &str, rules: &AgencyRules) -> Option<Vec<String>> {
     let chars: Vec<char> = content.chars().collect();
-    let simp: Vec<char> = zh::to_simplified(content).chars().collect();
+    let simp: Vec<char> = text::to_simplified(content).chars().collect();
     if chars.len() != simp.len() || chars.is_empty() {
         return None;
     }
@@ -100,7 +100,7 @@ pub fn parse_list(content: &str, rules: &AgencyRules) -> Option<Vec<String>> {
         }
         let simplified_name: String = simp[a..b].iter().collect();
         let looks_like_agency = b - a <= MAX_NAME_CHARS
-            && simp[a..b].iter().any(|&c| zh::is_han(c))
+            && simp[a..b].iter().any(|&c| text::is_han(c))
             && !simp[a..b].iter().any(char::is_ascii_digit)
             && rules
                 .suffixes

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::rules::Rules;
-use crate::zh;
+use crate::text;
 
 /// Text in which every byte knows the source byte range of the character it came from, so
 /// that a slice of cleaned text maps back to a span of the original file.
@@ -281,7 +281,7 @@ pub fn clean(source: &str, rules: &Rules) -> Cleaned {
         if m.text.is_empty() {
             continue;
         }
-        let simplified = zh::to_simplified(&m.text);
+        let simplified = text::to_simplified(&m.text);
         if let Some(fields) = metadata_fields(&simplified, &m.text, rules) {
             out.fields.extend(fields);
             joinable = false;
@@ -314,7 +314,7 @@ fn cut_by_break(prev: &str, rules: &Rules) -> bool {
     let Some(last) = prev.chars().next_back() else {
         return false;
     };
-    if !zh::is_han(last) {
+    if !text::is_han(last) {
         return false;
     }
     // Brackets are the same in both scripts; only the ending needs converting, and only
@@ -328,7 +328,7 @@ fn cut_by_break(prev: &str, rules: &Rules) -> bool {
         .rev()
         .nth(longest + CONVERSION_CONTEXT)
         .map_or(0, |(i, _)| i);
-    let tail = zh::to_simplified(&prev[tail_start..]);
+    let tail = text::to_simplified(&prev[tail_start..]);
     prev.chars().count() >= rules.page_break_min_chars
         && !rules
             .title_endings

@@ -127,7 +127,7 @@ fn reads_as_chinese_text(text: &str) -> bool {
     let mut plausible = 0usize;
     for c in text.chars() {
         all += 1;
-        if crate::zh::is_han(c) {
+        if crate::text::is_han(c) {
             han += 1;
             plausible += 1;
         } else if c.is_ascii_graphic()

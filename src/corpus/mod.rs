@@ -8,12 +8,12 @@ pub mod agencies;
 pub mod clean;
 pub mod import;
 pub mod manifest;
-mod model;
+
 pub mod rules;
 pub mod structure;
 pub mod user;
 
-pub use model::*;
+pub use crate::model::*;
 
 use std::path::{Path, PathBuf};
 

@@ -26,7 +26,7 @@ use super::agencies;
 use super::clean::{Cleaned, HeadingKind, Label, Mapped, label};
 use super::rules::Rules;
 use super::{Chapter, Clause, ClauseKind};
-use crate::zh;
+use crate::text;
 
 /// A document's parts after structuring.
 #[derive(Debug, Clone, Default)]
@@ -193,7 +193,7 @@ fn merge(paras: &[Mapped]) -> Mapped {
 
 /// A closing paragraph: commencement or validity, or a signature (issuer, date).
 fn is_closing(text: &str, rules: &Rules) -> bool {
-    let s = zh::to_simplified(text);
+    let s = text::to_simplified(text);
     if rules.closing_markers.iter().any(|m| s.contains(m.as_str())) {
         return true;
     }
@@ -226,7 +226,7 @@ pub fn is_title(text: &str, rules: &Rules) -> bool {
     if text.chars().count() > 80 {
         return false;
     }
-    let s = zh::to_simplified(text);
+    let s = text::to_simplified(text);
     if s.contains('。') || label(&s).is_some() {
         return false;
     }
@@ -519,7 +519,7 @@ fn build_article(
             heading: heading.clone(),
             chapter: chapter.clone(),
             parent: Some(article_id.clone()),
-            normalized: zh::to_simplified(&text),
+            normalized: text::to_simplified(&text),
             text,
             measure,
             agencies: names[k].clone(),
@@ -544,7 +544,7 @@ fn build_article(
         heading,
         chapter,
         parent: None,
-        normalized: zh::to_simplified(&text),
+        normalized: text::to_simplified(&text),
         text,
         measure,
         agencies: article_agencies,
@@ -588,7 +588,7 @@ fn instrument_cuts(body: &str, r: Range<usize>, rules: &Rules) -> Vec<(usize, us
                     .char_indices()
                     .nth(longest_connective + super::clean::CONVERSION_CONTEXT)
                     .map_or(rest.len(), |(b, _)| b);
-                let next = zh::to_simplified(&rest[..cut]);
+                let next = text::to_simplified(&rest[..cut]);
                 if rules
                     .connectives
                     .iter()
@@ -604,8 +604,8 @@ fn instrument_cuts(body: &str, r: Range<usize>, rules: &Rules) -> Vec<(usize, us
     let mut from = r.start;
     for (n, &(comma, after)) in candidates.iter().enumerate() {
         let until = candidates.get(n + 1).map_or(r.end, |&(c, _)| c);
-        let left = zh::to_simplified(&body[from..comma]);
-        let right = zh::to_simplified(&body[after..until]);
+        let left = text::to_simplified(&body[from..comma]);
+        let right = text::to_simplified(&body[after..until]);
         if let (Some(a), Some(b)) = (
             instrument_after_figure(&left, rules),
             instrument_after_figure(&right, rules),

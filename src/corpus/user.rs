@@ -21,7 +21,7 @@ use super::import::{self, Decoded};
 use super::rules::Rules;
 use super::structure::{self, Structured};
 use super::{DocumentMeta, Level, Status, manifest};
-use crate::zh;
+use crate::text;
 
 /// The bundled `corpus/jurisdictions.toml`.
 pub const BUNDLED_JURISDICTIONS: &str = include_str!("../../corpus/jurisdictions.toml");
@@ -198,7 +198,7 @@ pub fn infer(decoded: &Decoded, cleaned: &Cleaned, s: &Structured, rules: &Rules
         .title
         .clone()
         .or_else(|| decoded.html_title.clone())
-        .map(|t| zh::to_simplified(t.trim()));
+        .map(|t| text::to_simplified(t.trim()));
 
     // Signature of the cover letter: a date line, the signer just above it.
     let letter_lines: Vec<&str> = s.letter.as_deref().unwrap_or("").lines().collect();
@@ -215,11 +215,11 @@ pub fn infer(decoded: &Decoded, cleaned: &Cleaned, s: &Structured, rules: &Rules
                 .checked_sub(1)
                 .map(|j| letter_lines[j].trim())
                 .filter(|l| is_agency_name(l, rules))
-                .map(zh::to_simplified);
+                .map(text::to_simplified);
             break;
         }
     }
-    let portal_issuer = field(&names.issuer).map(|v| zh::to_simplified(&v));
+    let portal_issuer = field(&names.issuer).map(|v| text::to_simplified(&v));
     out.issuer = signer.clone().or_else(|| portal_issuer.clone());
     if signer.is_some() && portal_issuer.is_some() && portal_issuer != signer {
         out.publisher = portal_issuer;
@@ -233,7 +233,7 @@ pub fn infer(decoded: &Decoded, cleaned: &Cleaned, s: &Structured, rules: &Rules
     out.expires = field(&names.expires).as_deref().and_then(parse_date);
 
     // Closing provisions: commencement and validity.
-    let closing = zh::to_simplified(s.closing.as_deref().unwrap_or(""));
+    let closing = text::to_simplified(s.closing.as_deref().unwrap_or(""));
     if out.expires.is_none()
         && let Some(c) = UNTIL.captures(&closing)
     {
@@ -281,7 +281,7 @@ pub fn infer(decoded: &Decoded, cleaned: &Cleaned, s: &Structured, rules: &Rules
         out.title.as_deref().unwrap_or(""),
         s.preamble.as_deref().unwrap_or("")
     );
-    out.status = if zh::to_simplified(&all).contains("征求意见稿") {
+    out.status = if text::to_simplified(&all).contains("征求意见稿") {
         Status::Draft
     } else {
         Status::Final
@@ -292,8 +292,8 @@ pub fn infer(decoded: &Decoded, cleaned: &Cleaned, s: &Structured, rules: &Rules
     let sources = [
         out.title.clone().unwrap_or_default(),
         out.issuer.clone().unwrap_or_default(),
-        zh::to_simplified(s.letter.as_deref().unwrap_or("")),
-        zh::to_simplified(s.preamble.as_deref().unwrap_or("")),
+        text::to_simplified(s.letter.as_deref().unwrap_or("")),
+        text::to_simplified(s.preamble.as_deref().unwrap_or("")),
     ];
     for text in &sources {
         let found = places()
@@ -313,7 +313,7 @@ pub fn infer(decoded: &Decoded, cleaned: &Cleaned, s: &Structured, rules: &Rules
 }
 
 fn is_agency_name(line: &str, rules: &Rules) -> bool {
-    let s = zh::to_simplified(line);
+    let s = text::to_simplified(line);
     !s.is_empty()
         && s.chars().count() <= 40
         && !s.contains(['。', '，', ',', ':', '：'])
@@ -481,6 +481,8 @@ pub fn add(
         published,
         effective: opts.effective.or(inferred.effective),
         expires: opts.expires.or(inferred.expires),
+        doc_number: None,
+        supersedes: Vec::new(),
         status: opts.status.unwrap_or(inferred.status),
         note: opts.note.clone(),
     };

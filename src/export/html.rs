@@ -2,6 +2,7 @@
 //! rules and CJK font fallbacks), there are no scripts, images or links to other
 //! sites, and every piece of text is escaped.
 
+use crate::model::labels::Labelled;
 use std::fmt::Write;
 
 use super::md::{dates, issuer, jurisdiction};
@@ -89,7 +90,7 @@ fn write_report(out: &mut String, r: &DigestReport) -> std::fmt::Result {
             esc(&s.title),
             esc(&issuer(s)),
             esc(&dates(s)),
-            status_class(s.status),
+            s.status.id(),
             esc(&s.status_label),
             esc(&s.doc)
         )?;
@@ -170,7 +171,7 @@ fn write_entry(out: &mut String, e: &DigestEntry) -> std::fmt::Result {
     writeln!(
         out,
         "<dt>Status</dt><dd class=\"status-{}\">{}</dd>",
-        status_class(e.status),
+        e.status.id(),
         esc(&e.status_label)
     )?;
     writeln!(
@@ -205,7 +206,7 @@ fn write_entry(out: &mut String, e: &DigestEntry) -> std::fmt::Result {
                 esc(&l.citation.title),
                 esc(&l.citation.article_label()),
                 esc(&l.citation.id),
-                status_class(l.status),
+                l.status.id(),
                 esc(&l.status_label),
                 l.score,
                 figures(&l.figures),
@@ -231,15 +232,6 @@ fn figures(f: &[FigureEntry]) -> String {
         .map(|f| esc(&f.summary))
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-fn status_class(v: crate::corpus::Validity) -> &'static str {
-    match v {
-        crate::corpus::Validity::Draft => "draft",
-        crate::corpus::Validity::InForce => "in-force",
-        crate::corpus::Validity::Expired => "expired",
-        crate::corpus::Validity::NotYetInForce => "not-yet-in-force",
-    }
 }
 
 fn or_dash(s: &str) -> String {

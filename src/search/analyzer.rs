@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 };
 
 use super::figures::{self, FigureSpan};
-use crate::zh;
+use crate::text;
 
 /// Name the analyzer is registered under in the index.
 pub const TOKENIZER_NAME: &str = "policynav_zh";
@@ -51,7 +51,7 @@ pub struct Term {
 
 /// Analyses `text` (any script) into terms, sorted by byte range.
 pub fn analyze_terms(text: &str, mode: Mode) -> Vec<Term> {
-    analyze_with(&zh::jieba(), text, mode)
+    analyze_with(&text::jieba(), text, mode)
 }
 
 /// The normalised terms of a text in reading order: Simplified, punctuation dropped,
@@ -68,7 +68,7 @@ pub(crate) fn analyze_with(jieba: &Jieba, text: &str, mode: Mode) -> Vec<Term> {
     if text.is_empty() {
         return Vec::new();
     }
-    let simplified = zh::to_simplified(text);
+    let simplified = text::to_simplified(text);
     // Byte offset in the original of each char index (plus the end).
     let orig_bytes: Vec<usize> = text
         .char_indices()
@@ -199,10 +199,10 @@ pub struct ZhTokenizer {
 }
 
 impl ZhTokenizer {
-    /// A tokenizer over the process-wide jieba ([`zh::jieba`]).
+    /// A tokenizer over the process-wide jieba ([`text::jieba`]).
     pub fn new() -> ZhTokenizer {
         ZhTokenizer {
-            jieba: zh::jieba(),
+            jieba: text::jieba(),
             token: Token::default(),
         }
     }
@@ -290,7 +290,7 @@ mod tests {
         let t = "推動專精特新中小企業發展";
         for term in analyze_terms(t, Mode::Index) {
             let original = &t[term.bytes.clone()];
-            assert_eq!(zh::to_simplified(original), term.text, "{original}");
+            assert_eq!(text::to_simplified(original), term.text, "{original}");
         }
         let terms = analyze_terms(t, Mode::Query);
         let zjtx = terms

@@ -38,7 +38,7 @@ static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pattern).expect("figure pattern is valid")
 });
 
-/// Every figure in `simplified` (already converted with [`crate::zh::to_simplified`]).
+/// Every figure in `simplified` (already converted with [`crate::text::to_simplified`]).
 pub fn scan(simplified: &str) -> Vec<FigureSpan> {
     let mut out = Vec::new();
     // byte offset -> char index, computed lazily by counting as we go
@@ -180,7 +180,7 @@ fn format_number(v: f64) -> String {
 /// Parses an amount of money as a user writes it (`100万`, `1.5亿元`, `3,000,000`,
 /// `三百万`, `5000`), in yuan.
 pub fn parse_amount(text: &str) -> Option<f64> {
-    let simplified = crate::zh::to_simplified(text.trim());
+    let simplified = crate::text::to_simplified(text.trim());
     let trimmed = simplified.trim();
     if let Some(v) = parse_number(trimmed) {
         return Some(v);

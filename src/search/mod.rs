@@ -47,6 +47,7 @@ use tantivy::{DocAddress, TantivyDocument};
 pub use analyzer::{analyze, analyze_terms};
 
 use crate::corpus::{DocumentMeta, Level, Validity};
+use crate::model::labels::Labelled;
 use crate::workspace::{Locations, Workspace};
 use query::{Alternative, Expander, Group, ParsedQuery};
 use store::Fields;
@@ -222,8 +223,8 @@ impl SearchIndex {
         progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<SearchIndex> {
         let domain = input.locations().domain_dir();
-        crate::zh::use_dictionary_of(domain)?;
-        let expander = Expander::new(crate::zh::Vocabulary::load(domain)?);
+        crate::text::use_dictionary_of(domain)?;
+        let expander = Expander::new(crate::text::Vocabulary::load(domain)?);
         let opened = store::open_or_build(input, force, progress)?;
         Ok(SearchIndex { opened, expander })
     }
@@ -372,7 +373,7 @@ impl SearchIndex {
             out.push(term_query(f.jurisdiction, &key));
         }
         if let Some(level) = filters.level {
-            out.push(term_query(f.level, store::level_key(level)));
+            out.push(term_query(f.level, level.id()));
         }
         if let Some(topic) = &filters.topic {
             if !self.opened.topics.iter().any(|t| t == topic) {
@@ -391,10 +392,7 @@ impl SearchIndex {
                 .map(|d| tantivy::Term::from_field_text(f.doc, &d.id))
                 .collect();
             if allowed.is_empty() {
-                notes.push(format!(
-                    "no document has status {} on {date}",
-                    validity_name(status)
-                ));
+                notes.push(format!("no document has status {} on {date}", status.id()));
                 return Ok(None);
             }
             out.push(Box::new(TermSetQuery::new(allowed)));
@@ -517,31 +515,15 @@ fn merge_filters(
     Ok(out)
 }
 
-/// Parses an administrative level: `province`, `municipality`, `city`, `district`
-/// (or 省, 直辖市, 市, 区/县).
+/// Parses an administrative level: its id, Chinese or English label (`city`, 地级市, 市).
 pub fn parse_level(text: &str) -> Result<Level> {
-    Ok(match text.trim().to_lowercase().as_str() {
-        "province" | "provincial" | "省" | "自治区" => Level::Province,
-        "municipality" | "municipal" | "直辖市" => Level::Municipality,
-        "city" | "prefecture" | "市" | "地级市" => Level::City,
-        "district" | "county" | "区" | "县" | "區" | "縣" => Level::District,
-        other => anyhow::bail!("level {other:?}: use province, municipality, city or district"),
-    })
+    Level::parse(text).with_context(|| format!("level {text:?}: use one of {}", Level::known()))
 }
 
-/// Parses a document standing: `in-force`, `draft`, `expired`, `not-yet-in-force`
-/// (or 现行/有效, 征求意见稿, 失效, 未生效).
+/// Parses a document standing: its id, Chinese or English label (`in-force`, 现行有效).
 pub fn parse_validity(text: &str) -> Result<Validity> {
-    let t = crate::zh::to_simplified(text.trim())
-        .to_lowercase()
-        .replace('_', "-");
-    Ok(match t.as_str() {
-        "in-force" | "inforce" | "current" | "valid" | "现行" | "有效" => Validity::InForce,
-        "draft" | "征求意见稿" | "草案" => Validity::Draft,
-        "expired" | "失效" | "已失效" => Validity::Expired,
-        "not-yet-in-force" | "future" | "pending" | "未生效" => Validity::NotYetInForce,
-        _ => anyhow::bail!("status {text:?}: use in-force, draft, expired or not-yet-in-force"),
-    })
+    Validity::parse(text)
+        .with_context(|| format!("status {text:?}: use one of {}", Validity::known()))
 }
 
 /// Parses a date written `2024-06-01` (or `2024/6/1`, `2024.6.1`).
@@ -549,15 +531,6 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
     let t = text.trim().replace(['/', '.'], "-");
     NaiveDate::parse_from_str(&t, "%Y-%m-%d")
         .with_context(|| format!("date {text:?}: write it as YYYY-MM-DD"))
-}
-
-fn validity_name(v: Validity) -> &'static str {
-    match v {
-        Validity::Draft => "draft",
-        Validity::InForce => "in-force",
-        Validity::Expired => "expired",
-        Validity::NotYetInForce => "not-yet-in-force",
-    }
 }
 
 fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {

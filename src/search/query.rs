@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::analyzer::{self, Mode};
-use crate::zh::{self, Vocabulary};
+use crate::text::{self, Vocabulary};
 
 /// One way of matching a group: a single term or a phrase (terms with relative positions).
 #[derive(Debug, Clone, PartialEq)]
@@ -231,7 +231,7 @@ impl Expander {
 
     /// A quoted phrase: matched exactly, in each Mainland/Taiwan spelling.
     fn phrase_group(&self, text: &str) -> Option<Group> {
-        let simplified = zh::to_simplified(text);
+        let simplified = text::to_simplified(text);
         let mut variants = vec![simplified.clone()];
         for group in &self.vocabulary.equivalences {
             for w in group {

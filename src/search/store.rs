@@ -32,8 +32,9 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 use super::analyzer::{self, ANALYZER_VERSION, TOKENIZER_NAME};
 use super::sources::{self, Sources};
 use super::{BuildProgress, IndexInfo};
-use crate::corpus::{Clause, ClauseKind, Corpus, Document, DocumentMeta, Level};
+use crate::corpus::{Clause, ClauseKind, Corpus, Document, DocumentMeta};
 use crate::facts::{Figure, Role, Unit};
+use crate::model::labels::Labelled;
 use crate::workspace::{Analysis, Locations, Workspace};
 
 /// Bump when the fields change.
@@ -108,7 +109,7 @@ fn fields_of(schema: &Schema) -> Result<Fields> {
 
 /// The normalised form of a jurisdiction name as typed (`Beijing`, `北京`, `北京市`).
 pub(crate) fn jurisdiction_key(name: &str) -> String {
-    let s = crate::zh::to_simplified(name.trim()).to_lowercase();
+    let s = crate::text::to_simplified(name.trim()).to_lowercase();
     let stripped = s
         .strip_suffix(['市', '省', '区', '县'])
         .filter(|r| r.chars().count() >= 2)
@@ -124,15 +125,6 @@ pub(crate) fn jurisdiction_keys(meta: &DocumentMeta) -> Vec<String> {
     }
     keys.dedup();
     keys
-}
-
-pub(crate) fn level_key(level: Level) -> &'static str {
-    match level {
-        Level::Province => "province",
-        Level::Municipality => "municipality",
-        Level::City => "city",
-        Level::District => "district",
-    }
 }
 
 /// The index opened for searching.
@@ -456,7 +448,7 @@ impl Builder<'_> {
             for k in &keys {
                 d.add_text(f.jurisdiction, k);
             }
-            d.add_text(f.level, level_key(doc.meta.level));
+            d.add_text(f.level, doc.meta.level.id());
             for t in &topics {
                 d.add_text(f.topic, t);
             }

@@ -19,7 +19,8 @@ use crate::search::BuildProgress;
 
 use super::layout::{self, Areas, MIN_SIZE, inner};
 use super::state::*;
-use super::update::{badge_label, choose_area, export_area, help_area, level_name, tabs};
+use super::update::{choose_area, export_area, help_area, tabs};
+use crate::model::labels::Labelled;
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
@@ -109,7 +110,7 @@ fn selected(focused: bool) -> Style {
 
 /// A level in four letters, so a document row fits a narrow pane.
 fn level_short(l: crate::corpus::Level) -> &'static str {
-    &level_name(l)[..4]
+    &l.en()[..4]
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
@@ -234,7 +235,7 @@ fn draw_browse(app: &App, buf: &mut Buffer, a: &Areas) {
                 ),
                 Span::styled(format!("{} ", level_short(d.level)), style(Emph::Dim)),
                 Span::styled(
-                    format!("[{}] ", badge_label(d.validity)),
+                    format!("[{}] ", d.validity.en()),
                     style(Emph::Badge(d.validity)),
                 ),
                 Span::raw(d.title.as_str()),
@@ -358,7 +359,7 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
     spans.extend(filter("jurisdiction", s.jurisdiction.clone(), "Alt-j"));
     spans.extend(filter(
         "status",
-        s.status.map(|v| badge_label(v).to_string()),
+        s.status.map(|v| v.en().to_string()),
         "Alt-s",
     ));
     spans.extend(filter("measure type", s.topic.clone(), "Alt-m"));

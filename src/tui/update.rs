@@ -12,9 +12,10 @@ use crate::corpus::{Clause, ClauseKind, Document, Validity};
 use crate::export::{self, Digest, Format, GroupBy};
 use crate::facts::{Figure, Role};
 use crate::links::{self, CompareRequest};
+use crate::model::labels::Labelled;
 use crate::search::{BuildProgress, Filters, SearchRequest};
+use crate::text;
 use crate::workspace::Workspace;
-use crate::zh;
 
 use super::action::Action;
 use super::input::Input;
@@ -1474,7 +1475,7 @@ fn in_script(
     match app.script {
         Script::Original => (text.to_string(), marks),
         Script::Simplified => {
-            let conv = zh::to_simplified(text);
+            let conv = text::to_simplified(text);
             let marks = marks
                 .into_iter()
                 .filter_map(|(r, e)| Some((remap(text, &conv, r)?, e)))
@@ -1584,20 +1585,6 @@ fn text_lines(
         .collect()
 }
 
-fn badge(v: Validity) -> &'static str {
-    match v {
-        Validity::Draft => "draft",
-        Validity::InForce => "in force",
-        Validity::Expired => "expired",
-        Validity::NotYetInForce => "not yet in force",
-    }
-}
-
-/// The label of a document's standing, as the badges show it.
-pub fn badge_label(v: Validity) -> &'static str {
-    badge(v)
-}
-
 fn rebuild_detail(app: &mut App) {
     let width = usize::from(inner(app.areas().detail).width).max(1);
     let ws = Arc::clone(&app.ws);
@@ -1656,12 +1643,12 @@ fn doc_detail(app: &App, d: &Document, width: usize) -> Detail {
                     "{} {} · {} · ",
                     m.jurisdiction_zh.as_deref().unwrap_or(""),
                     m.jurisdiction,
-                    level_name(m.level)
+                    m.level.en()
                 ),
                 emph: Emph::Plain,
             },
             Seg {
-                text: format!("[{}]", badge(validity)),
+                text: format!("[{}]", validity.en()),
                 emph: Emph::Badge(validity),
             },
         ],
@@ -1712,17 +1699,6 @@ fn doc_detail(app: &App, d: &Document, width: usize) -> Detail {
     }
 }
 
-/// The level as the CLI prints it.
-pub fn level_name(l: crate::corpus::Level) -> &'static str {
-    use crate::corpus::Level;
-    match l {
-        Level::Province => "province",
-        Level::Municipality => "municipality",
-        Level::City => "city",
-        Level::District => "district",
-    }
-}
-
 fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> Detail {
     let ws = &app.ws;
     let mut lines = Vec::new();
@@ -1739,7 +1715,7 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
                 emph: Emph::Dim,
             },
             Seg {
-                text: format!("[{}]", badge(validity)),
+                text: format!("[{}]", validity.en()),
                 emph: Emph::Badge(validity),
             },
         ],
@@ -1841,7 +1817,7 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
                 }];
                 if let Some(v) = v {
                     head.push(Seg {
-                        text: format!("[{}]", badge(v)),
+                        text: format!("[{}]", v.en()),
                         emph: Emph::Badge(v),
                     });
                 }
@@ -1927,7 +1903,7 @@ fn hit_header(app: &App, hit: &crate::search::Hit) -> TextLine {
     });
     if let Some(d) = v {
         segs.push(Seg {
-            text: format!(" [{}]", badge(d.validity)),
+            text: format!(" [{}]", d.validity.en()),
             emph: Emph::Badge(d.validity),
         });
     }
@@ -2053,7 +2029,7 @@ fn layout_compare(app: &mut App) {
                     emph: Emph::Heading,
                 },
                 Seg {
-                    text: format!("[{}]", badge(col.validity)),
+                    text: format!("[{}]", col.validity.en()),
                     emph: Emph::Badge(col.validity),
                 },
             ],
@@ -2179,7 +2155,7 @@ mod tests {
     #[test]
     fn remap_follows_characters_between_scripts() {
         let t = "給予最高300萬元補貼";
-        let s = zh::to_simplified(t);
+        let s = text::to_simplified(t);
         let start = t.find("最高").unwrap();
         let end = t.find("補").unwrap();
         let r = remap(t, &s, start..end).unwrap();

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Deserialize;
 use unicode_width::UnicodeWidthChar;
 
-use crate::zh;
+use crate::text;
 
 /// The line-breaking rules (禁则) loaded from `kinsoku.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -66,7 +66,7 @@ static WORDS_READY: AtomicBool = AtomicBool::new(false);
 /// run, [`wrap`] breaks between characters (still keeping figures and punctuation
 /// right), so the first frame never waits for the dictionary.
 pub fn load_segmenter() {
-    let _ = zh::jieba();
+    let _ = text::jieba();
     WORDS_READY.store(true, Ordering::Release);
 }
 
@@ -190,10 +190,10 @@ fn segment(p: &str) -> Vec<Range<usize>> {
         return Vec::new();
     }
     if segmenter_ready() {
-        let simplified = zh::to_simplified(p);
+        let simplified = text::to_simplified(p);
         let bytes: Vec<usize> = p.char_indices().map(|(b, _)| b).chain([p.len()]).collect();
         if simplified.chars().count() + 1 == bytes.len() {
-            let words: Vec<Range<usize>> = zh::jieba()
+            let words: Vec<Range<usize>> = text::jieba()
                 .cut(&simplified, true)
                 .into_iter()
                 .map(|t| bytes[t.start]..bytes[t.end])

@@ -94,6 +94,12 @@ pub struct DocumentMeta {
         deserialize_with = "date::deserialize"
     )]
     pub expires: Option<NaiveDate>,
+    /// The notice's document number (文号) as printed, such as `京经信发〔2021〕110号`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_number: Option<String>,
+    /// Ids of the documents this one replaces (a later version of the same measures).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supersedes: Vec<String>,
     /// Draft or final.
     pub status: Status,
     /// Free-text remark about the source copy.
@@ -264,6 +270,8 @@ mod tests {
             published: None,
             effective: effective.map(d),
             expires: expires.map(d),
+            doc_number: None,
+            supersedes: Vec::new(),
             status,
             note: None,
         }

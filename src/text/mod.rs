@@ -1,0 +1,13 @@
+//! Chinese text handling shared by every stage: script conversion ([`script`]), word
+//! segmentation ([`segment`]) and the query vocabulary ([`vocabulary`]).
+//!
+//! Matching always happens on a *normalised Simplified* form; display always shows the
+//! original.
+
+pub mod script;
+pub mod segment;
+pub mod vocabulary;
+
+pub use script::{is_han, to_simplified};
+pub use segment::{BUNDLED_DICTIONARY, jieba, use_dictionary_of};
+pub use vocabulary::{BUNDLED_SYNONYMS, Vocabulary};
