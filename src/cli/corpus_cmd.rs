@@ -9,6 +9,7 @@ use clap::Args;
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use super::Ctx;
 use crate::corpus::{
     self, Clause, ClauseKind, Document, DocumentMeta, Level, Status, Validity, user,
 };
@@ -204,30 +205,29 @@ struct DocRow<'a> {
     provisions: usize,
 }
 
-fn origin_of(ws: &Workspace, id: &str, bundled: &[String]) -> &'static str {
-    match ws.locations.corpus {
+fn origin_of(ctx: &Ctx, id: &str, bundled: &[String]) -> &'static str {
+    match ctx.locations.corpus {
         corpus::CorpusSource::Folder(_) => "folder",
         corpus::CorpusSource::Bundled { .. } if bundled.iter().any(|b| b == id) => "bundled",
         corpus::CorpusSource::Bundled { .. } => "user",
     }
 }
 
-pub(crate) fn docs(args: DocsArgs, ws: &Workspace) -> Result<()> {
+pub(crate) fn docs(args: DocsArgs, ctx: &Ctx) -> Result<()> {
     let as_of = args.as_of.unwrap_or_else(Workspace::today);
     let bundled = corpus::bundled_ids()?;
+    let entries = &ctx.store.catalog().documents;
     if args.json {
-        let rows: Vec<DocRow> = ws
-            .corpus
-            .documents
+        let rows: Vec<DocRow> = entries
             .iter()
             .map(|d| DocRow {
                 meta: &d.meta,
                 validity: d.meta.validity_on(as_of),
                 as_of,
-                origin: origin_of(ws, &d.meta.id, &bundled),
-                chapters: d.chapters.len(),
-                articles: d.articles().count(),
-                provisions: d.provisions().count(),
+                origin: origin_of(ctx, &d.meta.id, &bundled),
+                chapters: d.chapters as usize,
+                articles: d.articles as usize,
+                provisions: d.provisions as usize,
             })
             .collect();
         return super::print_json(&rows);
@@ -241,7 +241,7 @@ pub(crate) fn docs(args: DocsArgs, ws: &Workspace) -> Result<()> {
         "ART".into(),
         "TITLE".into(),
     ]];
-    for d in &ws.corpus.documents {
+    for d in entries {
         let m = &d.meta;
         let date = m
             .written
@@ -252,7 +252,7 @@ pub(crate) fn docs(args: DocsArgs, ws: &Workspace) -> Result<()> {
             Some(zh) => format!("{} {zh}", m.jurisdiction),
             None => m.jurisdiction.clone(),
         };
-        let origin = origin_of(ws, &m.id, &bundled);
+        let origin = origin_of(ctx, &m.id, &bundled);
         let title = if origin == "user" {
             format!("{} [added]", m.title)
         } else {
@@ -264,16 +264,16 @@ pub(crate) fn docs(args: DocsArgs, ws: &Workspace) -> Result<()> {
             m.level.en().to_string(),
             place,
             date,
-            d.articles().count().to_string(),
+            d.articles.to_string(),
             title,
         ]);
     }
     print_table(&rows)
 }
 
-pub(crate) fn clauses(args: ClausesArgs, ws: &Workspace) -> Result<()> {
+pub(crate) fn clauses(args: ClausesArgs, ctx: &Ctx) -> Result<()> {
     if let Some(id) = &args.doc
-        && ws.corpus.document(id).is_none()
+        && ctx.store.meta(id).is_none()
     {
         bail!("no document {id:?} (see `policynav docs`)");
     }
@@ -284,13 +284,21 @@ pub(crate) fn clauses(args: ClausesArgs, ws: &Workspace) -> Result<()> {
             ClauseKind::Provision
         }
     });
-    let selected: Vec<&Clause> = ws
-        .corpus
-        .clauses()
-        .filter(|(d, _)| args.doc.as_deref().is_none_or(|id| d.meta.id == id))
-        .filter(|(_, c)| kind.is_none_or(|k| c.kind == k))
-        .map(|(_, c)| c)
-        .collect();
+    let docs: Vec<String> = match &args.doc {
+        Some(d) => vec![d.clone()],
+        None => ctx.store.documents().map(|d| d.id.clone()).collect(),
+    };
+    let mut owned: Vec<Clause> = Vec::new();
+    for d in &docs {
+        owned.extend(
+            ctx.store
+                .clauses(d)?
+                .into_iter()
+                .map(|r| r.clause)
+                .filter(|c| kind.is_none_or(|k| c.kind == k)),
+        );
+    }
+    let selected: Vec<&Clause> = owned.iter().collect();
     if args.json {
         return super::print_json(&selected);
     }
@@ -384,17 +392,27 @@ struct OutlineArticle<'a> {
     agencies: &'a [String],
 }
 
-pub(crate) fn show(args: ShowArgs, ws: &Workspace) -> Result<()> {
+pub(crate) fn show(args: ShowArgs, ctx: &Ctx) -> Result<()> {
     let as_of = args.as_of.unwrap_or_else(Workspace::today);
-    if let Some(doc) = ws.corpus.document(&args.id) {
-        return show_document(doc, as_of, args.json);
+    if let Some(doc) = ctx.store.load_document(&args.id)? {
+        return show_document(&doc, as_of, args.json);
     }
-    let Some((doc, clause)) = ws.corpus.clause(&args.id) else {
+    let doc_id = args.id.split('/').next().unwrap_or("");
+    let found = match ctx.store.load_document(doc_id)? {
+        Some(doc) => doc
+            .clauses
+            .iter()
+            .position(|c| c.id == args.id)
+            .map(|i| (doc, i)),
+        None => None,
+    };
+    let Some((doc, at)) = found else {
         bail!(
             "no document or clause {:?} (see `policynav docs` and `policynav clauses`)",
             args.id
         );
     };
+    let (doc, clause) = (&doc, &doc.clauses[at]);
     let provisions: Vec<&Clause> = doc
         .clauses
         .iter()

@@ -579,8 +579,7 @@ fn entry(ws: &Workspace, id: &str, options: &Options) -> Result<DigestEntry> {
         clause.text.clone()
     };
     let links = if options.with_links {
-        ws.links()
-            .links(id)
+        ws.links(id)
             .iter()
             .take(LINKS_PER_CLAUSE)
             .map(|l| linked(ws, l, options))
@@ -615,7 +614,11 @@ fn linked(ws: &Workspace, link: &crate::links::Link, options: &Options) -> Resul
         citation,
         text,
         score: link.score,
-        reasons: link.reasons.clone(),
+        reasons: link
+            .reasons
+            .iter()
+            .map(|r| r.text(crate::model::Lang::En))
+            .collect(),
         figures: support_figures(&link.figures),
         status: doc.meta.validity_on(options.as_of),
         status_label: status_label(&doc.meta, options.as_of),

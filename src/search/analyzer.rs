@@ -264,6 +264,11 @@ pub fn text_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// Registers the analyzer on an index (tokenizers are not persisted with it).
+pub fn register(index: &tantivy::Index) {
+    index.tokenizers().register(TOKENIZER_NAME, text_analyzer());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
