@@ -32,8 +32,9 @@ pub struct ClausesArgs {
     /// Only the clauses of this document.
     #[arg(long, value_name = "ID")]
     pub doc: Option<String>,
-    /// Only articles (`article`) or only provisions (`provision`).
-    #[arg(long, value_name = "KIND", value_parser = ["article", "provision"])]
+    /// Only articles (`article`), provisions (`provision`) or the unnumbered texts of
+    /// chapters and sections (`text`).
+    #[arg(long, value_name = "KIND", value_parser = ["article", "provision", "text"])]
     pub kind: Option<String>,
     /// Print JSON instead of a list.
     #[arg(long)]
@@ -277,13 +278,7 @@ pub(crate) fn clauses(args: ClausesArgs, ws: &Workspace) -> Result<()> {
     {
         bail!("no document {id:?} (see `policynav docs`)");
     }
-    let kind = args.kind.as_deref().map(|k| {
-        if k == "article" {
-            ClauseKind::Article
-        } else {
-            ClauseKind::Provision
-        }
-    });
+    let kind = args.kind.as_deref().and_then(ClauseKind::parse);
     let selected: Vec<&Clause> = ws
         .corpus
         .clauses()
