@@ -367,3 +367,50 @@ fn every_body_paragraph_is_in_a_clause() {
         }
     }
 }
+
+/// `add` takes several files or a folder: each file is reported, a refusal is one line
+/// naming its file and what is missing, and a refused file changes nothing.
+#[test]
+fn add_takes_a_folder_and_reports_per_file() {
+    let env = Sandbox::new();
+    let folder = env.root().join("mine");
+    std::fs::create_dir_all(&folder).unwrap();
+    for name in ["gz-measures.txt", "hainan-news.txt", "jiaxing-woshi.txt"] {
+        std::fs::copy(dir("").join(name), folder.join(name)).unwrap();
+    }
+    let out = env.run(&["add", folder.to_str().unwrap()]);
+    assert!(
+        !out.status.success(),
+        "a refused file makes the command fail"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stdout.matches("added ").count(), 2, "{stdout}");
+    assert!(stdout.contains("文号 穗府办规〔2025〕13号"), "{stdout}");
+    assert!(stdout.contains("not in the text: 文号"), "{stdout}");
+    let refusals: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("hainan-news.txt"))
+        .collect();
+    assert_eq!(refusals.len(), 1, "{stderr}");
+    assert!(refusals[0].contains("no recognisable measures"), "{stderr}");
+    let docs = env.json(&["docs", "--json"]);
+    let ids: Vec<String> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["origin"] == "user")
+        .filter_map(|d| str_of(d, "id"))
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let stored = std::fs::read_dir(env.data().join("corpus"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        stored, 3,
+        "two copies and the manifest, nothing of the refused file"
+    );
+    // --id names one document
+    let err = env.fails(&["add", folder.to_str().unwrap(), "--id", "x"]);
+    assert!(err.contains("--id"), "{err}");
+}
