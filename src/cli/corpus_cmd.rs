@@ -33,8 +33,9 @@ pub struct ClausesArgs {
     /// Only the clauses of this document.
     #[arg(long, value_name = "ID")]
     pub doc: Option<String>,
-    /// Only articles (`article`) or only provisions (`provision`).
-    #[arg(long, value_name = "KIND", value_parser = ["article", "provision"])]
+    /// Only articles (`article`), provisions (`provision`) or the unnumbered texts of
+    /// chapters and sections (`text`).
+    #[arg(long, value_name = "KIND", value_parser = ["article", "provision", "text"])]
     pub kind: Option<String>,
     /// Print JSON instead of a list.
     #[arg(long)]
@@ -57,9 +58,11 @@ pub struct ShowArgs {
 /// Arguments of `policynav add`.
 #[derive(Debug, Args)]
 pub struct AddArgs {
-    /// The document: text (UTF-8, UTF-16, GB18030/GBK …) or a saved HTML page.
-    pub file: PathBuf,
-    /// Document id (lowercase letters, digits, '-'); default: jurisdiction and year.
+    /// The documents: text files (UTF-8, UTF-16, GB18030/GBK …) or saved HTML pages, or
+    /// folders of them (every file directly inside, in name order).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Document id (lowercase letters, digits, '-'; one file only); default: jurisdiction and year.
     #[arg(long)]
     pub id: Option<String>,
     /// Title; default: the title printed in the text.
@@ -277,13 +280,7 @@ pub(crate) fn clauses(args: ClausesArgs, ctx: &Ctx) -> Result<()> {
     {
         bail!("no document {id:?} (see `policynav docs`)");
     }
-    let kind = args.kind.as_deref().map(|k| {
-        if k == "article" {
-            ClauseKind::Article
-        } else {
-            ClauseKind::Provision
-        }
-    });
+    let kind = args.kind.as_deref().and_then(ClauseKind::parse);
     let docs: Vec<String> = match &args.doc {
         Some(d) => vec![d.clone()],
         None => ctx.store.documents().map(|d| d.id.clone()).collect(),
@@ -582,8 +579,57 @@ fn own_folder(locations: &Locations) -> (&std::path::Path, Vec<String>) {
     }
 }
 
+/// The files `add` is given: each file, and the files directly inside each folder (hidden
+/// files and a manifest.toml left out), in name order.
+fn files_to_add(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read folder ({e})", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file())
+                .filter(|f| {
+                    let name = f.file_name().map(|n| n.to_string_lossy().to_string());
+                    name.is_some_and(|n| !n.starts_with('.') && n != "manifest.toml")
+                })
+                .collect();
+            inside.sort();
+            out.extend(inside);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// What `add` could not tell from a document's text (left empty in the manifest).
+fn not_inferred(m: &DocumentMeta) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if m.issuer.is_none() {
+        missing.push("issuer");
+    }
+    if m.written.is_none() && m.published.is_none() {
+        missing.push("date");
+    }
+    if m.doc_number.is_none() {
+        missing.push("文号");
+    }
+    if m.effective.is_none() && m.expires.is_none() {
+        missing.push("period in force");
+    }
+    missing
+}
+
 pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
     let (dir, bundled) = own_folder(locations);
+    let files = files_to_add(&args.files)?;
+    if files.is_empty() {
+        bail!("no files to add in {}", args.files[0].display());
+    }
+    if files.len() > 1 && args.id.is_some() {
+        bail!("--id names one document; give one file, or leave --id out");
+    }
     let opts = user::AddOptions {
         id: args.id,
         title: args.title,
@@ -598,7 +644,50 @@ pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
         status: args.status,
         note: args.note,
     };
-    let added = user::add(&args.file, dir, &bundled, &locations.corpus, opts)?;
+    // One file: its refusal is the command's error. Several: each refusal is one line on
+    // stderr naming its file, the others are added, and the command fails at the end.
+    if files.len() == 1 {
+        let added = user::add(&files[0], dir, &bundled, &locations.corpus, opts)?;
+        return report_added(&added, args.json).map(|_| ());
+    }
+    let mut json = Vec::new();
+    let mut refused = 0;
+    for file in &files {
+        match user::add(file, dir, &bundled, &locations.corpus, opts.clone()) {
+            Ok(added) => {
+                if args.json {
+                    json.push(serde_json::to_value(&added)?);
+                } else {
+                    report_added(&added, false)?;
+                }
+            }
+            Err(e) => {
+                refused += 1;
+                let msg = format!("{e:#}").replace('\n', " ");
+                let name = file.display().to_string();
+                let line = if msg.contains(&name) {
+                    msg
+                } else {
+                    format!("{name}: {msg}")
+                };
+                writeln!(std::io::stderr(), "policynav: {line}")?;
+            }
+        }
+    }
+    if args.json {
+        super::print_json(&json)?;
+    }
+    if refused > 0 {
+        bail!(
+            "{refused} of {} files refused (see above); the others were added",
+            files.len()
+        );
+    }
+    Ok(())
+}
+
+/// Prints what `add` stored for one document: what it inferred and what it could not.
+fn report_added(added: &user::Added, json: bool) -> Result<()> {
     if let Some(other) = &added.duplicate_of {
         writeln!(
             std::io::stderr(),
@@ -608,8 +697,8 @@ pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
             added.meta.id
         )?;
     }
-    if args.json {
-        return super::print_json(&added);
+    if json {
+        return super::print_json(added);
     }
     let m = &added.meta;
     let mut out = std::io::stdout().lock();
@@ -640,6 +729,13 @@ pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
         when(m.effective),
         when(m.expires)
     )?;
+    if let Some(n) = &m.doc_number {
+        writeln!(out, "  文号 {n}")?;
+    }
+    let missing = not_inferred(m);
+    if !missing.is_empty() {
+        writeln!(out, "  not in the text: {}", missing.join(", "))?;
+    }
     writeln!(out, "  stored as {}", added.path.display())?;
     Ok(())
 }

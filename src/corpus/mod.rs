@@ -8,6 +8,7 @@ pub mod agencies;
 pub mod clean;
 pub mod import;
 pub mod manifest;
+pub mod places;
 
 pub mod rules;
 pub mod structure;

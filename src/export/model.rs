@@ -349,7 +349,7 @@ pub fn resolve_ids(ws: &Workspace, ids: &[String]) -> Result<Vec<String>> {
         let id = raw.trim().trim_end_matches('/');
         if let Some((doc, clause)) = ws.corpus.clause(id) {
             match clause.kind {
-                ClauseKind::Provision => push(&clause.id, &mut out),
+                ClauseKind::Provision | ClauseKind::Text => push(&clause.id, &mut out),
                 ClauseKind::Article => {
                     for c in article_units(doc, &clause.id) {
                         push(c, &mut out);
@@ -472,7 +472,7 @@ fn citation(ws: &Workspace, id: &str) -> Result<Citation> {
     .find_map(|(d, k)| d.map(|d| (Some(d), Some(k.to_string()))))
     .unwrap_or((None, None));
     let (article, provision) = match clause.kind {
-        ClauseKind::Article => (clause.label.clone(), None),
+        ClauseKind::Article | ClauseKind::Text => (clause.label.clone(), None),
         ClauseKind::Provision => {
             let article = clause
                 .parent

@@ -162,6 +162,7 @@ impl StoreWriter {
             match clause.kind {
                 ClauseKind::Provision => entry.provisions += 1,
                 ClauseKind::Article => entry.articles += 1,
+                ClauseKind::Text => {}
             }
             if searchable {
                 entry.searchable += 1;

@@ -1435,7 +1435,7 @@ fn rebuild_outline(app: &mut App) {
             }
         }
         let (kind, text) = match c.kind {
-            ClauseKind::Article => (
+            ClauseKind::Article | ClauseKind::Text => (
                 RowKind::Article,
                 format!(
                     "{} {}",
