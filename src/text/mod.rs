@@ -4,10 +4,13 @@
 //! Matching always happens on a *normalised Simplified* form; display always shows the
 //! original.
 
+mod dictionary;
 pub mod script;
 pub mod segment;
 pub mod vocabulary;
 
 pub use script::{is_han, to_simplified};
-pub use segment::{BUNDLED_DICTIONARY, jieba, use_dictionary_of};
+pub use segment::{
+    BUNDLED_DICTIONARY, jieba, jieba_for, jieba_loaded, small_jieba, use_dictionary_of,
+};
 pub use vocabulary::{BUNDLED_SYNONYMS, Vocabulary};
