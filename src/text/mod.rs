@@ -1,9 +1,11 @@
 //! Chinese text handling shared by every stage: script conversion ([`script`]), word
-//! segmentation ([`segment`]) and the query vocabulary ([`vocabulary`]).
+//! segmentation ([`segment`]), the query vocabulary ([`vocabulary`]) and the grammar of
+//! amounts and percentages ([`amount`]).
 //!
 //! Matching always happens on a *normalised Simplified* form; display always shows the
 //! original.
 
+pub mod amount;
 mod dictionary;
 pub mod script;
 pub mod segment;
