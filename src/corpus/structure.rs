@@ -734,14 +734,11 @@ fn build_article(
     clauses.extend(children);
 }
 
-static FIGURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"\d+(?:\.\d+)?\s*(?:万元|亿元|万|亿|元|%|％)").expect("static regex")
-});
-
-/// The instrument granted after the last figure of a (Simplified) clause part.
+/// The instrument granted after the last figure ([`text::amount`]) of a (Simplified)
+/// clause part.
 fn instrument_after_figure<'r>(part: &str, rules: &'r Rules) -> Option<&'r str> {
-    let last = FIGURE.find_iter(part).last()?;
-    let tail = &part[last.end()..];
+    let last = text::amount::scan(part).pop()?;
+    let tail = &part[last.bytes.end..];
     rules
         .instruments
         .iter()

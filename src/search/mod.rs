@@ -286,9 +286,8 @@ impl SearchIndex {
             }
         }
 
-        let mut generator =
-            SnippetGenerator::create(&searcher, &*query, f.body).context("preparing snippets")?;
-        generator.set_max_num_chars(SNIPPET_CHARS * 3);
+        let generator =
+            snippet_generator(&searcher, &*query, f.body).context("preparing snippets")?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             if let Some(hit) = self.hit(&searcher, address, score, &generator)? {
@@ -396,6 +395,39 @@ impl SearchIndex {
         }
         Ok(Some(out))
     }
+}
+
+/// tantivy's `SnippetGenerator::create` (the query's terms on `field` that occur in the
+/// index, weighted by rarity), but re-tokenising each hit with a per-text jieba instead
+/// of the analyzer registered for indexing, so a search never loads the whole dictionary.
+fn snippet_generator(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    field: tantivy::schema::Field,
+) -> tantivy::Result<SnippetGenerator> {
+    let mut terms = std::collections::BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term.clone());
+        }
+    });
+    let mut weights = std::collections::BTreeMap::new();
+    for term in terms {
+        let value = term.value();
+        let Some(text) = value.as_str() else {
+            continue;
+        };
+        let doc_freq = searcher.doc_freq(&term)?;
+        if doc_freq > 0 {
+            weights.insert(text.to_string(), 1.0 / (1.0 + doc_freq as tantivy::Score));
+        }
+    }
+    Ok(SnippetGenerator::new(
+        weights,
+        analyzer::text_analyzer_with(analyzer::Segmenter::PerText),
+        field,
+        SNIPPET_CHARS * 3,
+    ))
 }
 
 /// Cuts and highlights a provision; never panics, whatever the text.
