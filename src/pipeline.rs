@@ -135,8 +135,7 @@ impl Domain {
     }
 
     fn analyse(&self, doc: Document) -> (Document, Vec<ClauseAnalysis>, Vec<Features>) {
-        let analyses: Vec<ClauseAnalysis> =
-            doc.clauses.iter().map(|c| self.rules.analyze(c)).collect();
+        let analyses: Vec<ClauseAnalysis> = self.rules.analyze_document(&doc.clauses);
         let features =
             crate::links::document_features(&doc.clauses, &analyses, &self.vocabulary, &self.links);
         (doc, analyses, features)

@@ -34,6 +34,34 @@ pub struct Frame {
     pub beneficiary: Option<String>,
 }
 
+/// What a provision states of its own measure besides the trigger.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    /// Instrument family ids.
+    pub instruments: Vec<String>,
+    /// Basis ids.
+    pub basis: Vec<String>,
+    /// Beneficiary id.
+    pub beneficiary: Option<String>,
+}
+
+impl Context {
+    /// An inherited frame with what the provision states itself in place of its
+    /// context's.
+    pub fn complete(&self, mut frame: Frame) -> Frame {
+        if !self.instruments.is_empty() {
+            frame.instruments = self.instruments.clone();
+        }
+        if !self.basis.is_empty() {
+            frame.basis = self.basis.clone();
+        }
+        if self.beneficiary.is_some() {
+            frame.beneficiary = self.beneficiary.clone();
+        }
+        frame
+    }
+}
+
 /// A trigger rule.
 #[derive(Debug, Clone)]
 pub struct Trigger {
@@ -345,6 +373,31 @@ impl FrameRules {
                 beneficiary: beneficiary.clone(),
             })
             .collect()
+    }
+
+    /// The instruments, basis and beneficiary a provision states itself, for a frame
+    /// whose trigger it takes from its context.
+    pub fn frame_of_context(&self, measure: &str) -> Context {
+        let text = compact_simplified(&crate::text::to_simplified(measure));
+        Context {
+            instruments: self
+                .instruments
+                .iter()
+                .filter(|f| f.words.iter().any(|w| text.contains(w.as_str())))
+                .map(|f| f.id.clone())
+                .collect(),
+            basis: self
+                .bases
+                .iter()
+                .filter(|b| b.patterns.iter().any(|p| p.is_match(&text)))
+                .map(|b| b.id.clone())
+                .collect(),
+            beneficiary: self
+                .beneficiaries
+                .iter()
+                .find(|f| f.words.iter().any(|w| text.contains(w.as_str())))
+                .map(|f| f.id.clone()),
+        }
     }
 
     /// Whether two triggers are of one family (related measures).

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::facts::{self, Figure, Role};
-use crate::model::Clause;
+use crate::model::{Clause, ClauseKind};
 use crate::topics::{self, Taxonomy};
 pub use frames::{Frame, FrameRules};
 
@@ -70,6 +70,44 @@ impl Rules {
             topics: self.taxonomy.classify(&simplified),
             frames: self.frames.frames(&simplified),
         }
+    }
+}
+
+impl Rules {
+    /// Analyses every clause of a document, in order. A provision whose own words name
+    /// no measure frame takes the frames of its article's heading, else of the provision
+    /// before it in the same article: a sentence such as 投资规模特别大的项目，可按核定
+    /// 投资额的10%获得支持 continues the measure its heading or its first sentence
+    /// names (keeping its own instrument and basis where it states them).
+    pub fn analyze_document(&self, clauses: &[Clause]) -> Vec<ClauseAnalysis> {
+        let mut out: Vec<ClauseAnalysis> = clauses.iter().map(|c| self.analyze(c)).collect();
+        let mut previous: Option<(Option<&str>, Vec<Frame>)> = None;
+        for (clause, analysis) in clauses.iter().zip(out.iter_mut()) {
+            if clause.kind != ClauseKind::Provision {
+                continue;
+            }
+            if analysis.frames.is_empty() {
+                let from_heading = clause
+                    .heading
+                    .as_deref()
+                    .map(|h| self.frames.frames(&crate::text::to_simplified(h)))
+                    .unwrap_or_default();
+                let inherited = if !from_heading.is_empty() {
+                    from_heading
+                } else {
+                    match &previous {
+                        Some((parent, frames)) if *parent == clause.parent.as_deref() => {
+                            frames.clone()
+                        }
+                        _ => Vec::new(),
+                    }
+                };
+                let own = self.frames.frame_of_context(&clause.measure);
+                analysis.frames = inherited.into_iter().map(|f| own.complete(f)).collect();
+            }
+            previous = Some((clause.parent.as_deref(), analysis.frames.clone()));
+        }
+        out
     }
 }
 

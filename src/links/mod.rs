@@ -125,8 +125,15 @@ impl<'a> Engine<'a> {
     /// The tier of a link with this evidence and corrected score, if it is shown at all.
     pub fn tier(&self, evidence: &Evidence, adjusted: f32) -> Option<Tier> {
         let t = &self.settings.tiers;
-        let same_trigger = evidence.frame.as_ref().is_some_and(|f| f.same_trigger);
-        if same_trigger && adjusted >= t.same {
+        let w = &self.settings.weights;
+        let (full, partial) = match &evidence.frame {
+            Some(f) if f.same_trigger => (
+                f.strength >= 1.0 - f32::EPSILON,
+                f.strength >= w.missing_instrument - f32::EPSILON,
+            ),
+            _ => (false, false),
+        };
+        if (full && adjusted >= t.same) || (partial && adjusted >= t.same_partial) {
             Some(Tier::Same)
         } else if adjusted >= t.related {
             Some(Tier::Related)

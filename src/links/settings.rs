@@ -73,8 +73,12 @@ pub struct Weights {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TierSettings {
-    /// A link is *same measure* at this score or above, when the triggers agree.
+    /// A link is *same measure* when both provisions support the same thing with the
+    /// same kind of instrument and its score reaches this …
     pub same: f32,
+    /// … or when they support the same thing, one of them naming no instrument, and
+    /// its score reaches this (the words must then agree more).
+    pub same_partial: f32,
     /// A link is *related measure* at this score or above; below it nothing is shown.
     pub related: f32,
     /// In a comparison by measure type, provisions share a row when the links between
@@ -122,6 +126,7 @@ impl LinkSettings {
             ("weights.same_family", w.same_family),
             ("weights.hub_penalty", w.hub_penalty),
             ("tiers.same", s.tiers.same),
+            ("tiers.same_partial", s.tiers.same_partial),
             ("tiers.related", s.tiers.related),
             ("tiers.row_min_strength", s.tiers.row_min_strength),
             ("candidates.trigger_boost", s.candidates.trigger_boost),
