@@ -25,7 +25,8 @@ use crate::model::{Lang, Validity};
 
 use super::model::{DigestEntry, DigestReport, FigureEntry};
 use super::words::{
-    Words, any_doc_number, dates, header_line, iso, issuer, link_view, measure_type, place, words,
+    Words, any_doc_number, clause_heading, dates, header_line, iso, issuer, link_view,
+    measure_type, place, words,
 };
 
 /// Width of the text on an A4 page with 2 cm side margins, in twentieths of a point.
@@ -231,12 +232,7 @@ fn document(r: &DigestReport) -> String {
 /// One clause: heading, text, fields and equivalent measures, kept together.
 fn entry(b: &mut String, r: &DigestReport, w: &Words, e: &DigestEntry) {
     let c = &e.citation;
-    let mut heading = vec![Run::plain(&format!(
-        "{} · 《{}》{}",
-        place(&c.jurisdiction, c.jurisdiction_zh.as_deref(), r.lang),
-        c.title,
-        c.locator(r.lang)
-    ))];
+    let mut heading = vec![Run::plain(&clause_heading(c, r.lang))];
     if e.status != Validity::InForce {
         heading.push(Run::alert(&match r.lang {
             Lang::Zh => format!(" 【{}】", e.status.zh()),
@@ -393,12 +389,18 @@ impl Run {
     }
 
     fn xml(&self) -> String {
+        // in the order the schema asks for (Word refuses another)
         let mut props = String::new();
         if self.mono {
-            props.push_str("<w:rFonts w:ascii=\"Consolas\" w:hAnsi=\"Consolas\" w:cs=\"Consolas\"/><w:noProof/>");
+            props.push_str(
+                "<w:rFonts w:ascii=\"Consolas\" w:hAnsi=\"Consolas\" w:cs=\"Consolas\"/>",
+            );
         }
         if self.bold {
             props.push_str("<w:b/><w:bCs/>");
+        }
+        if self.mono {
+            props.push_str("<w:noProof/>");
         }
         if let Some(c) = self.color {
             let _ = write!(props, "<w:color w:val=\"{c}\"/>");

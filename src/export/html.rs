@@ -10,7 +10,8 @@ use crate::model::{Lang, Validity};
 
 use super::model::{DigestEntry, DigestReport, FigureEntry};
 use super::words::{
-    any_doc_number, dates, header_line, iso, issuer, link_view, measure_type, place, words,
+    any_doc_number, clause_heading, dates, header_line, iso, issuer, link_view, measure_type,
+    place, words,
 };
 
 const STYLE: &str = r#"
@@ -215,14 +216,8 @@ fn write_entry(out: &mut String, r: &DigestReport, e: &DigestEntry) -> std::fmt:
     writeln!(out, "<div class=\"clause\">")?;
     writeln!(
         out,
-        "<h3>{} · 《{}》{}{}</h3>",
-        esc(&place(
-            &c.jurisdiction,
-            c.jurisdiction_zh.as_deref(),
-            r.lang
-        )),
-        esc(&c.title),
-        esc(&c.locator(r.lang)),
+        "<h3>{}{}</h3>",
+        esc(&clause_heading(c, r.lang)),
         flag(e.status, r.lang)
     )?;
     writeln!(out, "<blockquote>{}</blockquote>", esc(e.text.trim_end()))?;

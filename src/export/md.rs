@@ -6,7 +6,9 @@ use std::fmt::Write;
 use crate::model::Validity;
 
 use super::model::{DigestEntry, DigestReport, FigureEntry};
-use super::words::{self, dates, header_line, issuer, link_view, measure_type, place, words};
+use super::words::{
+    self, clause_heading, dates, header_line, issuer, link_view, measure_type, place, words,
+};
 
 /// The digest as Markdown (CommonMark with GFM tables).
 pub(super) fn render(r: &DigestReport) -> String {
@@ -119,14 +121,8 @@ fn write_entry(out: &mut String, r: &DigestReport, e: &DigestEntry) -> std::fmt:
     let c = &e.citation;
     writeln!(
         out,
-        "### {} · 《{}》{}{}",
-        inline(&place(
-            &c.jurisdiction,
-            c.jurisdiction_zh.as_deref(),
-            r.lang
-        )),
-        inline(&c.title),
-        inline(&c.locator(r.lang)),
+        "### {}{}",
+        inline(&clause_heading(c, r.lang)),
         flag(e.status, r.lang),
     )?;
     writeln!(out)?;

@@ -143,6 +143,20 @@ pub(super) fn place(jurisdiction: &str, jurisdiction_zh: Option<&str>, lang: Lan
     }
 }
 
+/// A clause's heading: `北京市 · 《…》第9条(4)`, `Beijing (北京市) · 《…》 art. 9(4)`.
+pub(super) fn clause_heading(c: &crate::model::citation::Citation, lang: Lang) -> String {
+    let gap = match lang {
+        Lang::Zh => "",
+        Lang::En => " ",
+    };
+    format!(
+        "{} · 《{}》{gap}{}",
+        place(&c.jurisdiction, c.jurisdiction_zh.as_deref(), lang),
+        c.title,
+        c.locator(lang)
+    )
+}
+
 /// A measure type's name: `上市挂牌`, or `Listing support (上市挂牌)`.
 pub(super) fn measure_type(m: &MeasureType, lang: Lang) -> String {
     match lang {
