@@ -130,7 +130,7 @@ fn write_report(out: &mut String, r: &DigestReport) -> std::fmt::Result {
         }
         writeln!(
             out,
-            "<td>{}</td><td>{}</td><td class=\"status-{}\">{}</td><td class=\"id\">{}</td></tr>",
+            "<td>{}</td><td class=\"nowrap\">{}</td><td class=\"status-{}\">{}</td><td class=\"id\">{}</td></tr>",
             esc(&issuer(s, r.lang)),
             dates(s, r.lang)
                 .iter()
