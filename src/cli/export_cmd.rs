@@ -215,9 +215,9 @@ fn select(args: &ExportArgs, ws: &Workspace) -> Result<Vec<String>> {
 ///
 /// When no provision has every word of the query, the search falls back to provisions
 /// with any of them. A digest is a deliverable: from that fallback it keeps only the
-/// provisions that share a word of two characters or more with the query, and refuses
-/// when none does (`不存在的词汇xyz` must not become a digest of provisions that
-/// merely contain 不 or 的).
+/// provisions that have at least half of the query's words of two characters or more,
+/// and refuses when none does (`不存在的词汇xyz` must not become a digest of provisions
+/// that merely contain 不, 的 or 存在).
 fn query_ids(query: &str, limit: usize, ws: &Workspace) -> Result<Vec<String>> {
     if limit == 0 {
         bail!("--limit must be at least 1");
@@ -245,16 +245,17 @@ fn query_ids(query: &str, limit: usize, ws: &Workspace) -> Result<Vec<String>> {
     let any_word = notes.iter().any(|n| n.contains("any of them"));
     if any_word {
         let words = query_words(query);
+        let need = words.len().div_ceil(2).max(1);
         let before = hits.len();
-        hits.retain(|h| shares_a_word(h, &words));
+        hits.retain(|h| shared_words(h, &words) >= need);
         if hits.is_empty() {
             bail!(
-                "nothing to export: no provision has the words of '{query}' (only single characters matched)"
+                "nothing to export: no provision has the words of '{query}' (the closest share only single characters or fewer than half of its words)"
             );
         }
         let _ = writeln!(
             std::io::stderr(),
-            "policynav: note: no provision has every word of '{query}'; exporting those that share a word with it ({} of {before} hits)",
+            "policynav: note: no provision has every word of '{query}'; exporting those with at least half of them ({} of {before} hits)",
             hits.len().min(limit)
         );
     }
@@ -263,29 +264,22 @@ fn query_ids(query: &str, limit: usize, ws: &Workspace) -> Result<Vec<String>> {
     Ok(hits.into_iter().map(|h| h.id).collect())
 }
 
-/// The query's words of two characters or more, in Simplified script.
+/// The query's distinct words of two characters or more, in Simplified script.
 fn query_words(query: &str) -> Vec<String> {
     let simplified = crate::text::to_simplified(query);
-    crate::text::jieba()
+    let mut words: Vec<String> = crate::text::jieba()
         .cut(&simplified, true)
         .into_iter()
         .map(|t| t.word.trim().to_lowercase())
         .filter(|w| w.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
-        .collect()
+        .collect();
+    words.sort();
+    words.dedup();
+    words
 }
 
-/// True when the hit matched more than single characters: a highlighted stretch of two
-/// characters or more, or one of `words` in its text.
-fn shares_a_word(hit: &Hit, words: &[String]) -> bool {
-    let s = &hit.snippet;
-    let highlighted = s.highlights.iter().any(|r| {
-        s.text
-            .get(r.clone())
-            .is_some_and(|t| t.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
-    });
-    if highlighted {
-        return true;
-    }
+/// How many of `words` the hit's text has (in Simplified script).
+fn shared_words(hit: &Hit, words: &[String]) -> usize {
     let text = crate::text::to_simplified(&hit.text).to_lowercase();
-    words.iter().any(|w| text.contains(w.as_str()))
+    words.iter().filter(|w| text.contains(w.as_str())).count()
 }

@@ -8,6 +8,7 @@ pub mod agencies;
 pub mod clean;
 pub mod import;
 pub mod manifest;
+pub mod places;
 
 pub mod rules;
 pub mod structure;
@@ -111,6 +112,17 @@ impl Corpus {
         map: &(dyn Fn(Document) -> T + Sync),
         visit: &mut dyn FnMut(T) -> Result<()>,
     ) -> Result<()> {
+        Corpus::for_each_selected(source, &|_| true, map, visit)
+    }
+
+    /// Like [`Corpus::for_each_mapped`], for the documents whose manifest entry `keep`
+    /// accepts only (an incremental update of the store).
+    pub fn for_each_selected<T: Send>(
+        source: &CorpusSource,
+        keep: &dyn Fn(&DocumentMeta) -> bool,
+        map: &(dyn Fn(Document) -> T + Sync),
+        visit: &mut dyn FnMut(T) -> Result<()>,
+    ) -> Result<()> {
         let owned;
         let rules = match source {
             CorpusSource::Folder(dir) if dir.join("cleaning.toml").is_file() => {
@@ -122,7 +134,8 @@ impl Corpus {
             }
             _ => Rules::bundled()?,
         };
-        let jobs = plan(source)?;
+        let mut jobs = plan(source)?;
+        jobs.retain(|j| keep(&j.meta));
         let load = |job: &Job| -> Result<T> { job.load(rules).map(map) };
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -168,6 +181,29 @@ impl Corpus {
         self.clauses()
             .filter(|(_, c)| c.kind == ClauseKind::Provision)
     }
+}
+
+/// One document of a corpus as its manifest lists it, before loading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// What the manifest says.
+    pub meta: DocumentMeta,
+    /// Its file; `None` for a document bundled in the program.
+    pub file: Option<PathBuf>,
+}
+
+/// The documents of `source` in order, from the manifests alone.
+pub fn entries(source: &CorpusSource) -> Result<Vec<Entry>> {
+    Ok(plan(source)?
+        .into_iter()
+        .map(|j| Entry {
+            file: match j.text {
+                JobText::Bundled(_) => None,
+                JobText::File { path, .. } => Some(path),
+            },
+            meta: j.meta,
+        })
+        .collect())
 }
 
 /// Loading threads at most (reading and cleaning is CPU work, one document per thread).

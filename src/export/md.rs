@@ -298,7 +298,7 @@ mod tests {
             md.contains("第5条(1) · 征求意见稿 · 关联度 0.81 `zhejiang-2023/5.1`"),
             "{md}"
         );
-        assert!(md.contains("    - 关联理由：支持额度相同：70%"), "{md}");
+        assert!(md.contains("    - 关联理由：支持额度相同:70%"), "{md}");
         assert!(md.contains("    - 支持额度：最高70%"));
         assert!(!md.contains("Support figures"));
     }

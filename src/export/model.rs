@@ -175,7 +175,7 @@ pub struct LinkedMeasure {
     pub text: String,
     /// How likely it is the same measure.
     pub score: f32,
-    /// How close it is (同一措施 / 相关措施), in words, when the links stage says.
+    /// How close it is (同一措施 / 相关措施), in words.
     pub tier: Option<String>,
     /// Why it was linked, in the digest's language.
     pub reasons: Vec<String>,
@@ -400,7 +400,7 @@ fn resolve(ws: &Workspace, ids: &[String]) -> (Vec<String>, Vec<String>) {
         let id = raw.trim().trim_end_matches('/');
         if let Some((doc, clause)) = ws.corpus.clause(id) {
             match clause.kind {
-                ClauseKind::Provision => push(&clause.id, &mut out),
+                ClauseKind::Provision | ClauseKind::Text => push(&clause.id, &mut out),
                 ClauseKind::Article => {
                     for c in article_units(doc, &clause.id) {
                         push(c, &mut out);
@@ -588,11 +588,11 @@ fn entry(ws: &Workspace, id: &str, options: &Options) -> Result<DigestEntry> {
         &clause.text
     };
     let links = if options.with_links {
-        let mut links: Vec<&crate::links::Link> = ws.links().links(id).iter().collect();
+        let mut links = ws.links(id);
         // equal scores in a stable order
         links.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         links
-            .into_iter()
+            .iter()
             .take(LINKS_PER_CLAUSE)
             .map(|l| linked(ws, l, options))
             .collect::<Result<Vec<_>>>()?
@@ -629,12 +629,8 @@ fn linked(ws: &Workspace, link: &crate::links::Link, options: &Options) -> Resul
         citation,
         text: clean_text(text),
         score: link.score,
-        tier: None,
-        reasons: link
-            .reasons
-            .iter()
-            .map(|r| super::words::reason(r, options.lang))
-            .collect(),
+        tier: Some(link.tier.label(options.lang).to_string()),
+        reasons: link.reasons.iter().map(|r| r.text(options.lang)).collect(),
         figures: support_figures(&link.figures),
         status: doc.meta.validity_on(options.as_of),
         status_label: status_label(&doc.meta, options.as_of, options.lang),
@@ -923,7 +919,10 @@ pub(crate) mod fixtures {
                 text: "對參加境外展會的企業給予最高70%的補助".to_string(),
                 score: 0.8125,
                 tier: None,
-                reasons: vec![super::super::words::reason("same figure: 70%", lang)],
+                reasons: vec![match lang {
+                    Lang::Zh => "支持额度相同:70%".to_string(),
+                    Lang::En => "same figure: 70%".to_string(),
+                }],
                 figures: vec![fig("最高70%", 70.0, Unit::Percent, Qualifier::Cap, None)],
                 status: draft,
                 status_label: draft.label(lang).to_string(),

@@ -215,7 +215,8 @@ pub(super) struct LinkView {
 /// See [`LinkView`].
 pub(super) fn link_view(l: &LinkedMeasure, lang: Lang) -> LinkView {
     let strength = match (&l.tier, lang) {
-        (Some(t), _) => format!("{t} · {:.2}", l.score),
+        (Some(t), Lang::Zh) => format!("{t}（关联度 {:.2}）", l.score),
+        (Some(t), Lang::En) => format!("{t} (score {:.2})", l.score),
         (None, Lang::Zh) => format!("关联度 {:.2}", l.score),
         (None, Lang::En) => format!("score {:.2}", l.score),
     };
@@ -226,43 +227,4 @@ pub(super) fn link_view(l: &LinkedMeasure, lang: Lang) -> LinkView {
         l.reasons.join(words(lang).sep)
     };
     LinkView { headline, why }
-}
-
-/// A link reason of the links stage in `lang`. Today the links stage words its reasons
-/// in English (`same figure: 最高300万元`); this rephrases the ones it knows.
-pub(super) fn reason(text: &str, lang: Lang) -> String {
-    if lang == Lang::En {
-        return text.to_string();
-    }
-    for (en, zh) in [
-        ("same measure type: ", "同属措施类型："),
-        ("same figure: ", "支持额度相同："),
-        ("shared terms: ", "共同用语："),
-    ] {
-        if let Some(rest) = text.strip_prefix(en) {
-            return format!("{zh}{}", rest.replace(", ", "、"));
-        }
-    }
-    text.to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn link_reasons_are_phrased_in_chinese() {
-        assert_eq!(
-            reason("same figure: 最高300万元", Lang::Zh),
-            "支持额度相同：最高300万元"
-        );
-        assert_eq!(
-            reason("shared terms: 上市, 挂牌", Lang::Zh),
-            "共同用语：上市、挂牌"
-        );
-        assert_eq!(
-            reason("same measure type: 上市挂牌", Lang::En),
-            "same measure type: 上市挂牌"
-        );
-    }
 }

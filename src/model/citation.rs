@@ -20,6 +20,8 @@
 //!     sentences, its place in the article in half-width parentheses: `第9条(4)` is the
 //!     fourth measure of article 9. An article with a single provision is cited as the
 //!     article alone.
+//! * **Text** of a chapter or section that is no article (its own unnumbered paragraph):
+//!   the chapter labels as printed, `四、(一)`, and `第2段` for its second paragraph.
 //! * **Document**: the jurisdiction (when the title does not name it), 《title》, then in
 //!   parentheses the document number (文号) when printed and the date, preferring the
 //!   publication date (发布), else the date written (成文), else the first day in force
@@ -131,10 +133,14 @@ impl Citation {
                 .unwrap_or(clause),
             _ => clause,
         };
-        let item = (clause.kind == ClauseKind::Provision).then(|| item_of(doc, article, clause));
+        let item = match clause.kind {
+            ClauseKind::Provision => Some(item_of(doc, article, clause)),
+            ClauseKind::Text => paragraph_of(doc, clause),
+            ClauseKind::Article => None,
+        };
         let mut seen = std::collections::HashSet::new();
         let restarts = doc.articles().any(|a| !seen.insert(a.label.trim()));
-        let chapter = if restarts {
+        let chapter = if restarts || clause.kind == ClauseKind::Text {
             chapter_labels(doc, article.chapter.as_deref())
         } else {
             None
@@ -151,8 +157,16 @@ impl Citation {
             date,
             date_kind,
             chapter,
-            article: article.label.trim().to_string(),
-            article_number: numeral(&article.label),
+            article: if clause.kind == ClauseKind::Text {
+                String::new()
+            } else {
+                article.label.trim().to_string()
+            },
+            article_number: if clause.kind == ClauseKind::Text {
+                String::new()
+            } else {
+                numeral(&article.label)
+            },
             item,
             heading: clause.heading.clone(),
         }
@@ -161,6 +175,16 @@ impl Citation {
     /// Where in the document: `第9条(4)`, `第3条第一项`, `三、(一)第2条`; in English
     /// `art. 9(4)`, `art. 3, item 一`, `三、(一) art. 2`.
     pub fn locator(&self, lang: Lang) -> String {
+        if self.kind == ClauseKind::Text {
+            let part = self.chapter.clone().unwrap_or_default();
+            let para = self.item.as_ref().filter(|i| i.of > 1).map(|i| i.ordinal);
+            return match (lang, para) {
+                (Lang::Zh, Some(n)) => format!("{part}第{n}段"),
+                (Lang::Zh, None) => part,
+                (Lang::En, Some(n)) => format!("part {part}, para. {n}"),
+                (Lang::En, None) => format!("part {part}"),
+            };
+        }
         let mut s = String::new();
         if let Some(ch) = &self.chapter {
             s.push_str(ch);
@@ -283,6 +307,21 @@ fn item_of(doc: &Document, article: &Clause, clause: &Clause) -> Item {
         printed,
         within,
     }
+}
+
+/// The place of a chapter's text among that chapter's paragraphs of text.
+fn paragraph_of(doc: &Document, clause: &Clause) -> Option<Item> {
+    let texts: Vec<&Clause> = doc
+        .texts()
+        .filter(|t| t.chapter == clause.chapter)
+        .collect();
+    let ordinal = texts.iter().position(|t| t.id == clause.id)? + 1;
+    Some(Item {
+        ordinal,
+        of: texts.len(),
+        printed: None,
+        within: None,
+    })
 }
 
 /// The numeral of a printed label: `9.` → `9`, `六、` → `六`, `第九条` → `九`,
@@ -463,6 +502,37 @@ mod tests {
             "北京市《关于实施十大强企行动的若干措施》（未注明日期）第六条(2) [d/6.2]"
         );
         assert_eq!(c.chapter, None);
+    }
+
+    #[test]
+    fn text_of_a_chapter_is_cited_by_its_labels_and_paragraph() {
+        let mut one = clause("d/4.1.0", ClauseKind::Text, "(一)", Some("4.1"));
+        one.parent = None;
+        let mut first = clause("d/5.0.1", ClauseKind::Text, "五、", Some("5"));
+        first.parent = None;
+        let mut second = clause("d/5.0.2", ClauseKind::Text, "五、", Some("5"));
+        second.parent = None;
+        let chapter = |path: &str, label: &str| Chapter {
+            path: path.into(),
+            heading: "保障措施".into(),
+            label: label.into(),
+            text: None,
+        };
+        let doc = document(
+            "北京市若干措施",
+            vec![one, first, second],
+            vec![
+                chapter("4", "四、"),
+                chapter("4.1", "(一)"),
+                chapter("5", "五、"),
+            ],
+        );
+        let c = Citation::of(&doc, find(&doc, "d/4.1.0"));
+        assert_eq!(c.locator(Lang::Zh), "四、(一)");
+        assert_eq!(c.locator(Lang::En), "part 四、(一)");
+        let c = Citation::of(&doc, find(&doc, "d/5.0.2"));
+        assert_eq!(c.locator(Lang::Zh), "五、第2段");
+        assert_eq!(c.locator(Lang::En), "part 五、, para. 2");
     }
 
     #[test]
