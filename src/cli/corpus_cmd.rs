@@ -13,6 +13,7 @@ use super::Ctx;
 use crate::corpus::{
     self, Clause, ClauseKind, Document, DocumentMeta, Level, Status, Validity, user,
 };
+use crate::model::citation::Citation;
 use crate::model::labels::Labelled;
 use crate::workspace::{Locations, Workspace};
 
@@ -53,6 +54,9 @@ pub struct ShowArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Language of the citation: zh (default) or en.
+    #[arg(long, value_name = "LANG", default_value = "zh", value_parser = super::export_cmd::parse_lang)]
+    pub lang: crate::model::Lang,
 }
 
 /// Arguments of `policynav add`.
@@ -322,38 +326,6 @@ pub(crate) fn clauses(args: ClausesArgs, ctx: &Ctx) -> Result<()> {
     print_table(&rows)
 }
 
-/// A human citation of a clause: title, article and provision, and id.
-pub(crate) fn citation(doc: &Document, clause: &Clause) -> String {
-    let m = &doc.meta;
-    let who = m.jurisdiction_zh.as_deref().unwrap_or(&m.jurisdiction);
-    let article = match &clause.parent {
-        Some(parent) => doc
-            .clauses
-            .iter()
-            .find(|c| &c.id == parent)
-            .unwrap_or(clause),
-        None => clause,
-    };
-    let mut s = format!("{who}《{}》{}", m.title, article.label);
-    if let Some(h) = &article.heading {
-        s.push_str(h);
-    }
-    if clause.kind == ClauseKind::Provision {
-        let n = clause.path.rsplit('.').next().unwrap_or("");
-        s.push_str(&format!(" 第{n}项"));
-    }
-    let date = m
-        .written
-        .or(m.published)
-        .map(|d| format!(", {d}"))
-        .unwrap_or_default();
-    format!(
-        "{s} ({}{date}) [{}]",
-        m.validity_on(Workspace::today()).en(),
-        clause.id
-    )
-}
-
 #[derive(Serialize)]
 struct ShownClause<'a> {
     #[serde(flatten)]
@@ -418,7 +390,7 @@ pub(crate) fn show(args: ShowArgs, ctx: &Ctx) -> Result<()> {
     if args.json {
         return super::print_json(&ShownClause {
             clause,
-            citation: citation(doc, clause),
+            citation: Citation::of(doc, clause).line(args.lang),
             title: &doc.meta.title,
             validity: doc.meta.validity_on(as_of),
             as_of,
@@ -426,7 +398,7 @@ pub(crate) fn show(args: ShowArgs, ctx: &Ctx) -> Result<()> {
         });
     }
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", citation(doc, clause))?;
+    writeln!(out, "{}", Citation::of(doc, clause).line(args.lang))?;
     writeln!(
         out,
         "status on {as_of}: {}",

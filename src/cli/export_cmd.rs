@@ -1,4 +1,4 @@
-//! `policynav export`: write a clause digest in Markdown, CSV, JSON, HTML or DOCX.
+//! `policynav export`: write a clause digest in Markdown, CSV, Excel, JSON, HTML or Word.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -7,8 +7,9 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use clap::{ArgGroup, Args};
 
-use crate::export::{self, Digest, Format, GroupBy, Options};
-use crate::search::{Filters, SearchIndex, SearchRequest};
+use crate::export::{self, Digest, Format, GroupBy, Options, Target};
+use crate::model::Lang;
+use crate::search::{Filters, Hit, SearchIndex, SearchRequest};
 use crate::workspace::Workspace;
 
 /// Arguments of `policynav export`.
@@ -24,13 +25,14 @@ pub struct ExportArgs {
     /// id stands for all of its provisions.
     #[arg(value_name = "ID")]
     pub ids: Vec<String>,
-    /// Export the provisions a search finds (best first).
+    /// Export the provisions a search finds (best first; equal scores by clause id).
     #[arg(long, short = 'q', value_name = "QUERY")]
     pub query: Option<String>,
     /// Export every provision of a measure type (id, Chinese or English name).
     #[arg(long, value_name = "TOPIC")]
     pub topic: Option<String>,
-    /// Export the digest collected in the navigator.
+    /// Export the digest collected in the navigator, in its order (clauses no longer in
+    /// the corpus are left out with a warning).
     #[arg(long)]
     pub digest: bool,
     /// Output format [default: from the --out file's extension, else md].
@@ -39,9 +41,13 @@ pub struct ExportArgs {
     /// Write to this file ("-" for standard output, the default for text formats).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Group the clauses by measure type, jurisdiction or document.
-    #[arg(long, value_enum, default_value = "topic")]
+    /// Keep the clauses in the order collected (none), or group them by measure type,
+    /// jurisdiction or document.
+    #[arg(long, value_enum, default_value = "none")]
     pub group_by: GroupBy,
+    /// Language of every label and heading: zh (default) or en.
+    #[arg(long, value_name = "LANG", default_value = "zh", value_parser = parse_lang)]
+    pub lang: Lang,
     /// Add each clause's equivalent measures in other documents (top 3) with their figures.
     #[arg(long)]
     pub with_links: bool,
@@ -54,9 +60,18 @@ pub struct ExportArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     pub force: bool,
+    /// CSV: keep every cell exactly as printed, even one a spreadsheet would run as a
+    /// formula (by default such cells get a leading ').
+    #[arg(long)]
+    pub csv_raw: bool,
     /// With --query: export at most this many provisions.
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub limit: usize,
+}
+
+/// Parses `--lang`.
+pub(crate) fn parse_lang(text: &str) -> Result<Lang, String> {
+    Lang::parse(text).ok_or_else(|| format!("unknown language {text:?}: use zh or en"))
 }
 
 pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {
@@ -66,15 +81,8 @@ pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {
         .or_else(|| out.and_then(format_of))
         .unwrap_or(Format::Md);
     // Refuse early, before any work, when the output cannot be written.
-    match out {
-        Some(path) => {
-            if !args.force && std::fs::symlink_metadata(path).is_ok() {
-                bail!(
-                    "{}: already exists; not overwritten (use --force to replace it)",
-                    path.display()
-                );
-            }
-        }
+    let target = match out {
+        Some(path) => Some(export::target(path, args.force)?),
         None => {
             if format.is_binary() && std::io::stdout().is_terminal() {
                 bail!(
@@ -82,8 +90,9 @@ pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {
                     format.extension()
                 );
             }
+            None
         }
-    }
+    };
     let ids = select(&args, ws)?;
     let options = Options {
         format,
@@ -91,6 +100,11 @@ pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {
         with_links: args.with_links,
         simplified: args.simplified,
         as_of: args.as_of.unwrap_or_else(Workspace::today),
+        lang: args.lang,
+        csv_raw: args.csv_raw,
+        // ids typed on the command line must exist; the navigator's digest may name
+        // clauses of a document removed since
+        skip_missing: args.digest,
     };
     let report = export::model::build(ws, &ids, &options).map_err(|e| {
         if args.digest {
@@ -103,20 +117,33 @@ pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {
             e
         }
     })?;
-    let bytes = export::render_report(&report, format)?;
-    match out {
-        Some(path) => {
-            export::write_file(path, &bytes, args.force)?;
-            let n = report.len();
-            let _ = writeln!(
-                std::io::stderr(),
-                "policynav: wrote {n} clause{} ({}) to {}",
-                if n == 1 { "" } else { "s" },
-                format.extension(),
-                path.display()
-            );
+    if !report.left_out.is_empty() {
+        let n = report.left_out.len();
+        let _ = writeln!(
+            std::io::stderr(),
+            "policynav: warning: {n} clause{} of the digest {} no longer in the corpus and {} left out: {}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" },
+            if n == 1 { "was" } else { "were" },
+            report.left_out.join(", ")
+        );
+    }
+    let bytes = export::render_report(&report, &options)?;
+    match (out, target) {
+        (Some(path), Some(target)) => {
+            export::write_to(&target, path, &bytes)?;
+            if let Target::Atomic { .. } = target {
+                let n = report.len();
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "policynav: wrote {n} clause{} ({}) to {}",
+                    if n == 1 { "" } else { "s" },
+                    format.extension(),
+                    path.display()
+                );
+            }
         }
-        None => {
+        _ => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(&bytes)?;
             stdout.flush()?;
@@ -134,6 +161,7 @@ fn format_of(path: &Path) -> Option<Format> {
         Format::Json,
         Format::Html,
         Format::Docx,
+        Format::Xlsx,
     ]
     .into_iter()
     .find(|f| {
@@ -146,16 +174,7 @@ fn format_of(path: &Path) -> Option<Format> {
 /// The clause ids the arguments select, before article/document expansion.
 fn select(args: &ExportArgs, ws: &Workspace) -> Result<Vec<String>> {
     if let Some(query) = &args.query {
-        let index = SearchIndex::open_or_build(ws, &mut |_| {})?;
-        let results = index.search(&SearchRequest {
-            query: query.clone(),
-            filters: Filters::default(),
-            limit: args.limit,
-        })?;
-        if results.hits.is_empty() {
-            bail!("nothing to export: the search '{query}' found no provisions");
-        }
-        return Ok(results.hits.into_iter().map(|h| h.id).collect());
+        return query_ids(query, args.limit, ws);
     }
     if let Some(key) = &args.topic {
         let Some(topic) = ws.taxonomy.get(key) else {
@@ -189,4 +208,78 @@ fn select(args: &ExportArgs, ws: &Workspace) -> Result<Vec<String>> {
         bail!("nothing to export: give clause ids, --query, --topic or --digest");
     }
     Ok(args.ids.clone())
+}
+
+/// The provisions a search finds, best first, equal scores in clause-id order (so the
+/// same `--limit` picks the same clauses on every run).
+///
+/// When no provision has every word of the query, the search falls back to provisions
+/// with any of them. A digest is a deliverable: from that fallback it keeps only the
+/// provisions that have at least half of the query's words of two characters or more,
+/// and refuses when none does (`不存在的词汇xyz` must not become a digest of provisions
+/// that merely contain 不, 的 or 存在).
+fn query_ids(query: &str, limit: usize, ws: &Workspace) -> Result<Vec<String>> {
+    if limit == 0 {
+        bail!("--limit must be at least 1");
+    }
+    let index = SearchIndex::open_or_build(ws, &mut |_| {})?;
+    let mut fetch = limit.saturating_mul(2).saturating_add(16);
+    let (mut hits, notes) = loop {
+        let results = index.search(&SearchRequest {
+            query: query.to_string(),
+            filters: Filters::default(),
+            limit: fetch,
+        })?;
+        // more hits may tie with the last one kept: ask for more until they cannot
+        let ties_beyond = results.hits.len() == fetch
+            && results.hits.len() < results.total
+            && results.hits.get(limit - 1).map(|h| h.score) == results.hits.last().map(|h| h.score);
+        if !ties_beyond {
+            break (results.hits, results.notes);
+        }
+        fetch = fetch.saturating_mul(2);
+    };
+    if hits.is_empty() {
+        bail!("nothing to export: the search '{query}' found no provisions");
+    }
+    let any_word = notes.iter().any(|n| n.contains("any of them"));
+    if any_word {
+        let words = query_words(query);
+        let need = words.len().div_ceil(2).max(1);
+        let before = hits.len();
+        hits.retain(|h| shared_words(h, &words) >= need);
+        if hits.is_empty() {
+            bail!(
+                "nothing to export: no provision has the words of '{query}' (the closest share only single characters or fewer than half of its words)"
+            );
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "policynav: note: no provision has every word of '{query}'; exporting those with at least half of them ({} of {before} hits)",
+            hits.len().min(limit)
+        );
+    }
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    hits.truncate(limit);
+    Ok(hits.into_iter().map(|h| h.id).collect())
+}
+
+/// The query's distinct words of two characters or more, in Simplified script.
+fn query_words(query: &str) -> Vec<String> {
+    let simplified = crate::text::to_simplified(query);
+    let mut words: Vec<String> = crate::text::jieba()
+        .cut(&simplified, true)
+        .into_iter()
+        .map(|t| t.word.trim().to_lowercase())
+        .filter(|w| w.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// How many of `words` the hit's text has (in Simplified script).
+fn shared_words(hit: &Hit, words: &[String]) -> usize {
+    let text = crate::text::to_simplified(&hit.text).to_lowercase();
+    words.iter().filter(|w| text.contains(w.as_str())).count()
 }

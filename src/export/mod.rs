@@ -1,16 +1,18 @@
-//! Stage 5 — export: the clause digest in Markdown, CSV, JSON, HTML and DOCX.
+//! Stage 5 — export: the clause digest in Markdown, CSV, Excel, JSON, HTML and Word.
 //!
 //! [`render`] turns a selection of clause ids into a [`model::DigestReport`] (citations,
 //! texts, support figures, agencies, measure types, statuses, optional equivalent
-//! measures) and then into bytes in the chosen [`Format`]. [`write_file`] puts those
-//! bytes on disk atomically. The TUI keeps the user's collected clauses in a
-//! [`Digest`].
+//! measures, every label in the chosen language) and then into bytes in the chosen
+//! [`Format`]. [`write_file`] puts those bytes on disk atomically. The TUI keeps the
+//! user's collected clauses in a [`Digest`].
 
 mod csv;
 mod docx;
 mod html;
 mod md;
 pub mod model;
+mod words;
+mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,6 +21,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::model::Lang;
 use crate::workspace::Workspace;
 
 pub use model::{DigestReport, resolve_ids};
@@ -33,16 +36,21 @@ pub enum Format {
     Csv,
     /// JSON.
     Json,
-    /// Self-contained HTML.
+    /// Self-contained HTML (prints to PDF from a browser).
     Html,
     /// Word document.
     Docx,
+    /// Excel workbook.
+    Xlsx,
 }
 
 /// How clauses are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
+    /// Not grouped: the clauses in the order collected.
+    #[value(alias = "collected")]
+    None,
     /// By measure type.
     Topic,
     /// By jurisdiction.
@@ -64,6 +72,31 @@ pub struct Options {
     pub simplified: bool,
     /// Date for document status.
     pub as_of: NaiveDate,
+    /// Language of every label (Chinese by default).
+    pub lang: Lang,
+    /// CSV: keep cells exactly as printed, even those a spreadsheet would read as a
+    /// formula (`=`, `+`, `-`, `@`); by default such cells get a leading `'`.
+    pub csv_raw: bool,
+    /// Leave out ids that are no longer in the corpus (listed in
+    /// [`DigestReport::left_out`]) instead of failing.
+    pub skip_missing: bool,
+}
+
+impl Options {
+    /// The defaults: in Chinese, in the order collected, original text, no links, ids
+    /// no longer in the corpus left out.
+    pub fn new(format: Format, as_of: NaiveDate) -> Options {
+        Options {
+            format,
+            group_by: GroupBy::None,
+            with_links: false,
+            simplified: false,
+            as_of,
+            lang: Lang::Zh,
+            csv_raw: false,
+            skip_missing: true,
+        }
+    }
 }
 
 /// The user's collected clauses (the TUI's digest), persisted in the data dir.
@@ -111,14 +144,14 @@ impl Digest {
 /// The "made on" date is [`Workspace::today`].
 pub fn render(ws: &Workspace, ids: &[String], options: &Options) -> Result<Vec<u8>> {
     let report = model::build(ws, ids, options)?;
-    render_report(&report, options.format)
+    render_report(&report, options)
 }
 
-/// Renders an already built digest.
-pub fn render_report(report: &DigestReport, format: Format) -> Result<Vec<u8>> {
-    Ok(match format {
+/// Renders an already built digest in `options.format`.
+pub fn render_report(report: &DigestReport, options: &Options) -> Result<Vec<u8>> {
+    Ok(match options.format {
         Format::Md => md::render(report).into_bytes(),
-        Format::Csv => csv::render(report)?,
+        Format::Csv => csv::render(report, options.csv_raw)?,
         Format::Json => {
             let mut bytes = serde_json::to_vec_pretty(report)?;
             bytes.push(b'\n');
@@ -126,6 +159,7 @@ pub fn render_report(report: &DigestReport, format: Format) -> Result<Vec<u8>> {
         }
         Format::Html => html::render(report).into_bytes(),
         Format::Docx => docx::render(report)?,
+        Format::Xlsx => xlsx::render(report)?,
     })
 }
 
@@ -138,27 +172,125 @@ impl Format {
             Format::Json => "json",
             Format::Html => "html",
             Format::Docx => "docx",
+            Format::Xlsx => "xlsx",
         }
     }
 
     /// True for formats that are not text (must not be written to a terminal).
     pub fn is_binary(self) -> bool {
-        self == Format::Docx
+        matches!(self, Format::Docx | Format::Xlsx)
     }
 }
 
-/// Writes `bytes` to `path` atomically (temporary file, then rename). An existing file
-/// is only replaced with `force`; on any error nothing is left behind.
+/// How an export reaches its path (see [`target`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A regular file (new, or replaced with `force`): written to a temporary file
+    /// beside it, then renamed into place. For a symbolic link this is the file it
+    /// points to, so the link is kept.
+    Atomic {
+        /// The file to create or replace.
+        path: PathBuf,
+        /// Whether it exists (and may only be replaced with `force`).
+        exists: bool,
+    },
+    /// A pipe or a character device (`/dev/null`, a terminal, a fifo): written
+    /// directly, never replaced.
+    Direct(PathBuf),
+}
+
+/// Where writing to `path` goes, refusing what must not be written: a folder, a block
+/// device, a socket, or an existing file without `force`.
+pub fn target(path: &Path, force: bool) -> Result<Target> {
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            let kind = meta.file_type();
+            if kind.is_dir() {
+                bail!("{}: is a folder, not a file", path.display());
+            }
+            if kind.is_file() {
+                if !force {
+                    bail!(
+                        "{}: already exists; not overwritten (use --force to replace it)",
+                        path.display()
+                    );
+                }
+                let resolved = std::fs::canonicalize(path)
+                    .with_context(|| format!("{}: cannot resolve", path.display()))?;
+                return Ok(Target::Atomic {
+                    path: resolved,
+                    exists: true,
+                });
+            }
+            special_target(path, &kind)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Target::Atomic {
+            path: dangling_target(path),
+            exists: false,
+        }),
+        Err(e) => Err(e).with_context(|| format!("{}: cannot write", path.display())),
+    }
+}
+
+#[cfg(unix)]
+fn special_target(path: &Path, kind: &std::fs::FileType) -> Result<Target> {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() || kind.is_char_device() {
+        return Ok(Target::Direct(path.to_path_buf()));
+    }
+    if kind.is_block_device() {
+        bail!("{}: is a block device; not written", path.display());
+    }
+    bail!("{}: is not a regular file; not written", path.display())
+}
+
+#[cfg(not(unix))]
+fn special_target(path: &Path, _kind: &std::fs::FileType) -> Result<Target> {
+    bail!("{}: is not a regular file; not written", path.display())
+}
+
+/// The file a path names when it does not exist: the end of its chain of symbolic
+/// links when it is a dangling link (so the link is kept), else the path itself.
+fn dangling_target(path: &Path) -> PathBuf {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&current) {
+            Ok(next) => {
+                current = match current.parent() {
+                    Some(dir) if next.is_relative() => dir.join(next),
+                    _ => next,
+                };
+            }
+            Err(_) => break,
+        }
+    }
+    current
+}
+
+/// Writes `bytes` to `path`: atomically for a regular file (temporary file, then
+/// rename; through a symbolic link, the file it points to), directly to a pipe or a
+/// character device. An existing file is only replaced with `force`; on any error
+/// nothing is left behind.
 pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    if path.is_dir() {
-        bail!("{}: is a folder, not a file", path.display());
-    }
-    if !force && std::fs::symlink_metadata(path).is_ok() {
-        bail!(
-            "{}: already exists; not overwritten (use --force to replace it)",
-            path.display()
-        );
-    }
+    let t = target(path, force)?;
+    write_to(&t, path, bytes)
+}
+
+/// Writes `bytes` where [`target`] said (`shown` is the path named in errors).
+pub fn write_to(target: &Target, shown: &Path, bytes: &[u8]) -> Result<()> {
+    let (path, exists) = match target {
+        Target::Direct(p) => {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(p)
+                .with_context(|| format!("{}: cannot write", shown.display()))?;
+            return f
+                .write_all(bytes)
+                .and_then(|()| f.flush())
+                .with_context(|| format!("{}: cannot write", shown.display()));
+        }
+        Target::Atomic { path, exists } => (path.as_path(), *exists),
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -166,7 +298,7 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     if !dir.is_dir() {
         bail!(
             "{}: folder {} does not exist",
-            path.display(),
+            shown.display(),
             dir.display()
         );
     }
@@ -174,25 +306,25 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
         .prefix(".policynav-")
         .suffix(".part")
         .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot write in {}", path.display(), dir.display()))?;
+        .with_context(|| format!("{}: cannot write in {}", shown.display(), dir.display()))?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
+        .with_context(|| format!("{}: cannot write", shown.display()))?;
     set_readable_permissions(tmp.as_file(), path);
     // The temporary file is removed when `persist` fails, so nothing is left behind.
-    if force {
+    if exists {
         tmp.persist(path)
             .map_err(|e| e.error)
-            .with_context(|| format!("{}: cannot write", path.display()))?;
+            .with_context(|| format!("{}: cannot write", shown.display()))?;
     } else {
         tmp.persist_noclobber(path).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
                 anyhow::anyhow!(
                     "{}: already exists; not overwritten (use --force to replace it)",
-                    path.display()
+                    shown.display()
                 )
             } else {
-                anyhow::Error::new(e.error).context(format!("{}: cannot write", path.display()))
+                anyhow::Error::new(e.error).context(format!("{}: cannot write", shown.display()))
             }
         })?;
     }
@@ -258,6 +390,73 @@ mod tests {
         write_file(&path, b"<p>", false).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o644);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_pipes_are_written_directly_and_symlinks_through() {
+        use std::os::unix::fs::symlink;
+        // /dev/null: written, not replaced, with or without --force
+        write_file(Path::new("/dev/null"), b"x", false).unwrap();
+        write_file(Path::new("/dev/null"), b"x", true).unwrap();
+        assert!(
+            std::fs::metadata("/dev/null")
+                .map(|m| !m.file_type().is_file())
+                .unwrap()
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.md");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.md");
+        symlink("real.md", &link).unwrap();
+        let err = write_file(&link, b"new", false).unwrap_err();
+        assert!(err.to_string().contains("already exists"), "{err:#}");
+        write_file(&link, b"new", true).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+
+        // a dangling link creates its target
+        let dangling = dir.path().join("dangling.md");
+        symlink("made.md", &dangling).unwrap();
+        write_file(&dangling, b"made", false).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&dangling)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("made.md")).unwrap(),
+            "made"
+        );
+        assert_eq!(
+            entries(dir.path()),
+            ["dangling.md", "link.md", "made.md", "real.md"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_gets_a_direct_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo with a valid NUL-terminated path
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(&fifo).unwrap())
+        };
+        write_file(&fifo, "摘编".as_bytes(), false).unwrap();
+        assert_eq!(reader.join().unwrap(), "摘编".as_bytes());
+        assert_eq!(target(&fifo, false).unwrap(), Target::Direct(fifo.clone()));
+        assert_eq!(entries(dir.path()), ["pipe"]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! [`Document`] with its [`DocumentMeta`], its chapters and its clauses (articles and
 //! provisions, [`Clause`]), and the words a view shows for them ([`labels`]).
 
+pub mod citation;
 mod document;
 pub mod labels;
 pub mod link;

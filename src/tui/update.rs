@@ -1086,29 +1086,9 @@ fn copy(app: &mut App) {
         Script::Original => clause.text.clone(),
         Script::Simplified => clause.normalized.clone(),
     };
-    let cite = citation(doc, clause);
+    let cite = crate::model::citation::Citation::of(doc, clause).line(crate::model::Lang::Zh);
     app.effects.push(Effect::Copy(format!("{text}\n—— {cite}")));
     app.say(format!("copied {id} with its citation"));
-}
-
-/// How a clause is cited: 北京市《title》第9条 … (beijing-2021/9.3).
-pub fn citation(doc: &Document, clause: &Clause) -> String {
-    let jur = doc
-        .meta
-        .jurisdiction_zh
-        .as_deref()
-        .unwrap_or(&doc.meta.jurisdiction);
-    let date = doc
-        .meta
-        .published
-        .or(doc.meta.written)
-        .map(|d| format!(" ({d})"))
-        .unwrap_or_default();
-    let heading = clause.heading.as_deref().unwrap_or("");
-    format!(
-        "{jur}《{}》{date} {}{heading} [{}]",
-        doc.meta.title, clause.label, clause.id
-    )
 }
 
 // ---------------------------------------------------------------- compare
@@ -1318,11 +1298,10 @@ fn do_export(app: &mut App, mut prompt: ExportPrompt, force: bool) {
         return;
     }
     let options = export::Options {
-        format: prompt.format,
         group_by: prompt.group_by,
         with_links: true,
         simplified: app.script == Script::Simplified,
-        as_of: app.today,
+        ..export::Options::new(prompt.format, app.today)
     };
     let result = export::render(&app.ws, &app.digest.ids, &options)
         .and_then(|bytes| export::write_file(&path, &bytes, force));
