@@ -17,6 +17,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
@@ -27,7 +28,8 @@ use crate::analysis::{self, ClauseAnalysis};
 use crate::corpus::{self, Corpus, CorpusSource, Document};
 use crate::links::candidates::MemoryIndex;
 use crate::links::{
-    Candidate, CandidateQuery, Engine, Features, LinkSettings, MemoryStats, Prepared, StoredLink,
+    Candidate, CandidateQuery, Counts, Engine, Features, Lexicon, LinkSettings, Prepared, Scored,
+    StoredLink,
 };
 use crate::store::catalog::{CATALOG_FORMAT, Catalog, CatalogEntry};
 use crate::store::sources::{self, Stamp};
@@ -528,8 +530,10 @@ fn build_in(
     let mut writer = StoreWriter::create(tmp, threads())?;
     progress(Progress::Indexing { done: 0, total });
     let mut entries: Vec<CatalogEntry> = Vec::with_capacity(total);
-    let mut features: Vec<Features> = Vec::new();
-    let mut stats = MemoryStats::default();
+    // every provision's features, prepared (compact) for the link pass
+    let mut lex = Lexicon::default();
+    let mut counts = Counts::default();
+    let mut prepared: Vec<Prepared> = Vec::new();
     Corpus::for_each_mapped(source, &|doc| domain.analyse(doc), &mut |(
         doc,
         analyses,
@@ -539,11 +543,17 @@ fn build_in(
             Some(path) => Some(sources::stamp_file(path, &none)?),
             None => None,
         };
+        let first = prepared.len() as u64;
+        let doc_id: Arc<str> = Arc::from(doc.meta.id.as_str());
         for f in &feats {
-            stats.add(f);
+            prepared.push(Prepared::new(
+                f,
+                Arc::clone(&doc_id),
+                &mut lex,
+                &domain.rules.frames,
+                Some(&mut counts),
+            ));
         }
-        let first = features.len() as u64;
-        features.extend(feats.iter().cloned());
         entries.push(writer.add_document(&doc, &analyses, feats, stamp, Some(first))?);
         progress(Progress::Indexing {
             done: entries.len(),
@@ -555,7 +565,7 @@ fn build_in(
 
     // The link pass: every provision's candidates from the index just written.
     let linking = Instant::now();
-    let hub_mean = link_all(&writer, &features, &stats, domain, progress)?;
+    let hub_mean = link_all(&writer, prepared, &lex, &counts, domain, progress)?;
     let linking = linking.elapsed();
     let catalog = Catalog {
         format: CATALOG_FORMAT,
@@ -578,10 +588,17 @@ fn build_in(
 }
 
 /// Links every provision of a full build; returns the mean hubness.
+///
+/// Pass one runs each provision's candidate query against the index just written and
+/// scores the candidates (the fast raw score), which gives every provision its hubness;
+/// when the hubness correction is on, pass two corrects and tiers the candidates that
+/// can still reach a tier. Only the candidates of one provision at a time are scored:
+/// nothing holds all pairs.
 fn link_all(
     writer: &StoreWriter,
-    features: &[Features],
-    stats: &MemoryStats,
+    mut prepared: Vec<Prepared>,
+    lex: &Lexicon,
+    counts: &Counts,
     domain: &Domain,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<f32> {
@@ -590,18 +607,18 @@ fn link_all(
 
     let engine = domain.engine();
     let s = &domain.links;
-    let total = features.len();
+    let total = prepared.len();
     progress(Progress::Linking { done: 0, total });
+    for p in &mut prepared {
+        p.weigh(counts.provisions, &|id| counts.df(id), s);
+    }
+    let prepared = prepared;
     let reader = writer
         .index()
         .reader()
         .context("reading the store just written")?;
     let searcher = reader.searcher();
     let fields = *writer.fields();
-    let prepared: Vec<Prepared> = features
-        .iter()
-        .map(|f| Prepared::new(f, stats, s))
-        .collect();
     // per segment, the fast column mapping a tantivy doc to its provision ordinal
     let columns: Vec<_> = searcher
         .segment_readers()
@@ -609,28 +626,30 @@ fn link_all(
         .map(|r| r.fast_fields().u64("pord"))
         .collect::<std::result::Result<_, _>>()
         .context("reading the store just written")?;
-    let pord_of = |at: tantivy::DocAddress| -> Option<usize> {
-        columns[at.segment_ord as usize]
-            .first(at.doc_id)
-            .map(|p| p as usize)
-    };
     let candidates_of = |i: usize| -> Result<Vec<usize>> {
-        let q = CandidateQuery::for_provision(&prepared[i], s);
+        let q = CandidateQuery::for_provision(&prepared[i], lex, s);
         let top = store::candidate_top(&searcher, &fields, &q, q.k + 16)?;
         Ok(top
             .into_iter()
-            .filter_map(|(_, at)| pord_of(at))
-            .filter(|j| features[*j].doc != features[i].doc)
+            .filter_map(|(_, at)| columns[at.segment_ord as usize].first(at.doc_id))
+            .map(|p| p as usize)
+            .filter(|j| *j < total && prepared[*j].doc != prepared[i].doc)
             .take(q.k)
             .collect())
     };
+    let hub_on = s.weights.hub_penalty > 0.0;
+    let write = |i: usize, list: &[Candidate], scored: Vec<Scored>, hub: f32, hub_mean: f32| {
+        let links = engine.links(list, scored, hub_mean, lex);
+        writer.put_links(
+            &prepared[i].id,
+            &prepared[i].doc,
+            &LinksRecord { hub, links },
+        )
+    };
 
-    // pass 1: raw scores of every provision's candidates, and its hubness
     let threads = threads();
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let raw: Vec<Mutex<Vec<(u32, f32)>>> = (0..total).map(|_| Mutex::new(Vec::new())).collect();
-    let hub: Vec<Mutex<f32>> = (0..total).map(|_| Mutex::new(0.0)).collect();
     let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     let run = |pass: &(dyn Fn(usize) -> Result<()> + Sync), progress: &mut dyn FnMut(Progress)| {
         next.store(0, Ordering::Relaxed);
@@ -666,27 +685,45 @@ fn link_all(
             }
         });
     };
+    let failed = || failure.lock().unwrap_or_else(|e| e.into_inner()).take();
+
+    // pass 1: candidates, raw scores, hubness (and, without the correction, the links)
+    let hub: Vec<Mutex<f32>> = (0..total).map(|_| Mutex::new(0.0)).collect();
+    let kept: Vec<Mutex<Vec<u32>>> = (0..total).map(|_| Mutex::new(Vec::new())).collect();
+    let floor = s.tiers.related;
     run(
         &|i| {
             let cands = candidates_of(i)?;
             let list: Vec<Candidate> = cands
                 .iter()
                 .map(|j| Candidate {
-                    prepared: prepared[*j].clone(),
+                    prepared: &prepared[*j],
                     hub: 0.0,
                 })
                 .collect();
-            let scored = engine.score_all(&prepared[i], &list);
-            *hub[i].lock().unwrap_or_else(|e| e.into_inner()) = engine.hubness(&scored);
-            *raw[i].lock().unwrap_or_else(|e| e.into_inner()) = scored
+            let raw = engine.raw_scores(&prepared[i], &list);
+            let h = engine.hubness(raw.iter().map(|(_, r)| *r));
+            *hub[i].lock().unwrap_or_else(|e| e.into_inner()) = h;
+            if hub_on {
+                // the correction only lowers a score: what is below the floor stays there
+                *kept[i].lock().unwrap_or_else(|e| e.into_inner()) = raw
+                    .iter()
+                    .filter(|(_, r)| *r >= floor)
+                    .map(|(k, _)| cands[*k] as u32)
+                    .collect();
+                return Ok(());
+            }
+            let chosen: Vec<Candidate> = raw
                 .iter()
-                .map(|sc| (cands[sc.index] as u32, sc.evidence.score))
+                .filter(|(_, r)| *r >= floor)
+                .map(|(k, _)| list[*k])
                 .collect();
-            Ok(())
+            let scored = engine.score_all(&prepared[i], &chosen);
+            write(i, &chosen, scored, h, 0.0)
         },
         progress,
     );
-    if let Some(e) = failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
+    if let Some(e) = failed() {
         return Err(e);
     }
     let hubs: Vec<f32> = hub
@@ -696,39 +733,28 @@ fn link_all(
     let hub_mean = hubs.iter().sum::<f32>() / hubs.len().max(1) as f32;
 
     // pass 2: corrected scores, tiers and reasons of the candidates that can make it
-    let floor = s.tiers.related;
-    run(
-        &|i| {
-            let pairs = std::mem::take(&mut *raw[i].lock().unwrap_or_else(|e| e.into_inner()));
-            let kept: Vec<usize> = pairs
-                .iter()
-                .filter(|(j, r)| {
-                    crate::links::score::corrected(*r, hubs[*j as usize], hub_mean, s) >= floor
-                })
-                .map(|(j, _)| *j as usize)
-                .collect();
-            let list: Vec<Candidate> = kept
-                .iter()
-                .map(|j| Candidate {
-                    prepared: prepared[*j].clone(),
-                    hub: hubs[*j],
-                })
-                .collect();
-            let scored = engine.score_all(&prepared[i], &list);
-            let links = engine.links(&list, scored, hub_mean);
-            writer_put(writer, &features[i], hubs[i], links)
-        },
-        progress,
-    );
-    if let Some(e) = failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
-        return Err(e);
+    if hub_on {
+        run(
+            &|i| {
+                let ids = std::mem::take(&mut *kept[i].lock().unwrap_or_else(|e| e.into_inner()));
+                let list: Vec<Candidate> = ids
+                    .iter()
+                    .map(|j| Candidate {
+                        prepared: &prepared[*j as usize],
+                        hub: hubs[*j as usize],
+                    })
+                    .collect();
+                let scored = engine.score_all(&prepared[i], &list);
+                write(i, &list, scored, hubs[i], hub_mean)
+            },
+            progress,
+        );
+        if let Some(e) = failed() {
+            return Err(e);
+        }
     }
     progress(Progress::Linking { done: total, total });
     Ok(hub_mean)
-}
-
-fn writer_put(writer: &StoreWriter, f: &Features, hub: f32, links: Vec<StoredLink>) -> Result<()> {
-    writer.put_links(&f.id, &f.doc, &LinksRecord { hub, links })
 }
 
 /// The documents an update changes.
@@ -741,6 +767,10 @@ struct Changes {
 }
 
 /// Changes the store in place for the documents that changed, in one commit.
+///
+/// The new documents' provisions find their candidates in the store and among each
+/// other; an old provision that one of them now beats gains the link; links into a
+/// document that went are dropped from the provisions that had them.
 fn sync(
     locations: &Locations,
     domain: &Domain,
@@ -750,6 +780,7 @@ fn sync(
 ) -> Result<()> {
     let engine = domain.engine();
     let s = &domain.links;
+    let frames = &domain.rules.frames;
     let dir = store.dir().to_path_buf();
     let mut writer = StoreWriter::open(&dir)?;
     // everything of the old versions goes
@@ -795,107 +826,93 @@ fn sync(
         },
     )?;
 
-    // links
+    // links, weighed by the store's statistics, numbered in one lexicon
     let stats = crate::store::StoreStats::new(store);
     let hub_mean = store.catalog().hub_mean;
-    let batch = MemoryIndex::new(new_features.iter());
+    let mut lex = Lexicon::default();
     let new_prepared: Vec<Prepared> = new_features
         .iter()
-        .map(|f| Prepared::new(f, &stats, s))
+        .map(|f| Prepared::weighed(f, &mut lex, frames, &stats, s))
         .collect();
-    let new_ids: HashMap<&str, usize> = new_features
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.id.as_str(), i))
-        .collect();
-    // candidates of a provision: from the store (minus the documents going) and the batch
-    struct Found {
-        old: Vec<crate::store::StoredCandidate>,
-        new: Vec<usize>,
+    let batch = MemoryIndex::new(new_prepared.iter());
+    // each new provision's candidates in the store (minus the documents going), prepared
+    let mut old: Vec<Vec<(Prepared, f32)>> = Vec::with_capacity(new_prepared.len());
+    for p in &new_prepared {
+        let q = CandidateQuery::for_provision(p, &lex, s);
+        let found = store.candidates(&q, &gone)?;
+        old.push(
+            found
+                .iter()
+                .map(|c| {
+                    (
+                        Prepared::weighed(&c.features, &mut lex, frames, &stats, s),
+                        c.hub,
+                    )
+                })
+                .collect(),
+        );
     }
-    let find = |p: &Prepared| -> Result<Found> {
-        let q = CandidateQuery::for_provision(p, s);
-        Ok(Found {
-            old: store.candidates(&q, &gone)?,
-            new: batch.top(&q),
-        })
-    };
-    // pass 1 over the new provisions: candidates, raw scores, hubness
-    let mut found: Vec<Found> = Vec::with_capacity(new_prepared.len());
-    let mut new_hub: Vec<f32> = Vec::with_capacity(new_prepared.len());
+    let lex = lex;
     let total_links = new_prepared.len();
     progress(Progress::Linking {
         done: 0,
         total: total_links,
     });
-    for p in &new_prepared {
-        let f = find(p)?;
-        let olds: Vec<Prepared> = f
-            .old
+    let candidates_of = |i: usize, new_hub: &[f32]| -> Vec<Candidate<'_>> {
+        let mut list: Vec<Candidate> = old[i]
             .iter()
-            .map(|c| Prepared::new(&c.features, &stats, s))
-            .collect();
-        let mut list: Vec<Candidate> = olds
-            .into_iter()
-            .map(|prepared| Candidate { prepared, hub: 0.0 })
-            .collect();
-        list.extend(f.new.iter().map(|j| Candidate {
-            prepared: new_prepared[*j].clone(),
-            hub: 0.0,
-        }));
-        new_hub.push(engine.hubness(&engine.score_all(p, &list)));
-        found.push(f);
-    }
-    // pass 2: links of the new provisions; old provisions that gain one
-    let mut gained: HashMap<String, (String, Vec<(f32, StoredLink)>)> = HashMap::new();
-    for (i, p) in new_prepared.iter().enumerate() {
-        let f = &found[i];
-        let mut list: Vec<Candidate> = f
-            .old
-            .iter()
-            .map(|c| Candidate {
-                prepared: Prepared::new(&c.features, &stats, s),
-                hub: c.hub,
+            .map(|(p, hub)| Candidate {
+                prepared: p,
+                hub: *hub,
             })
             .collect();
-        list.extend(f.new.iter().map(|j| Candidate {
-            prepared: new_prepared[*j].clone(),
-            hub: new_hub[*j],
-        }));
+        list.extend(
+            batch
+                .top(&new_prepared[i], s)
+                .into_iter()
+                .map(|j| Candidate {
+                    prepared: &new_prepared[j],
+                    hub: new_hub.get(j).copied().unwrap_or(0.0),
+                }),
+        );
+        list
+    };
+    // pass 1 over the new provisions: their hubness
+    let new_hub: Vec<f32> = (0..new_prepared.len())
+        .map(|i| {
+            let list = candidates_of(i, &[]);
+            engine.hubness(
+                engine
+                    .raw_scores(&new_prepared[i], &list)
+                    .into_iter()
+                    .map(|(_, r)| r),
+            )
+        })
+        .collect();
+    // pass 2: links of the new provisions; old provisions that gain one
+    let mut gained: HashMap<String, (String, Vec<StoredLink>)> = HashMap::new();
+    for (i, p) in new_prepared.iter().enumerate() {
+        let list = candidates_of(i, &new_hub);
         let scored = engine.score_all(p, &list);
         // the other side: an old provision may now list this one
-        for (k, c) in f.old.iter().enumerate() {
-            let q = &list[k].prepared;
-            let back = engine.score_all(
-                q,
-                std::slice::from_ref(&Candidate {
-                    prepared: p.clone(),
-                    hub: new_hub[i],
-                }),
-            );
-            if let Some(link) = engine
-                .links(
-                    &[Candidate {
-                        prepared: p.clone(),
-                        hub: new_hub[i],
-                    }],
-                    back,
-                    hub_mean,
-                )
-                .into_iter()
-                .next()
-            {
+        let me = [Candidate {
+            prepared: p,
+            hub: new_hub[i],
+        }];
+        for (q, _) in &old[i] {
+            let back = engine.score_all(q, &me);
+            if let Some(link) = engine.links(&me, back, hub_mean, &lex).into_iter().next() {
                 gained
-                    .entry(c.features.id.clone())
-                    .or_insert_with(|| (c.features.doc.clone(), Vec::new()))
+                    .entry(q.id.to_string())
+                    .or_insert_with(|| (q.doc.to_string(), Vec::new()))
                     .1
-                    .push((link.score, link));
+                    .push(link);
             }
         }
-        let links = engine.links(&list, scored, hub_mean);
+        let links = engine.links(&list, scored, hub_mean, &lex);
         writer.put_links(
-            &p.features.id,
-            &p.features.doc,
+            &p.id,
+            &p.doc,
             &LinksRecord {
                 hub: new_hub[i],
                 links,
@@ -906,54 +923,26 @@ fn sync(
             total: total_links,
         });
     }
-    // old provisions that linked into a document that went: linked again from scratch
-    let mut relink: Vec<String> = Vec::new();
+    // old provisions: links into documents that went are dropped, links gained merged
+    let mut touched: HashMap<String, (String, Vec<StoredLink>)> = gained;
     for id in &gone {
         for p in store.provisions_linking_to(id)? {
-            if !gone.iter().any(|g| p.starts_with(&format!("{g}/"))) && !relink.contains(&p) {
-                relink.push(p);
+            if gone.iter().any(|g| p.starts_with(&format!("{g}/"))) {
+                continue;
             }
+            let doc = p.split('/').next().unwrap_or("").to_string();
+            touched.entry(p).or_insert_with(|| (doc, Vec::new()));
         }
     }
-    let mut written: HashSet<String> = HashSet::new();
-    for id in &relink {
-        let Some(record) = store.clause(id)? else {
-            continue;
-        };
-        let Some(features) = record.features else {
-            continue;
-        };
-        let p = Prepared::new(&features, &stats, s);
-        let f = find(&p)?;
-        let mut list: Vec<Candidate> = f
-            .old
-            .iter()
-            .map(|c| Candidate {
-                prepared: Prepared::new(&c.features, &stats, s),
-                hub: c.hub,
-            })
-            .collect();
-        list.extend(f.new.iter().map(|j| Candidate {
-            prepared: new_prepared[*j].clone(),
-            hub: new_hub[*j],
-        }));
-        let scored = engine.score_all(&p, &list);
-        let hub = engine.hubness(&scored);
-        let links = engine.links(&list, scored, hub_mean);
-        writer.put_links(id, &features.doc, &LinksRecord { hub, links })?;
-        written.insert(id.clone());
-        gained.remove(id);
-    }
-    // old provisions that gained a link: merged into what they had
-    for (id, (doc, new_links)) in gained {
-        if written.contains(&id) || new_ids.contains_key(id.as_str()) {
+    for (id, (doc, new_links)) in touched {
+        if wanted.contains(doc.as_str()) {
             continue;
         }
         let mut record = store.links_record(&id)?.unwrap_or_default();
         record
             .links
             .retain(|l| !gone.contains(&l.doc) && !wanted.contains(l.doc.as_str()));
-        record.links.extend(new_links.into_iter().map(|(_, l)| l));
+        record.links.extend(new_links);
         record
             .links
             .sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));

@@ -173,9 +173,11 @@ fn explain(store: &Store, a: &str, b: &str) {
     };
     let domain = DOMAIN.get().expect("domain");
     let stats = policynav::store::StoreStats::new(store);
-    let pa = Prepared::new(&fa, &stats, &domain.links);
-    let pb = Prepared::new(&fb, &stats, &domain.links);
-    let e = score::score(&pa, &pb, &domain.rules.frames, &domain.links);
+    let mut lex = policynav::links::Lexicon::default();
+    let frames = &domain.rules.frames;
+    let pa = Prepared::weighed(&fa, &mut lex, frames, &stats, &domain.links);
+    let pb = Prepared::weighed(&fb, &mut lex, frames, &stats, &domain.links);
+    let e = score::score(&pa, &pb, &domain.links);
     let hub = store
         .links_record(b)
         .ok()
@@ -187,7 +189,12 @@ fn explain(store: &Store, a: &str, b: &str) {
         e.score,
         e.frame
             .as_ref()
-            .map(|f| format!("{}:{:.2}:{}", f.trigger, f.strength, f.same_trigger))
+            .map(|f| format!(
+                "{}:{:.2}:{}",
+                lex.name(f.trigger),
+                f.strength,
+                f.same_trigger
+            ))
             .unwrap_or_else(|| "-".into()),
         e.types,
         e.lexical,

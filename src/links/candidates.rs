@@ -1,6 +1,8 @@
 //! Stage one: the bounded query that retrieves a provision's candidates from the store.
 
-use super::score::Prepared;
+use std::collections::HashMap;
+
+use super::score::{Lexicon, Prepared};
 use super::settings::LinkSettings;
 
 /// What to ask the store for: provisions of other documents sharing the most distinctive
@@ -25,24 +27,40 @@ pub struct CandidateQuery {
     pub k: usize,
 }
 
+/// The most distinctive terms of a prepared provision (numbers), best first.
+fn best_terms(p: &Prepared, n: usize) -> Vec<(u32, f32)> {
+    let mut terms = p.weights.clone();
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms.truncate(n);
+    terms
+}
+
+fn figure_keys(p: &Prepared) -> Vec<u32> {
+    let mut keys: Vec<u32> = p.support.iter().map(|f| f.key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
 impl CandidateQuery {
-    /// The query for a weighed provision.
-    pub fn for_provision(p: &Prepared, s: &LinkSettings) -> CandidateQuery {
-        let mut terms: Vec<(String, f32)> =
-            p.weights.iter().map(|(t, w)| (t.to_string(), *w)).collect();
-        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        terms.truncate(s.candidates.query_terms);
+    /// The query for a prepared (weighed) provision.
+    pub fn for_provision(p: &Prepared, lex: &Lexicon, s: &LinkSettings) -> CandidateQuery {
         CandidateQuery {
-            id: p.features.id.clone(),
-            doc: p.features.doc.clone(),
-            terms,
-            triggers: p
-                .features
-                .triggers()
-                .iter()
-                .map(|t| t.to_string())
+            id: p.id.to_string(),
+            doc: p.doc.to_string(),
+            terms: best_terms(p, s.candidates.query_terms)
+                .into_iter()
+                .map(|(t, w)| (lex.name(t).to_string(), w))
                 .collect(),
-            figures: p.features.figure_keys(),
+            triggers: p
+                .triggers()
+                .into_iter()
+                .map(|t| lex.name(t).to_string())
+                .collect(),
+            figures: figure_keys(p)
+                .into_iter()
+                .map(|k| lex.name(k).to_string())
+                .collect(),
             trigger_boost: s.candidates.trigger_boost,
             figure_boost: s.candidates.figure_boost,
             k: s.candidates.k,
@@ -61,59 +79,57 @@ impl CandidateQuery {
 /// figures.
 #[derive(Debug, Default)]
 pub struct MemoryIndex<'a> {
-    features: Vec<&'a super::Features>,
-    terms: std::collections::HashMap<&'a str, Vec<usize>>,
-    triggers: std::collections::HashMap<&'a str, Vec<usize>>,
-    figures: std::collections::HashMap<String, Vec<usize>>,
+    provisions: Vec<&'a Prepared>,
+    postings: HashMap<u32, Vec<usize>>,
 }
 
 impl<'a> MemoryIndex<'a> {
-    /// An index over `features`.
-    pub fn new(features: impl IntoIterator<Item = &'a super::Features>) -> MemoryIndex<'a> {
+    /// An index over `provisions` (prepared with one lexicon).
+    pub fn new(provisions: impl IntoIterator<Item = &'a Prepared>) -> MemoryIndex<'a> {
         let mut m = MemoryIndex::default();
-        for f in features {
-            let i = m.features.len();
-            m.features.push(f);
-            for (t, _) in &f.terms {
-                m.terms.entry(t.as_str()).or_default().push(i);
-            }
-            for t in f.triggers() {
-                m.triggers.entry(t).or_default().push(i);
-            }
-            for k in f.figure_keys() {
-                m.figures.entry(k).or_default().push(i);
+        for p in provisions {
+            let i = m.provisions.len();
+            m.provisions.push(p);
+            let mut keys: Vec<u32> = p.weights.iter().map(|(t, _)| *t).collect();
+            keys.extend(p.triggers());
+            keys.extend(figure_keys(p));
+            keys.sort_unstable();
+            keys.dedup();
+            for k in keys {
+                m.postings.entry(k).or_default().push(i);
             }
         }
         m
     }
 
-    /// The best `q.k` provisions of other documents, as indexes into the features given.
-    pub fn top(&self, q: &CandidateQuery) -> Vec<usize> {
-        let mut score: std::collections::HashMap<usize, f32> = Default::default();
-        let mut add = |list: Option<&Vec<usize>>, w: f32| {
-            for i in list.into_iter().flatten() {
+    /// The best `k` provisions of other documents for `p` (prepared with the same
+    /// lexicon), as indexes into the provisions given.
+    pub fn top(&self, p: &Prepared, s: &LinkSettings) -> Vec<usize> {
+        let mut score: HashMap<usize, f32> = HashMap::new();
+        let mut add = |key: u32, w: f32| {
+            for i in self.postings.get(&key).into_iter().flatten() {
                 *score.entry(*i).or_insert(0.0) += w;
             }
         };
-        for (t, w) in &q.terms {
-            add(self.terms.get(t.as_str()), *w);
+        for (t, w) in best_terms(p, s.candidates.query_terms) {
+            add(t, w);
         }
-        for t in &q.triggers {
-            add(self.triggers.get(t.as_str()), q.trigger_boost);
+        for t in p.triggers() {
+            add(t, s.candidates.trigger_boost);
         }
-        for k in &q.figures {
-            add(self.figures.get(k), q.figure_boost);
+        for k in figure_keys(p) {
+            add(k, s.candidates.figure_boost);
         }
         let mut found: Vec<(f32, usize)> = score
             .into_iter()
-            .filter(|(i, _)| self.features[*i].doc != q.doc)
+            .filter(|(i, _)| self.provisions[*i].doc != p.doc)
             .map(|(i, s)| (s, i))
             .collect();
         found.sort_by(|a, b| {
             b.0.total_cmp(&a.0)
-                .then_with(|| self.features[a.1].id.cmp(&self.features[b.1].id))
+                .then_with(|| self.provisions[a.1].id.cmp(&self.provisions[b.1].id))
         });
-        found.truncate(q.k);
+        found.truncate(s.candidates.k);
         found.into_iter().map(|(_, i)| i).collect()
     }
 }

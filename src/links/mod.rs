@@ -23,7 +23,7 @@ pub mod settings;
 pub use crate::model::link::{Link, Reason, StoredLink, Tier};
 pub use candidates::CandidateQuery;
 pub use features::{Features, document_features};
-pub use score::{Evidence, MemoryStats, Prepared, Stats};
+pub use score::{Counts, Evidence, Lexicon, Prepared, Stats};
 pub use settings::LinkSettings;
 
 use crate::analysis::FrameRules;
@@ -41,10 +41,10 @@ pub struct Engine<'a> {
 }
 
 /// One candidate with its own hubness.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Candidate<'a> {
-    /// Its features, weighed.
-    pub prepared: Prepared<'a>,
+    /// Its prepared features.
+    pub prepared: &'a Prepared,
     /// Its hubness (mean of its best raw scores); 0 when unknown.
     pub hub: f32,
 }
@@ -59,34 +59,46 @@ pub struct Scored {
 }
 
 impl<'a> Engine<'a> {
-    /// Scores every candidate of another document against `anchor` (raw scores).
+    /// The raw scores of every candidate of another document (index, score): the fast
+    /// path, without the evidence a reason needs.
+    pub fn raw_scores(&self, anchor: &Prepared, candidates: &[Candidate]) -> Vec<(usize, f32)> {
+        candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.prepared.doc != anchor.doc)
+            .map(|(i, c)| (i, score::raw_score(anchor, c.prepared, self.settings)))
+            .collect()
+    }
+
+    /// Scores every candidate of another document against `anchor`, with the evidence.
     pub fn score_all(&self, anchor: &Prepared, candidates: &[Candidate]) -> Vec<Scored> {
         candidates
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.prepared.features.doc != anchor.features.doc)
+            .filter(|(_, c)| c.prepared.doc != anchor.doc)
             .map(|(index, c)| Scored {
                 index,
-                evidence: score::score(anchor, &c.prepared, self.frames, self.settings),
+                evidence: score::score(anchor, c.prepared, self.settings),
             })
             .collect()
     }
 
-    /// The hubness of `anchor` from its scored candidates.
-    pub fn hubness(&self, scored: &[Scored]) -> f32 {
+    /// The hubness of a provision from the raw scores of its candidates.
+    pub fn hubness(&self, raw: impl IntoIterator<Item = f32>) -> f32 {
         score::hubness(
-            scored.iter().map(|s| s.evidence.score).collect(),
+            raw.into_iter().collect(),
             self.settings.weights.hub_neighbours,
         )
     }
 
-    /// The links of `anchor`: its scored candidates corrected for hubness, tiered,
+    /// The links of a provision: its scored candidates corrected for hubness, tiered,
     /// best first (ties by clause id), at most `max_links`.
     pub fn links(
         &self,
         candidates: &[Candidate],
         scored: Vec<Scored>,
         hub_mean: f32,
+        lex: &Lexicon,
     ) -> Vec<StoredLink> {
         let s = self.settings;
         let mut out: Vec<(f32, Tier, usize, Evidence)> = scored
@@ -102,21 +114,20 @@ impl<'a> Engine<'a> {
             y.0.total_cmp(&x.0).then_with(|| {
                 candidates[x.2]
                     .prepared
-                    .features
                     .id
-                    .cmp(&candidates[y.2].prepared.features.id)
+                    .cmp(&candidates[y.2].prepared.id)
             })
         });
         out.truncate(s.weights.max_links);
         out.into_iter()
             .map(|(score, tier, index, evidence)| {
-                let f = candidates[index].prepared.features;
+                let p = candidates[index].prepared;
                 StoredLink {
-                    id: f.id.clone(),
-                    doc: f.doc.clone(),
+                    id: p.id.to_string(),
+                    doc: p.doc.to_string(),
                     score: (score * 1000.0).round() / 1000.0,
                     tier,
-                    reasons: self.reasons(&evidence),
+                    reasons: self.reasons(&evidence, lex),
                 }
             })
             .collect()
@@ -143,16 +154,15 @@ impl<'a> Engine<'a> {
     }
 
     /// The evidence in words a consultant can check.
-    pub fn reasons(&self, e: &Evidence) -> Vec<Reason> {
+    pub fn reasons(&self, e: &Evidence, lex: &Lexicon) -> Vec<Reason> {
         let mut out = Vec::new();
         if let Some(f) = e.frame.as_ref().filter(|f| f.same_trigger)
-            && let Some(t) = self.frames.trigger(&f.trigger)
+            && let Some(t) = self.frames.trigger(lex.name(f.trigger))
         {
             let instrument = f
                 .instrument
-                .as_deref()
-                .and_then(|i| self.frames.instrument(i));
-            let basis = f.basis.as_deref().and_then(|b| self.frames.basis(b));
+                .and_then(|i| self.frames.instrument(lex.name(i)));
+            let basis = f.basis.and_then(|b| self.frames.basis(lex.name(b)));
             out.push(Reason::SameFrame {
                 trigger_zh: t.zh.clone(),
                 trigger_en: t.en.clone(),
@@ -162,27 +172,29 @@ impl<'a> Engine<'a> {
                 basis_en: basis.map(|b| b.en.clone()),
             });
         }
-        if let Some(fig) = &e.figure {
+        if let Some(fig) = e.figure {
             out.push(Reason::SameFigure {
-                figure: fig.display(),
+                figure: lex.name(fig).to_string(),
             });
         }
-        if !e.shared_types.is_empty() {
-            let names: Vec<_> = e
-                .shared_types
-                .iter()
-                .filter_map(|t| self.taxonomy.get(t))
-                .collect();
-            if !names.is_empty() {
-                out.push(Reason::SameTypes {
-                    zh: names.iter().map(|t| t.zh.clone()).collect(),
-                    en: names.iter().map(|t| t.en.clone()).collect(),
-                });
-            }
+        let names: Vec<_> = e
+            .shared_types
+            .iter()
+            .filter_map(|t| self.taxonomy.get(lex.name(*t).trim_start_matches('\u{2}')))
+            .collect();
+        if !names.is_empty() {
+            out.push(Reason::SameTypes {
+                zh: names.iter().map(|t| t.zh.clone()).collect(),
+                en: names.iter().map(|t| t.en.clone()).collect(),
+            });
         }
         if !e.shared_terms.is_empty() {
             out.push(Reason::SharedTerms {
-                terms: e.shared_terms.clone(),
+                terms: e
+                    .shared_terms
+                    .iter()
+                    .map(|t| lex.name(*t).to_string())
+                    .collect(),
             });
         }
         out

@@ -1,15 +1,61 @@
 //! Stage two: scoring a candidate against a provision. A plain function of both
-//! provisions' features and the corpus statistics (how many provisions use a term or a
-//! measure type); no store, no workspace.
+//! provisions' prepared features; no store, no workspace.
+//!
+//! Features are prepared once per provision ([`Prepared`]): every string (term, trigger,
+//! instrument, figure) becomes a number of a [`Lexicon`], and the term counts become
+//! tf-idf weights once the corpus statistics are known. A build holds the prepared
+//! features of every provision of the corpus, so they are kept small.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use super::features::{BIGRAM_MARK, Features};
+use super::features::{Features, figure_key};
 use super::settings::LinkSettings;
-use crate::analysis::{Frame, FrameRules};
-use crate::facts::{self, Figure};
+use crate::analysis::FrameRules;
+use crate::facts;
 
-/// What the scorer needs to know about the corpus.
+/// Numbers for the strings of features, so that prepared features are compact and
+/// compared as integers.
+#[derive(Debug, Default, Clone)]
+pub struct Lexicon {
+    ids: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Lexicon {
+    /// The number of `s`, given a new one if unseen.
+    pub fn id(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.ids.get(s) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    /// The number of `s`, if seen.
+    pub fn get(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+
+    /// The string of a number.
+    pub fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("", |s| s)
+    }
+
+    /// How many strings it holds.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// True when it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// What the scorer needs to know about the corpus, by the strings of features.
 pub trait Stats {
     /// How many provisions there are.
     fn provisions(&self) -> u64;
@@ -19,48 +65,27 @@ pub trait Stats {
     fn topic_df(&self, topic: &str) -> u64;
 }
 
-/// Statistics held in memory (tests, and the full build).
+/// Corpus statistics counted while preparing features, by lexicon number.
 #[derive(Debug, Clone, Default)]
-pub struct MemoryStats {
-    /// Provisions.
+pub struct Counts {
+    /// Provisions counted.
     pub provisions: u64,
-    /// Term → provisions using it.
-    pub terms: HashMap<String, u64>,
-    /// Topic → provisions of that type.
-    pub topics: HashMap<String, u64>,
+    /// Provisions using each term or measure type, by lexicon number.
+    pub df: Vec<u32>,
 }
 
-impl MemoryStats {
-    /// The statistics of a set of provisions.
-    pub fn of<'a>(features: impl IntoIterator<Item = &'a Features>) -> MemoryStats {
-        let mut s = MemoryStats::default();
-        for f in features {
-            s.add(f);
+impl Counts {
+    fn add(&mut self, id: u32) {
+        let i = id as usize;
+        if self.df.len() <= i {
+            self.df.resize(i + 1, 0);
         }
-        s
+        self.df[i] += 1;
     }
 
-    /// Counts one more provision.
-    pub fn add(&mut self, f: &Features) {
-        self.provisions += 1;
-        for (t, _) in &f.terms {
-            *self.terms.entry(t.clone()).or_insert(0) += 1;
-        }
-        for t in &f.topics {
-            *self.topics.entry(t.clone()).or_insert(0) += 1;
-        }
-    }
-}
-
-impl Stats for MemoryStats {
-    fn provisions(&self) -> u64 {
-        self.provisions
-    }
-    fn term_df(&self, term: &str) -> u64 {
-        self.terms.get(term).copied().unwrap_or(0)
-    }
-    fn topic_df(&self, topic: &str) -> u64 {
-        self.topics.get(topic).copied().unwrap_or(0)
+    /// How many provisions use the string numbered `id`.
+    pub fn df(&self, id: u32) -> u64 {
+        self.df.get(id as usize).copied().unwrap_or(0) as u64
     }
 }
 
@@ -69,55 +94,184 @@ fn idf(n: u64, df: u64) -> f32 {
     ((n.max(1) as f32) / (df.max(1) as f32)).ln().max(0.0)
 }
 
-/// A provision's features weighed against the corpus: what scoring reads.
-#[derive(Debug, Clone)]
-pub struct Prepared<'a> {
-    /// The features.
-    pub features: &'a Features,
-    /// tf-idf weights, L2-normalised, sorted by term (terms too common are left out).
-    pub weights: Vec<(&'a str, f32)>,
-    /// Measure types with their rarity weight.
-    pub topics: Vec<(&'a str, f32)>,
-    /// Norm of the topic weights.
-    pub topic_norm: f32,
+/// A measure frame, by lexicon numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedFrame {
+    /// Trigger.
+    pub trigger: u32,
+    /// The trigger's family.
+    pub family: u32,
+    /// Instrument families, sorted.
+    pub instruments: Vec<u32>,
+    /// Bases, sorted.
+    pub basis: Vec<u32>,
 }
 
-impl<'a> Prepared<'a> {
-    /// Weighs `f` with `stats`.
-    pub fn new(f: &'a Features, stats: &dyn Stats, s: &LinkSettings) -> Prepared<'a> {
-        let n = stats.provisions();
-        let max_df = (s.terms.max_share * n as f32).max(1.0);
-        let mut weights: Vec<(&str, f32)> = f
-            .terms
+/// A support figure, by lexicon numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedFigure {
+    /// The amount as [`figure_key`] writes it.
+    pub key: u32,
+    /// The instrument paid, if named, and whether it is a generic one (资金支持).
+    pub instrument: Option<(u32, bool)>,
+    /// How it is shown (最高300万元).
+    pub display: u32,
+}
+
+/// A provision's features ready for scoring.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Clause id.
+    pub id: Arc<str>,
+    /// Document id.
+    pub doc: Arc<str>,
+    /// Term weights by lexicon number, sorted: counts until [`Prepared::weigh`], then
+    /// tf-idf, L2-normalised (terms too common left out).
+    pub weights: Vec<(u32, f32)>,
+    /// Measure types with their rarity weights (1 until weighed).
+    pub topics: Vec<(u32, f32)>,
+    /// Norm of the topic weights.
+    pub topic_norm: f32,
+    /// Measure frames.
+    pub frames: Vec<PreparedFrame>,
+    /// Support figures.
+    pub support: Vec<PreparedFigure>,
+    /// Whole words that may be shown as shared: (term, as printed), sorted by term.
+    pub shown: Vec<(u32, u32)>,
+}
+
+impl Prepared {
+    /// Numbers the strings of `f` in `lex` (and counts them in `counts`, when given);
+    /// the term weights are still counts: see [`Prepared::weigh`].
+    pub fn new(
+        f: &Features,
+        doc: Arc<str>,
+        lex: &mut Lexicon,
+        rules: &FrameRules,
+        counts: Option<&mut Counts>,
+    ) -> Prepared {
+        let mut weights: Vec<(u32, f32)> = f.terms.iter().map(|(t, tf)| (lex.id(t), *tf)).collect();
+        weights.sort_by_key(|(t, _)| *t);
+        let mut topics: Vec<(u32, f32)> = f
+            .topics
             .iter()
-            .filter_map(|(t, tf)| {
-                let df = stats.term_df(t);
-                if df as f32 > max_df && n > 20 {
-                    return None;
+            .map(|t| (lex.id(&format!("\u{2}{t}")), 1.0))
+            .collect();
+        topics.sort_by_key(|(t, _)| *t);
+        if let Some(c) = counts {
+            c.provisions += 1;
+            for (t, _) in weights.iter().chain(&topics) {
+                c.add(*t);
+            }
+        }
+        let mut frames: Vec<PreparedFrame> = f
+            .frames
+            .iter()
+            .map(|fr| {
+                let family = rules
+                    .trigger(&fr.trigger)
+                    .map_or(fr.trigger.as_str(), |t| t.family.as_str());
+                let mut instruments: Vec<u32> = fr.instruments.iter().map(|i| lex.id(i)).collect();
+                instruments.sort_unstable();
+                let mut basis: Vec<u32> = fr.basis.iter().map(|b| lex.id(b)).collect();
+                basis.sort_unstable();
+                PreparedFrame {
+                    trigger: lex.id(&fr.trigger),
+                    family: lex.id(&format!("\u{3}{family}")),
+                    instruments,
+                    basis,
                 }
-                let tfw = if *tf >= 1.0 { 1.0 + tf.ln() } else { *tf };
-                let x = tfw * idf(n, df);
-                (x > 0.0).then_some((t.as_str(), x))
             })
             .collect();
-        let norm = weights.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+        frames.dedup();
+        let support = f
+            .support
+            .iter()
+            .map(|fig| PreparedFigure {
+                key: lex.id(&figure_key(fig)),
+                instrument: fig
+                    .instrument
+                    .as_ref()
+                    .map(|i| (lex.id(i), facts::is_generic_instrument(i))),
+                display: lex.id(&fig.display()),
+            })
+            .collect();
+        let mut shown: Vec<(u32, u32)> = f
+            .shown
+            .iter()
+            .map(|w| (lex.id(&w.to_lowercase()), lex.id(w)))
+            .collect();
+        shown.sort_unstable();
+        shown.dedup_by_key(|(t, _)| *t);
+        Prepared {
+            id: Arc::from(f.id.as_str()),
+            doc,
+            weights,
+            topics,
+            topic_norm: 0.0,
+            frames,
+            support,
+            shown,
+        }
+    }
+
+    /// Turns the term counts into tf-idf weights and weighs the measure types, with the
+    /// number of provisions `n` and the provisions using each string (`df`).
+    pub fn weigh(&mut self, n: u64, df: &dyn Fn(u32) -> u64, s: &LinkSettings) {
+        let max_df = (s.terms.max_share * n as f32).max(1.0);
+        self.weights.retain_mut(|(t, tf)| {
+            let d = df(*t);
+            if d as f32 > max_df && n > 20 {
+                return false;
+            }
+            let tfw = if *tf >= 1.0 { 1.0 + tf.ln() } else { *tf };
+            *tf = tfw * idf(n, d);
+            *tf > 0.0
+        });
+        let norm = self.weights.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
         if norm > 0.0 {
-            for (_, x) in &mut weights {
+            for (_, x) in &mut self.weights {
                 *x /= norm;
             }
         }
-        let topics: Vec<(&str, f32)> = f
-            .topics
-            .iter()
-            .map(|t| (t.as_str(), idf(n, stats.topic_df(t)).max(0.1)))
-            .collect();
-        let topic_norm = topics.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        Prepared {
-            features: f,
-            weights,
-            topics,
-            topic_norm,
+        for (t, w) in &mut self.topics {
+            *w = idf(n, df(*t)).max(0.1);
         }
+        self.topic_norm = self.topics.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    }
+
+    /// Prepares and weighs a provision's features against statistics by string (the
+    /// store's, for an incremental update or a reader).
+    pub fn weighed(
+        f: &Features,
+        lex: &mut Lexicon,
+        rules: &FrameRules,
+        stats: &dyn Stats,
+        s: &LinkSettings,
+    ) -> Prepared {
+        let doc: Arc<str> = Arc::from(f.doc.as_str());
+        let mut p = Prepared::new(f, doc, lex, rules, None);
+        let lex: &Lexicon = lex;
+        p.weigh(
+            stats.provisions(),
+            &|id| {
+                let name = lex.name(id);
+                match name.strip_prefix('\u{2}') {
+                    Some(topic) => stats.topic_df(topic),
+                    None => stats.term_df(name),
+                }
+            },
+            s,
+        );
+        p
+    }
+
+    /// The trigger numbers of the frames.
+    pub fn triggers(&self) -> Vec<u32> {
+        let mut t: Vec<u32> = self.frames.iter().map(|f| f.trigger).collect();
+        t.sort_unstable();
+        t.dedup();
+        t
     }
 }
 
@@ -125,13 +279,13 @@ impl<'a> Prepared<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrameMatch {
     /// The shared trigger (or the anchor's, for a family match).
-    pub trigger: String,
+    pub trigger: u32,
     /// Both have this trigger (not only one of its family).
     pub same_trigger: bool,
     /// An instrument family both name.
-    pub instrument: Option<String>,
+    pub instrument: Option<u32>,
     /// A basis both use.
-    pub basis: Option<String>,
+    pub basis: Option<u32>,
     /// The agreement, 0–1.
     pub strength: f32,
 }
@@ -139,31 +293,39 @@ pub struct FrameMatch {
 /// The evidence that two provisions are the same measure, and its score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
-    /// The weighted sum of the evidence (before the hubness correction).
+    /// The weighted mean of the evidence (before the hubness correction), 0–1.
     pub score: f32,
     /// Frame agreement.
     pub frame: Option<FrameMatch>,
     /// Measure types both have, rarest first.
-    pub shared_types: Vec<String>,
+    pub shared_types: Vec<u32>,
     /// Type similarity (0–1).
     pub types: f32,
     /// Cosine of the distinctive terms (0–1).
     pub lexical: f32,
     /// Words of both texts that contributed most, as printed.
-    pub shared_terms: Vec<String>,
-    /// A support figure both pay.
-    pub figure: Option<Figure>,
+    pub shared_terms: Vec<u32>,
+    /// A support figure both pay (its display).
+    pub figure: Option<u32>,
 }
 
-fn frames_agree(a: &Frame, b: &Frame, rules: &FrameRules, s: &LinkSettings) -> FrameMatch {
+fn first_common(a: &[u32], b: &[u32]) -> Option<u32> {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return Some(a[i]),
+        }
+    }
+    None
+}
+
+fn frames_agree(a: &PreparedFrame, b: &PreparedFrame, s: &LinkSettings) -> FrameMatch {
     let w = &s.weights;
     let same_trigger = a.trigger == b.trigger;
-    let instrument = a
-        .instruments
-        .iter()
-        .find(|i| b.instruments.contains(i))
-        .cloned();
-    let basis = a.basis.iter().find(|x| b.basis.contains(x)).cloned();
+    let instrument = first_common(&a.instruments, &b.instruments);
+    let basis = first_common(&a.basis, &b.basis);
     let strength = if same_trigger {
         if instrument.is_some() {
             1.0
@@ -172,13 +334,13 @@ fn frames_agree(a: &Frame, b: &Frame, rules: &FrameRules, s: &LinkSettings) -> F
         } else {
             w.other_instrument
         }
-    } else if rules.same_family(&a.trigger, &b.trigger) {
+    } else if a.family == b.family {
         w.same_family
     } else {
         0.0
     };
     FrameMatch {
-        trigger: a.trigger.clone(),
+        trigger: a.trigger,
         same_trigger,
         instrument,
         basis,
@@ -187,91 +349,85 @@ fn frames_agree(a: &Frame, b: &Frame, rules: &FrameRules, s: &LinkSettings) -> F
 }
 
 /// Two support figures agree: same amount, and instruments that do not contradict.
-fn figures_agree(a: &Figure, b: &Figure) -> bool {
-    if !a.same_amount(b) {
-        return false;
-    }
-    match (&a.instrument, &b.instrument) {
-        (Some(x), Some(y)) => {
-            x == y || facts::is_generic_instrument(x) || facts::is_generic_instrument(y)
+fn figures_agree(a: &PreparedFigure, b: &PreparedFigure) -> bool {
+    a.key == b.key
+        && match (a.instrument, b.instrument) {
+            (Some((x, gx)), Some((y, gy))) => x == y || gx || gy,
+            _ => true,
         }
-        _ => true,
-    }
 }
 
-/// Scores candidate `b` against provision `a`.
-pub fn score(a: &Prepared, b: &Prepared, rules: &FrameRules, s: &LinkSettings) -> Evidence {
+/// Scores candidate `b` against provision `a`: the score only, without the details a
+/// reason needs (the fast path of a build's first pass).
+pub fn raw_score(a: &Prepared, b: &Prepared, s: &LinkSettings) -> f32 {
+    evidence(a, b, s, false).score
+}
+
+/// Scores candidate `b` against provision `a`, with the evidence.
+pub fn score(a: &Prepared, b: &Prepared, s: &LinkSettings) -> Evidence {
+    evidence(a, b, s, true)
+}
+
+fn evidence(a: &Prepared, b: &Prepared, s: &LinkSettings, details: bool) -> Evidence {
     let w = &s.weights;
     // frames: the best-agreeing pair
     let mut frame: Option<FrameMatch> = None;
-    for fa in &a.features.frames {
-        for fb in &b.features.frames {
-            let m = frames_agree(fa, fb, rules, s);
+    for fa in &a.frames {
+        for fb in &b.frames {
+            let m = frames_agree(fa, fb, s);
             if m.strength > 0.0 && frame.as_ref().is_none_or(|f| m.strength > f.strength) {
                 frame = Some(m);
             }
         }
     }
-    // measure types
-    let mut shared: Vec<(&str, f32)> = a
-        .topics
-        .iter()
-        .filter(|(t, _)| b.topics.iter().any(|(u, _)| u == t))
-        .copied()
-        .collect();
-    shared.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(y.0)));
+    // measure types (both sorted by number)
+    let mut shared: Vec<(u32, f32)> = Vec::new();
+    let mut type_sum = 0.0;
+    let (mut i, mut j) = (0, 0);
+    while i < a.topics.len() && j < b.topics.len() {
+        match a.topics[i].0.cmp(&b.topics[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                type_sum += a.topics[i].1 * a.topics[i].1;
+                shared.push(a.topics[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     let types = if shared.is_empty() || a.topic_norm == 0.0 || b.topic_norm == 0.0 {
         0.0
     } else {
-        shared.iter().map(|(_, w)| w * w).sum::<f32>() / (a.topic_norm * b.topic_norm)
+        type_sum / (a.topic_norm * b.topic_norm)
     };
     // terms: merge the sorted weight lists
     let mut lexical = 0.0;
-    let mut common: Vec<(f32, &str)> = Vec::new();
+    let mut common: Vec<(f32, u32)> = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < a.weights.len() && j < b.weights.len() {
         let (ta, xa) = a.weights[i];
         let (tb, xb) = b.weights[j];
-        match ta.cmp(tb) {
+        match ta.cmp(&tb) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
                 lexical += xa * xb;
-                common.push((xa * xb, ta));
+                if details {
+                    common.push((xa * xb, ta));
+                }
                 i += 1;
                 j += 1;
             }
         }
     }
     let lexical = lexical.min(1.0);
-    common.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
-    let shown_b = &b.features.shown;
-    let printed = |t: &str| -> Option<String> {
-        if t.starts_with(BIGRAM_MARK) {
-            return None;
-        }
-        let find = |list: &[String]| {
-            list.iter()
-                .find(|w| w.as_str() == t || w.to_lowercase() == t)
-                .cloned()
-        };
-        let in_a = find(&a.features.shown)?;
-        find(shown_b)?;
-        Some(in_a)
-    };
-    let shared_terms: Vec<String> = common
-        .iter()
-        .filter(|(c, _)| *c >= 0.005)
-        .filter_map(|(_, t)| printed(t))
-        .take(4)
-        .collect();
     // a shared figure counts only where the provisions already share a frame or type
     let figure = if frame.is_some() || !shared.is_empty() {
-        a.features
-            .support
+        a.support
             .iter()
-            .find(|x| b.features.support.iter().any(|y| figures_agree(x, y)))
-            .cloned()
+            .find(|x| b.support.iter().any(|y| figures_agree(x, y)))
+            .map(|x| x.display)
     } else {
         None
     };
@@ -287,10 +443,30 @@ pub fn score(a: &Prepared, b: &Prepared, rules: &FrameRules, s: &LinkSettings) -
         + if figure.is_some() { w.figure } else { 0.0 }
         + if basis { w.basis } else { 0.0 })
         / total;
+    let (shared_types, shared_terms) = if details {
+        shared.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        common.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
+        let printed = |t: u32| -> Option<u32> {
+            let at = a.shown.binary_search_by_key(&t, |(k, _)| *k).ok()?;
+            b.shown.binary_search_by_key(&t, |(k, _)| *k).ok()?;
+            Some(a.shown[at].1)
+        };
+        (
+            shared.iter().map(|(t, _)| *t).collect(),
+            common
+                .iter()
+                .filter(|(c, _)| *c >= 0.005)
+                .filter_map(|(_, t)| printed(*t))
+                .take(4)
+                .collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Evidence {
         score,
         frame,
-        shared_types: shared.iter().map(|(t, _)| t.to_string()).collect(),
+        shared_types,
         types,
         lexical,
         shared_terms,

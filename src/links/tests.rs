@@ -50,20 +50,42 @@ impl Fixture {
         f.remove(0)
     }
 
+    /// Prepares and weighs `all` with corpus statistics over all of them.
+    fn prepare(&self, all: &[&Features]) -> (Lexicon, Vec<Prepared>) {
+        let mut lex = Lexicon::default();
+        let mut counts = Counts::default();
+        let mut prepared: Vec<Prepared> = all
+            .iter()
+            .map(|f| {
+                Prepared::new(
+                    f,
+                    f.doc.as_str().into(),
+                    &mut lex,
+                    &self.rules.frames,
+                    Some(&mut counts),
+                )
+            })
+            .collect();
+        for p in &mut prepared {
+            p.weigh(counts.provisions, &|id| counts.df(id), &self.settings);
+        }
+        (lex, prepared)
+    }
+
     /// The links of `anchor` among `others`, with corpus statistics over all of them.
     fn links(&self, anchor: &Features, others: &[Features]) -> Vec<StoredLink> {
-        let stats = MemoryStats::of(std::iter::once(anchor).chain(others));
+        let all: Vec<&Features> = std::iter::once(anchor).chain(others).collect();
+        let (lex, prepared) = self.prepare(&all);
         let engine = self.engine();
-        let a = Prepared::new(anchor, &stats, &self.settings);
-        let candidates: Vec<Candidate> = others
+        let candidates: Vec<Candidate> = prepared[1..]
             .iter()
-            .map(|f| Candidate {
-                prepared: Prepared::new(f, &stats, &self.settings),
+            .map(|p| Candidate {
+                prepared: p,
                 hub: 0.0,
             })
             .collect();
-        let scored = engine.score_all(&a, &candidates);
-        engine.links(&candidates, scored, 0.0)
+        let scored = engine.score_all(&prepared[0], &candidates);
+        engine.links(&candidates, scored, 0.0, &lex)
     }
 }
 
@@ -124,10 +146,8 @@ fn a_shared_figure_alone_never_makes_a_link() {
     let fx = Fixture::new();
     let anchor = fx.provision("a", "对新认定的单项冠军企业给予100万元奖励。");
     let other = fx.provision("b", "对建设公共实训基地的园区给予100万元。");
-    let stats = MemoryStats::of([&anchor, &other]);
-    let a = Prepared::new(&anchor, &stats, &fx.settings);
-    let b = Prepared::new(&other, &stats, &fx.settings);
-    let e = score::score(&a, &b, &fx.rules.frames, &fx.settings);
+    let (_, prepared) = fx.prepare(&[&anchor, &other]);
+    let e = score::score(&prepared[0], &prepared[1], &fx.settings);
     assert!(e.figure.is_none(), "{e:?}");
     let mut others = vec![other];
     others.extend(background(&fx));
