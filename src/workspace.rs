@@ -171,7 +171,7 @@ impl Workspace {
         // each document is analysed on the thread that loaded it
         let mut documents = Vec::new();
         let mut analysis = Analysis::default();
-        Corpus::for_each_mapped(
+        let warnings = Corpus::for_each_mapped(
             &locations.corpus,
             &|doc| {
                 let of: Vec<_> = doc
@@ -190,7 +190,10 @@ impl Workspace {
                 Ok(())
             },
         )?;
-        let corpus = Corpus { documents };
+        let corpus = Corpus {
+            documents,
+            warnings,
+        };
         Ok(Workspace {
             locations,
             corpus,

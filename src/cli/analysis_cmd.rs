@@ -180,7 +180,7 @@ pub(crate) fn facts(args: FactsArgs, ws: &Workspace) -> Result<()> {
     if args.json {
         return print_json(&rows);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::human_out();
     if rows.is_empty() {
         writeln!(out, "no figures found")?;
         return Ok(());
@@ -303,7 +303,7 @@ pub(crate) fn topics(args: TopicsArgs, ws: &Workspace) -> Result<()> {
     if args.json {
         return print_json(&rows);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::human_out();
     if let Some(row) = rows.first().filter(|_| only.is_some()) {
         writeln!(
             out,
@@ -383,7 +383,7 @@ pub(crate) fn links(args: LinksArgs, ws: &Workspace) -> Result<()> {
     if args.json {
         return print_json(shown);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::human_out();
     writeln!(out, "{} ({})", clause.id, doc.meta.jurisdiction)?;
     write!(out, "{}", wrap(&clause.text, EXCERPT_COLUMNS, "  "))?;
     if shown.is_empty() {
@@ -464,7 +464,7 @@ pub(crate) fn compare(args: CompareArgs, ws: &Workspace) -> Result<()> {
     } else {
         comparison_text(ws, &cmp, as_of)
     };
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    super::human_out().write_all(text.as_bytes())?;
     Ok(())
 }
 

@@ -189,12 +189,12 @@ pub struct Label {
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:",
-        r"第(?P<art>[一二三四五六七八九十百零〇两兩]+)[条條]",
-        r"|第(?P<chap>[一二三四五六七八九十百零〇两兩]+)章",
-        r"|第(?P<sect>[一二三四五六七八九十百零〇两兩]+)[节節]",
+        r"第(?P<art>[一二三四五六七八九十百千零〇两兩]+)[条條]",
+        r"|第(?P<chap>[一二三四五六七八九十百千零〇两兩]+)章",
+        r"|第(?P<sect>[一二三四五六七八九十百千零〇两兩]+)[节節]",
         r"|(?P<ch>[一二三四五六七八九十]+)、",
         r"|[(（](?P<sec>[一二三四五六七八九十]+)[)）]",
-        r"|(?P<num>\d{1,3})(?:[、]|[.．](?:[^\d]|$))",
+        r"|(?P<num>\d{1,4})(?:[、]|[.．](?:[^\d]|$))",
         r")\s*"
     ))
     .expect("static regex")
@@ -229,7 +229,8 @@ pub fn label(text: &str) -> Option<Label> {
     })
 }
 
-/// Value of a Chinese numeral up to 999 (`十二` → 12, `二十` → 20).
+/// Value of a Chinese numeral up to 9999 (`十二` → 12, `二十` → 20, `一千零五` → 1005);
+/// `None` for what is no numeral or overflows.
 pub fn chinese_number(s: &str) -> Option<u32> {
     let digit = |c: char| {
         "零一二三四五六七八九"
@@ -241,24 +242,33 @@ pub fn chinese_number(s: &str) -> Option<u32> {
                 _ => None,
             })
     };
-    let mut total = 0;
-    let mut current = 0;
+    let mut total: u32 = 0;
+    let mut current: u32 = 0;
     let mut any = false;
     for c in s.chars() {
         any = true;
-        match c {
-            '十' => {
-                total += if current == 0 { 10 } else { current * 10 };
-                current = 0;
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            c => {
+                current = current.checked_mul(10)?.checked_add(digit(c)?)?;
+                continue;
             }
-            '百' => {
-                total += if current == 0 { 100 } else { current * 100 };
-                current = 0;
-            }
-            c => current = current * 10 + digit(c)?,
-        }
+        };
+        let part = if current == 0 {
+            unit
+        } else {
+            current.checked_mul(unit)?
+        };
+        total = total.checked_add(part)?;
+        current = 0;
     }
-    any.then_some(total + current)
+    if any {
+        total.checked_add(current)
+    } else {
+        None
+    }
 }
 
 /// Cleans a decoded source text.
