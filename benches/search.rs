@@ -9,16 +9,16 @@
 //! Under `cargo test --benches` (no `--bench` flag) it only runs a quick smoke pass
 //! over the bundled corpus.
 
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use policynav::corpus::DocumentMeta;
+
+mod common;
+use common::{generate, machine, mb, ms};
 use policynav::search::{Filters, SearchIndex, SearchRequest};
 use policynav::workspace::{Locations, Workspace};
-use regex::Regex;
 
 /// Queries a consultant types, in both scripts, with figures, phrases and exclusions.
 const QUERIES: &[&str] = &[
@@ -50,42 +50,6 @@ const RG_PATTERNS: &[&str] = &[
     "小巨人",
     "人才",
     "数字化",
-];
-
-/// Places (name, level) the generated documents are attributed to.
-const PLACES: &[(&str, &str, &str)] = &[
-    ("Hangzhou", "杭州市", "city"),
-    ("Ningbo", "宁波市", "city"),
-    ("Wenzhou", "温州市", "city"),
-    ("Suzhou", "苏州市", "city"),
-    ("Nanjing", "南京市", "city"),
-    ("Wuxi", "无锡市", "city"),
-    ("Hefei", "合肥市", "city"),
-    ("Wuhan", "武汉市", "city"),
-    ("Changsha", "长沙市", "city"),
-    ("Chengdu", "成都市", "city"),
-    ("Xi'an", "西安市", "city"),
-    ("Qingdao", "青岛市", "city"),
-    ("Jinan", "济南市", "city"),
-    ("Zhengzhou", "郑州市", "city"),
-    ("Fuzhou", "福州市", "city"),
-    ("Xiamen", "厦门市", "city"),
-    ("Guangzhou", "广州市", "city"),
-    ("Shenzhen", "深圳市", "city"),
-    ("Dongguan", "东莞市", "city"),
-    ("Foshan", "佛山市", "city"),
-    ("Shanghai", "上海市", "municipality"),
-    ("Tianjin", "天津市", "municipality"),
-    ("Chongqing", "重庆市", "municipality"),
-    ("Jiangsu", "江苏省", "province"),
-    ("Guangdong", "广东省", "province"),
-    ("Shandong", "山东省", "province"),
-    ("Hubei", "湖北省", "province"),
-    ("Sichuan", "四川省", "province"),
-    ("Chaoyang", "朝阳区", "district"),
-    ("Pudong", "浦东新区", "district"),
-    ("Nanshan", "南山区", "district"),
-    ("Binjiang", "滨江区", "district"),
 ];
 
 struct Measured {
@@ -178,7 +142,7 @@ fn main() {
         .unwrap_or(10_000);
     let gen_dir = tmp.path().join("generated");
     let start = Instant::now();
-    let bytes = generate(&ws, &gen_dir, n);
+    let bytes = generate(&gen_dir, n);
     out.add(format!(
         "generated {n} documents, {:.0} MB, in {:.1} s",
         mb(bytes),
@@ -216,7 +180,7 @@ fn main() {
         "generated: reopening the built index (stat every input, check the index files) {:.1} ms",
         ms(start.elapsed())
     ));
-    assert!(!index.info().built, "the index was up to date");
+    assert_eq!(index.info().action, "none", "the index was up to date");
     {
         let mut group = criterion.benchmark_group("query/generated");
         for q in QUERIES {
@@ -383,107 +347,4 @@ fn vm_hwm_mb() -> f64 {
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
-}
-
-/// Writes `n` documents derived from the bundled ones (other places, scaled figures,
-/// other dates) with a manifest into `dir`; returns the bytes of text written.
-fn generate(ws: &Workspace, dir: &Path, n: usize) -> u64 {
-    std::fs::create_dir_all(dir).expect("generated dir");
-    // the domain files of the bundled corpus
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    for e in std::fs::read_dir(&src).expect("corpus dir").flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if (name.ends_with(".toml") && name != "manifest.toml") || name == "dict.txt" {
-            std::fs::copy(e.path(), dir.join(&name)).expect("copy domain file");
-        }
-    }
-    let money = Regex::new(r"(\d+(?:\.\d+)?)(\s*)(万元|萬元|亿元|億元|万|萬)").expect("regex");
-    let percent = Regex::new(r"(\d+)%").expect("regex");
-    let originals: Vec<(DocumentMeta, String, Vec<String>)> = ws
-        .corpus
-        .documents
-        .iter()
-        .map(|d| {
-            let text = std::fs::read_to_string(src.join(&d.meta.file)).expect("original text");
-            let mut names = vec![d.meta.jurisdiction_zh.clone().unwrap_or_default()];
-            if let Some(short) = names[0].strip_suffix(['市', '省', '区']) {
-                names.push(short.to_string());
-            }
-            names.retain(|n| !n.is_empty());
-            (d.meta.clone(), text, names)
-        })
-        .collect();
-    let mut metas = Vec::with_capacity(n);
-    let mut bytes = 0u64;
-    for i in 0..n {
-        let (meta, text, names) = &originals[i % originals.len()];
-        let (en, zh, level) = PLACES[(i / originals.len()) % PLACES.len()];
-        let factor = 1 + (i * 7) % 9;
-        let mut body = text.clone();
-        for name in names {
-            body = body.replace(name.as_str(), zh.trim_end_matches(['市', '省', '区']));
-        }
-        let body = money.replace_all(&body, |c: &regex::Captures| {
-            let v: f64 = c[1].parse().unwrap_or(1.0);
-            format!("{}{}{}", v * factor as f64, &c[2], &c[3])
-        });
-        let body = percent.replace_all(&body, |c: &regex::Captures| {
-            let v: u32 = c[1].parse().unwrap_or(10);
-            format!("{}%", (v + (i as u32 % 5) * 5).min(100))
-        });
-        let id = format!("{}-{i:05}", meta.id);
-        let file = format!("{id}.txt");
-        std::fs::write(dir.join(&file), body.as_bytes()).expect("write generated document");
-        bytes += body.len() as u64;
-        let mut m = meta.clone();
-        m.id = id;
-        m.file = file;
-        m.jurisdiction = format!("{en} {}", i / (originals.len() * PLACES.len()));
-        m.jurisdiction_zh = Some(zh.to_string());
-        m.level = policynav::search::parse_level(level).expect("level");
-        metas.push(m);
-    }
-    #[derive(serde::Serialize)]
-    struct Manifest<'a> {
-        document: &'a [DocumentMeta],
-    }
-    let manifest = toml::to_string(&Manifest { document: &metas }).expect("manifest serialises");
-    std::fs::write(dir.join("manifest.toml"), manifest).expect("write manifest");
-    bytes
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
-    let mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|s| {
-            s.lines().next().and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|v| v.parse::<f64>().ok())
-            })
-        })
-        .map(|kb| kb / 1_048_576.0)
-        .unwrap_or(0.0);
-    let mut s = String::new();
-    let _ = write!(s, "{cpu}, {cores} cores, {mem:.0} GiB RAM");
-    s
-}
-
-fn mb(bytes: u64) -> f64 {
-    bytes as f64 / 1_048_576.0
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

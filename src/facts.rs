@@ -3,9 +3,10 @@
 //!
 //! Matching happens on the Simplified form of the text ([`text::to_simplified`] keeps the
 //! character count), and spans are mapped back to the original text, so a figure found
-//! in 最高支援200萬元 points at the Traditional characters. How a figure is read —
-//! cap and floor words, instruments, periods and the cues for its role — is data, in
-//! `corpus/figures.toml`.
+//! in 最高支援200萬元 points at the Traditional characters. What is an amount is the one
+//! grammar of [`text::amount`] (the search index reads figures with it too); how a figure
+//! is read — cap and floor words, instruments, periods and the cues for its role — is
+//! data, in `corpus/figures.toml`.
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -16,16 +17,10 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::text;
+use crate::text::amount::{AmountWords, Grammar};
 
-/// What a figure is measured in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Unit {
-    /// Money, normalised to yuan (万 and 亿 resolved).
-    Yuan,
-    /// A ratio, as a number of percent (70 for 70%).
-    Percent,
-}
+/// What a figure is measured in (yuan or percent).
+pub use crate::text::amount::Unit;
 
 /// How the figure bounds the amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -190,7 +185,7 @@ fn format_range(min: f64, max: f64, unit: Unit) -> String {
 }
 
 /// The bundled figure rules (`corpus/figures.toml`).
-pub const BUNDLED_FIGURES: &str = include_str!("../corpus/figures.toml");
+pub const BUNDLED_FIGURES: &str = text::amount::BUNDLED_FIGURES;
 
 static RULES: LazyLock<FigureRules> = LazyLock::new(|| {
     FigureRules::parse(BUNDLED_FIGURES, "corpus/figures.toml (bundled)")
@@ -218,7 +213,7 @@ pub fn is_generic_instrument(name: &str) -> bool {
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     qualifier: QualifierWords,
-    range: RangeWords,
+    amount: AmountWords,
     instrument: Vec<InstrumentEntry>,
     period: PeriodWords,
     role: RoleWords,
@@ -231,12 +226,6 @@ struct QualifierWords {
     cap_after: Vec<String>,
     floor_before: Vec<String>,
     floor_after: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RangeWords {
-    separators: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -271,7 +260,7 @@ struct RoleWords {
 #[derive(Debug)]
 pub struct FigureRules {
     words: RulesFile,
-    figure_re: Regex,
+    grammar: Grammar,
     periods: Vec<Regex>,
 }
 
@@ -298,32 +287,6 @@ fn is_sentence_break(c: char) -> bool {
     matches!(c, '；' | ';' | '。' | '！' | '!' | '？' | '?' | '\n')
 }
 
-/// Parses a number written with ASCII or full-width digits.
-fn parse_number(s: &str) -> Option<f64> {
-    let ascii: String = s
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            '．' => '.',
-            c => c,
-        })
-        .collect();
-    ascii.parse().ok()
-}
-
-fn multiplier(mag: Option<&str>) -> f64 {
-    match mag.unwrap_or("") {
-        "千" => 1e3,
-        "万" => 1e4,
-        "十万" => 1e5,
-        "百万" => 1e6,
-        "千万" => 1e7,
-        "亿" => 1e8,
-        "万亿" => 1e12,
-        _ => 1.0,
-    }
-}
-
 impl FigureRules {
     /// Parses and compiles figure rules; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &str) -> Result<FigureRules> {
@@ -336,22 +299,7 @@ impl FigureRules {
                 None => anyhow::anyhow!("{origin}: {}", e.message()),
             }
         })?;
-        let seps = words
-            .range
-            .separators
-            .iter()
-            .filter(|s| !s.is_empty())
-            .map(|s| regex::escape(s))
-            .collect::<Vec<_>>()
-            .join("|");
-        anyhow::ensure!(!seps.is_empty(), "{origin}: [range] separators is empty");
-        const NUM: &str = r"[0-9０-９]+(?:[.．][0-9０-９]+)?";
-        const MAG: &str = r"万亿|千万|百万|十万|万|亿|千";
-        let pattern = format!(
-            r"(?P<ma>{NUM})\s*(?P<mamag>{MAG})?元?\s*(?:{seps})\s*(?P<mb>{NUM})\s*(?P<mbmag>{MAG})?元|(?P<m>{NUM})\s*(?P<mmag>{MAG})?元|(?P<pa>{NUM})\s*[%％]?\s*(?:{seps})\s*(?P<pb>{NUM})\s*[%％]|(?P<p>{NUM})\s*[%％]"
-        );
-        let figure_re =
-            Regex::new(&pattern).with_context(|| format!("{origin}: bad [range] separators"))?;
+        let grammar = Grammar::new(&words.amount).with_context(|| format!("{origin}: [amount]"))?;
         let periods = words
             .period
             .patterns
@@ -360,7 +308,7 @@ impl FigureRules {
             .collect::<Result<Vec<_>>>()?;
         Ok(FigureRules {
             words,
-            figure_re,
+            grammar,
             periods,
         })
     }
@@ -468,49 +416,17 @@ impl FigureRules {
     }
 
     fn find_raw(&self, simple: &str) -> Vec<Raw> {
-        let mut out = Vec::new();
-        for caps in self.figure_re.captures_iter(simple) {
-            let Some(whole) = caps.get(0) else { continue };
-            let num = |name: &str| caps.name(name).and_then(|m| parse_number(m.as_str()));
-            let mag = |name: &str| caps.name(name).map(|m| m.as_str());
-            let (value, value_max, unit) = if let (Some(a), Some(b)) = (num("ma"), num("mb")) {
-                let bmul = multiplier(mag("mbmag"));
-                let amul = if mag("mamag").is_some() {
-                    multiplier(mag("mamag"))
-                } else {
-                    bmul
-                };
-                (a * amul, Some(b * bmul), Unit::Yuan)
-            } else if let Some(v) = num("m") {
-                (v * multiplier(mag("mmag")), None, Unit::Yuan)
-            } else if let (Some(a), Some(b)) = (num("pa"), num("pb")) {
-                (a, Some(b), Unit::Percent)
-            } else if let Some(v) = num("p") {
-                (v, None, Unit::Percent)
-            } else {
-                continue;
-            };
-            // A number glued to a preceding digit or Latin letter is part of something
-            // else (a code, 5G); leave it.
-            if simple[..whole.start()]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.')
-            {
-                continue;
-            }
-            // A "range" whose upper end is below its lower end is not a range (a date,
-            // a list); keep the second figure alone by skipping this reading.
-            let value_max = value_max.filter(|m| *m >= value);
-            out.push(Raw {
-                start: whole.start(),
-                end: whole.end(),
-                value,
-                value_max,
-                unit,
-            });
-        }
-        out
+        self.grammar
+            .scan(simple)
+            .into_iter()
+            .map(|a| Raw {
+                start: a.bytes.start,
+                end: a.bytes.end,
+                value: a.value,
+                value_max: a.value_max,
+                unit: a.unit,
+            })
+            .collect()
     }
 
     fn qualifier(&self, before: &str, after: &str) -> Qualifier {

@@ -20,13 +20,17 @@
 //! The views, [`cli`] and [`tui`], both work from one [`workspace::Workspace`].
 //! Chinese text handling shared by all stages lives in [`text`]; the domain types and their labels in [`model`].
 
+pub mod analysis;
 pub mod cli;
+pub mod compare;
 pub mod corpus;
 pub mod export;
 pub mod facts;
 pub mod links;
 pub mod model;
+pub mod pipeline;
 pub mod search;
+pub mod store;
 pub mod text;
 pub mod topics;
 pub mod tui;

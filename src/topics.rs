@@ -84,7 +84,7 @@ struct TopicEntry {
 }
 
 /// 1-based line of byte offset `at` in `text`.
-fn line_of(text: &str, at: usize) -> usize {
+pub(crate) fn line_of(text: &str, at: usize) -> usize {
     text.as_bytes()[..at.min(text.len())]
         .iter()
         .filter(|b| **b == b'\n')
@@ -119,11 +119,11 @@ fn compact(text: &str) -> String {
 }
 
 /// [`compact`] of a text already in Simplified (the script conversion is the costly part).
-fn compact_simplified(normalized: &str) -> String {
+pub(crate) fn compact_simplified(normalized: &str) -> String {
     normalized.chars().filter(|c| !is_dropped(*c)).collect()
 }
 
-fn compact_all(words: &[String]) -> Vec<String> {
+pub(crate) fn compact_all(words: &[String]) -> Vec<String> {
     words
         .iter()
         .map(|w| compact(w))
@@ -133,7 +133,7 @@ fn compact_all(words: &[String]) -> Vec<String> {
 
 /// Replaces every occurrence of the phrases with a placeholder so that the text around
 /// them cannot join into a new word.
-fn blank_out(text: &str, phrases: &[String]) -> String {
+pub(crate) fn blank_out(text: &str, phrases: &[String]) -> String {
     let mut out = text.to_string();
     for p in phrases {
         if out.contains(p.as_str()) {
@@ -232,16 +232,29 @@ impl Topic {
     }
 
     fn matches_compact(&self, text: &str) -> bool {
-        let r = &self.rule;
+        self.rule.first_match(text).is_some()
+    }
+}
+
+impl TopicRule {
+    /// The first `any` word that makes the rule match a compact Simplified text (see
+    /// [`compact_simplified`]), if it matches.
+    pub fn first_match(&self, text: &str) -> Option<&str> {
         let owned;
-        let text = if r.ignore.is_empty() {
+        let text = if self.ignore.is_empty() {
             text
         } else {
-            owned = blank_out(text, &r.ignore);
+            owned = blank_out(text, &self.ignore);
             &owned
         };
         let has = |words: &[String]| words.iter().any(|w| text.contains(w.as_str()));
-        has(&r.any) && (r.also.is_empty() || has(&r.also)) && !has(&r.not)
+        if (!self.also.is_empty() && !has(&self.also)) || has(&self.not) {
+            return None;
+        }
+        self.any
+            .iter()
+            .find(|w| text.contains(w.as_str()))
+            .map(String::as_str)
     }
 }
 

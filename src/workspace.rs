@@ -1,20 +1,19 @@
-//! The workspace ties the stages together for the views (CLI and TUI): where things
-//! live, the loaded corpus, and the per-clause analysis (figures, measure types).
-//!
-//! Both front ends open a [`Workspace`] and call the same library functions on it, so
-//! neither has logic the other lacks.
+//! Where things live ([`Locations`]), and the [`Workspace`] the navigator and the export
+//! work from: the store with the corpus read back from it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use directories::ProjectDirs;
 
-use crate::corpus::{Clause, Corpus, CorpusSource};
-use crate::facts::{self, Figure};
-use crate::links::{LinkGraph, LinkSettings};
-use crate::topics::{self, Taxonomy};
+use crate::compare::{CompareRequest, Comparison};
+use crate::corpus::{Corpus, CorpusSource, Document};
+use crate::facts::Figure;
+use crate::links::Link;
+use crate::pipeline::{Domain, StoreInfo};
+use crate::store::Store;
+use crate::topics::Taxonomy;
 
 /// Environment variable that overrides the platform data dir (user corpus, digest).
 pub const DATA_DIR_ENV: &str = "POLICYNAV_DATA_DIR";
@@ -110,7 +109,7 @@ impl Locations {
     }
 }
 
-/// Figures and measure types of every clause, computed once when the workspace opens.
+/// Figures and measure types of every clause, as the store keeps them.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
     /// Figures per clause id.
@@ -120,21 +119,6 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// The figures and measure types of one clause, read from its measure text: the
-    /// text without its agency list, since 市知识产权局 is no patent measure.
-    pub fn of_clause(clause: &Clause, taxonomy: &Taxonomy) -> (Vec<Figure>, Vec<String>) {
-        // One script conversion serves both (most measures are the whole clause text).
-        let simplified = if clause.measure == clause.text {
-            clause.normalized.clone()
-        } else {
-            crate::text::to_simplified(&clause.measure)
-        };
-        (
-            facts::extract_converted(&clause.measure, &simplified),
-            taxonomy.classify(&simplified),
-        )
-    }
-
     /// The figures of a clause (empty if none).
     pub fn figures_of(&self, id: &str) -> &[Figure] {
         self.figures.get(id).map(Vec::as_slice).unwrap_or(&[])
@@ -146,67 +130,107 @@ impl Analysis {
     }
 }
 
-/// A loaded corpus with its analysis: what every view works from.
-#[derive(Debug, Clone)]
+/// The store with the whole corpus read back from it, for the views that still hold
+/// every document in memory (the navigator and the export).
+///
+/// Nothing here reads or analyses the corpus: [`Workspace::open`] opens the store
+/// (updating it first if the corpus changed, see [`crate::pipeline`]) and reads the
+/// documents, their clauses and their analysis from it.
+#[derive(Clone)]
 pub struct Workspace {
     /// Where things live.
     pub locations: Locations,
-    /// The documents.
+    /// The documents, read from the store.
     pub corpus: Corpus,
     /// The measure-type taxonomy in use.
     pub taxonomy: Taxonomy,
+    /// Frame rules and link settings.
+    pub domain: Domain,
     /// Figures and measure types per clause.
     pub analysis: Analysis,
-    /// How cross-links are scored (`links.toml`).
-    pub link_settings: LinkSettings,
-    links: OnceLock<LinkGraph>,
+    /// The store.
+    pub store: Store,
+    /// What opening the store found or did.
+    pub store_info: StoreInfo,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace")
+            .field("locations", &self.locations)
+            .field("documents", &self.corpus.documents.len())
+            .finish()
+    }
 }
 
 impl Workspace {
-    /// Loads the corpus and analyses it.
+    /// Opens the store (building or updating it when the corpus changed) and reads the
+    /// documents back from it.
     pub fn open(locations: Locations) -> Result<Workspace> {
-        crate::text::use_dictionary_of(locations.domain_dir())?;
-        let taxonomy = load_taxonomy(locations.domain_dir())?;
-        let link_settings = LinkSettings::load(locations.domain_dir())?;
-        // each document is analysed on the thread that loaded it
+        let (store, store_info) = crate::pipeline::open(&locations, false, &mut |_| {})?;
+        Workspace::over(locations, store, store_info)
+    }
+
+    /// A workspace over a store already opened.
+    pub fn over(locations: Locations, store: Store, store_info: StoreInfo) -> Result<Workspace> {
+        let domain = Domain::load(&locations)?;
         let mut documents = Vec::new();
         let mut analysis = Analysis::default();
-        let warnings = Corpus::for_each_mapped(
-            &locations.corpus,
-            &|doc| {
-                let of: Vec<_> = doc
-                    .clauses
-                    .iter()
-                    .map(|c| Analysis::of_clause(c, &taxonomy))
-                    .collect();
-                (doc, of)
-            },
-            &mut |(doc, of)| {
-                for (clause, (figures, topics)) in doc.clauses.iter().zip(of) {
-                    analysis.figures.insert(clause.id.clone(), figures);
-                    analysis.topics.insert(clause.id.clone(), topics);
-                }
-                documents.push(doc);
-                Ok(())
-            },
-        )?;
-        let corpus = Corpus {
-            documents,
-            warnings,
-        };
+        let ids: Vec<String> = store.documents().map(|d| d.id.clone()).collect();
+        for id in ids {
+            let record = store
+                .document(&id)?
+                .with_context(|| format!("the store has no record of document {id:?}"))?;
+            let mut clauses = Vec::new();
+            for r in store.clauses(&id)? {
+                analysis
+                    .figures
+                    .insert(r.clause.id.clone(), r.analysis.figures.clone());
+                analysis
+                    .topics
+                    .insert(r.clause.id.clone(), r.analysis.topics.clone());
+                clauses.push(r.clause);
+            }
+            documents.push(Document {
+                meta: record.meta,
+                letter: record.letter,
+                preamble: record.preamble,
+                closing: record.closing,
+                chapters: record.chapters,
+                clauses,
+                source: String::new(),
+            });
+        }
         Ok(Workspace {
+            taxonomy: domain.rules.taxonomy.clone(),
             locations,
-            corpus,
-            taxonomy,
+            corpus: Corpus {
+                documents,
+                warnings: store.catalog().warnings(),
+            },
+            domain,
             analysis,
-            link_settings,
-            links: OnceLock::new(),
+            store,
+            store_info,
         })
     }
 
-    /// The cross-links of every provision, computed on first use and then kept.
-    pub fn links(&self) -> &LinkGraph {
-        self.links.get_or_init(|| LinkGraph::build(self))
+    /// The links of a provision (or an article's provisions), best first.
+    pub fn links(&self, id: &str) -> Vec<Link> {
+        self.store.links(id).unwrap_or_default()
+    }
+
+    /// Jurisdictions side by side (see [`crate::compare::compare`]).
+    pub fn compare(&self, request: &CompareRequest) -> Result<Comparison> {
+        crate::compare::compare(
+            &self.store,
+            crate::compare::Rules {
+                taxonomy: &self.taxonomy,
+                frames: &self.domain.rules.frames,
+                links: &self.domain.links,
+            },
+            request,
+        )
     }
 
     /// Today's date, the default for every "as of" question and the "made on" date
@@ -220,12 +244,4 @@ impl Workspace {
     }
 }
 
-/// The taxonomy of a `--corpus` folder if it has one, else the bundled one.
-pub fn load_taxonomy(dir: Option<&Path>) -> Result<Taxonomy> {
-    if let Some(path) = dir.map(|d| d.join("topics.toml")).filter(|p| p.is_file()) {
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("{}: cannot read", path.display()))?;
-        return Taxonomy::parse(&text, &path.display().to_string());
-    }
-    Taxonomy::parse(topics::BUNDLED_TOPICS, "corpus/topics.toml (bundled)")
-}
+pub use crate::analysis::load_taxonomy;

@@ -60,20 +60,33 @@ fn the_two_beijing_listing_subsidies_link_to_each_other_first() {
             Some(other.as_str()),
             "from {me}: {links:#}"
         );
-        let reasons: Vec<&str> = first["reasons"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r.as_str().unwrap())
-            .collect();
-        assert!(reasons.contains(&"same figure: 最高300万元"), "{reasons:?}");
-        assert!(
-            reasons
-                .iter()
-                .any(|r| r.starts_with("same measure type:") && r.contains("上市"))
+        assert_eq!(first["tier"], "same", "{first:#}");
+        let reasons = first["reasons"].as_array().unwrap();
+        let of_kind = |k: &str| reasons.iter().find(|r| r["kind"] == k);
+        assert_eq!(
+            of_kind("same-figure").map(|r| &r["figure"]),
+            Some(&serde_json::json!("最高300万元")),
+            "{reasons:?}"
         );
-        assert!(reasons.iter().any(|r| r.starts_with("shared terms:")));
-        for key in ["id", "doc", "jurisdiction", "text", "score", "reasons"] {
+        assert_eq!(
+            of_kind("same-frame").map(|r| &r["trigger_zh"]),
+            Some(&serde_json::json!("上市")),
+            "{reasons:?}"
+        );
+        assert!(
+            of_kind("same-types").is_some_and(|r| r["zh"].to_string().contains("上市")),
+            "{reasons:?}"
+        );
+        assert!(of_kind("shared-terms").is_some(), "{reasons:?}");
+        for key in [
+            "id",
+            "doc",
+            "jurisdiction",
+            "text",
+            "score",
+            "tier",
+            "reasons",
+        ] {
             assert!(!first[key].is_null(), "link has no {key}");
         }
     }
@@ -263,8 +276,8 @@ fn trade_fair_comparison_shows_baotou_and_marks_status() {
     assert_eq!(table.len(), 3, "{md}");
     assert_eq!(
         table[0].matches(" | ").count(),
-        1,
-        "two columns: {}",
+        2,
+        "a label column and two documents: {}",
         table[0]
     );
     assert!(table[2].contains("*nothing found*"));
@@ -435,8 +448,7 @@ fn targets_and_thresholds_never_appear_as_support() {
                 assert_eq!(f["role"], "support");
             }
             for reason in l["reasons"].as_array().unwrap() {
-                let reason = reason.as_str().unwrap();
-                if let Some(fig) = reason.strip_prefix("same figure: ") {
+                if let Some(fig) = reason["figure"].as_str() {
                     assert!(!own.iter().any(|s| fig.contains(s)), "{clause}: {reason}");
                 }
             }
@@ -529,17 +541,17 @@ fn topics_table_and_errors() {
 fn a_corpus_folders_links_toml_changes_the_scoring_and_a_bad_one_is_named() {
     let env = sandbox().with_corpus_copy();
     let listing = env.provisions_with(&["上市", "300万元"]);
-    assert!(env.link_ids(&listing[0]).len() > 3);
+    assert!(env.link_ids(&listing[0]).len() > 1);
     // the consultant keeps only the best link of each provision
     let settings = env.corpus().join("links.toml");
     let text = std::fs::read_to_string(&settings).unwrap();
-    assert!(text.contains("max_links = 25"));
-    std::fs::write(&settings, text.replace("max_links = 25", "max_links = 1")).unwrap();
+    assert!(text.contains("max_links = 20"));
+    std::fs::write(&settings, text.replace("max_links = 20", "max_links = 1")).unwrap();
     assert_eq!(env.link_ids(&listing[0]), [listing[1].clone()]);
     // a typo is an error naming the file and line, not silently the bundled settings
     std::fs::write(
         &settings,
-        text.replace("max_links = 25", "max_links = many"),
+        text.replace("max_links = 20", "max_links = many"),
     )
     .unwrap();
     let err = env.fails(&["links", &listing[0]]);

@@ -367,14 +367,14 @@ fn human_output_marks_highlights_without_a_terminal() {
 fn index_is_built_once_and_then_reused() {
     let env = Sandbox::new();
     let first = env.index_json(&[]);
-    assert_eq!(first["built"], true);
+    assert_eq!(first["action"], "built");
     assert_eq!(first["reason"], "missing");
     assert!(first["clauses"].as_u64().unwrap() > 300);
     let second = env.index_json(&[]);
-    assert_eq!(second["built"], false);
+    assert_eq!(second["action"], "none");
     assert_eq!(second["fingerprint"], first["fingerprint"]);
     let forced = env.index_json(&["--rebuild"]);
-    assert_eq!(forced["built"], true);
+    assert_eq!(forced["action"], "built");
     assert_eq!(forced["reason"], "forced");
     let human = env.run(&["index"]);
     assert!(String::from_utf8_lossy(&human.stdout).starts_with("index up to date:"));
@@ -393,8 +393,8 @@ fn a_corpus_change_rebuilds_the_index_automatically() {
     let hits = env.ids(&["紫微星"]);
     assert_eq!(hits, ["beijing-2024/1.2"]);
     let after = env.index_json(&[]);
-    assert_eq!(after["built"], false, "search already rebuilt it");
-    assert_ne!(after["fingerprint"], before["fingerprint"]);
+    assert_eq!(after["action"], "none", "search already rebuilt it");
+    assert_ne!(after["generation"], before["generation"]);
 }
 
 #[test]
@@ -417,7 +417,7 @@ fn a_damaged_index_is_rebuilt() {
         .unwrap();
     drop(f);
     let v = env.index_json(&[]);
-    assert_eq!(v["built"], true);
+    assert_eq!(v["action"], "built");
     assert!(v["reason"].as_str().unwrap().starts_with("damaged"), "{v}");
     assert!(!env.ids(&["上市"]).is_empty());
 
@@ -429,9 +429,9 @@ fn a_damaged_index_is_rebuilt() {
         .unwrap();
     std::fs::remove_file(victim).unwrap();
     assert!(!env.ids(&["上市"]).is_empty());
-    std::fs::remove_file(current.join("policynav-index.json")).unwrap();
+    std::fs::remove_file(current.join("meta.json")).unwrap();
     let v = env.index_json(&[]);
-    assert_eq!(v["reason"], "damaged: no fingerprint file");
+    assert_eq!(v["reason"], "damaged: no meta.json");
 }
 
 #[test]
@@ -457,11 +457,7 @@ fn concurrent_processes_share_one_index() {
     }
     let built: Vec<bool> = outs[..2]
         .iter()
-        .map(|o| {
-            serde_json::from_slice::<Value>(&o.stdout).unwrap()["built"]
-                .as_bool()
-                .unwrap()
-        })
+        .map(|o| serde_json::from_slice::<Value>(&o.stdout).unwrap()["action"] == "built")
         .collect();
     let search: Value = serde_json::from_slice(&outs[2].stdout).unwrap();
     assert!(search["total"].as_u64().unwrap() > 0);
@@ -480,7 +476,7 @@ fn concurrent_processes_share_one_index() {
         String::from_utf8_lossy(&s.stderr)
     );
     let v = env.index_json(&[]);
-    assert_eq!(v["built"], false, "the index left behind is complete");
+    assert_eq!(v["action"], "none", "the index left behind is complete");
     let leftovers: Vec<_> = std::fs::read_dir(env.index_dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -496,7 +492,7 @@ fn a_corpus_folders_dictionary_decides_the_words_and_its_edits_rebuild_the_index
     assert_eq!(env.search(&["特新"])["total"], 0);
     assert!(env.search(&["专精特新"])["total"].as_u64().unwrap() > 100);
     let before = env.index_json(&[]);
-    assert_eq!(before["built"], false);
+    assert_eq!(before["action"], "none");
 
     // the consultant removes the entries from the folder's own dict.txt
     let dict = env.corpus().join("dict.txt");
@@ -509,7 +505,7 @@ fn a_corpus_folders_dictionary_decides_the_words_and_its_edits_rebuild_the_index
     assert_ne!(kept.len(), text.len());
     std::fs::write(&dict, kept).unwrap();
     let after = env.index_json(&[]);
-    assert_eq!(after["built"], true, "{after}");
+    assert_eq!(after["action"], "built", "{after}");
     assert!(
         after["reason"].as_str().unwrap().starts_with("stale"),
         "{after}"
@@ -522,15 +518,15 @@ fn a_corpus_folders_dictionary_decides_the_words_and_its_edits_rebuild_the_index
 fn touching_a_file_does_not_rebuild_but_a_new_document_is_indexed() {
     let env = Sandbox::new().with_corpus_copy();
     let first = env.index_json(&[]);
-    assert_eq!(first["built"], true);
+    assert_eq!(first["action"], "built");
     // Touching a document (same bytes, new time) costs a hash, not a rebuild.
     let file = env.corpus().join("beijing-2021.txt");
     let bytes = std::fs::read(&file).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(&file, &bytes).unwrap();
     let touched = env.index_json(&[]);
-    assert_eq!(touched["built"], false, "{touched}");
-    assert_eq!(touched["fingerprint"], first["fingerprint"]);
+    assert_eq!(touched["action"], "none", "{touched}");
+    assert_eq!(touched["generation"], first["generation"]);
     // A new document in the manifest is noticed.
     let manifest = env.corpus().join("manifest.toml");
     let mut m = std::fs::read_to_string(&manifest).unwrap();
@@ -539,6 +535,12 @@ fn touching_a_file_does_not_rebuild_but_a_new_document_is_indexed() {
         "\n[[document]]\nid = \"copy\"\nfile = \"copy.txt\"\ntitle = \"副本\"\njurisdiction = \"Beijing\"\nlevel = \"municipality\"\nstatus = \"final\"\n",
     );
     std::fs::write(&manifest, m).unwrap();
+    let added = env.index_json(&[]);
+    assert_eq!(
+        added["action"], "updated",
+        "changed in place, not rebuilt: {added}"
+    );
+    assert_eq!(added["updated"], serde_json::json!(["copy"]), "{added}");
     let hits = env.ids(&["300萬元", "--doc", "copy"]);
     assert!(hits.iter().any(|h| h == "copy/9.4"), "{hits:?}");
 }

@@ -9,10 +9,12 @@ use clap::Args;
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
-use super::print_json;
+use super::{Ctx, print_json};
+use crate::compare::{CompareRequest, ComparedClause, Comparison};
 use crate::facts::{Figure, Qualifier, Role, Unit};
-use crate::links::{self, CompareRequest, Comparison};
-use crate::model::labels::Labelled;
+use crate::model::labels::{Labelled, Lang};
+use crate::model::{ClauseKind, Validity};
+use crate::store::ClauseRecord;
 use crate::workspace::Workspace;
 
 /// Display columns of the excerpts in human output.
@@ -128,7 +130,7 @@ struct FactRow<'a> {
     span: [usize; 2],
 }
 
-pub(crate) fn facts(args: FactsArgs, ws: &Workspace) -> Result<()> {
+pub(crate) fn facts(args: FactsArgs, ctx: &Ctx) -> Result<()> {
     let role =
         match &args.role {
             Some(r) => Some(Role::parse(r).ok_or_else(|| {
@@ -137,33 +139,46 @@ pub(crate) fn facts(args: FactsArgs, ws: &Workspace) -> Result<()> {
             None => None,
         };
     if let Some(d) = &args.doc {
-        ws.corpus
-            .document(d)
+        ctx.store
+            .meta(d)
             .with_context(|| format!("--doc: no document {d:?} (see `policynav docs`)"))?;
     }
     if let Some(c) = &args.clause {
-        ws.corpus
-            .clause(c)
+        ctx.store
+            .clause(c)?
             .with_context(|| format!("--clause: no clause {c:?} (see `policynav clauses`)"))?;
     }
+    // the documents to read: one, the clause's, or all
+    let docs: Vec<String> = match (&args.doc, &args.clause) {
+        (Some(d), _) => vec![d.clone()],
+        (None, Some(c)) => vec![c.split('/').next().unwrap_or("").to_string()],
+        (None, None) => ctx.store.documents().map(|d| d.id.clone()).collect(),
+    };
+    let mut records: Vec<ClauseRecord> = Vec::new();
+    for d in &docs {
+        records.extend(
+            ctx.store
+                .clauses(d)?
+                .into_iter()
+                .filter(|r| r.clause.kind == ClauseKind::Provision),
+        );
+    }
     let mut rows: Vec<FactRow> = Vec::new();
-    for (doc, clause) in ws.corpus.provisions() {
-        if args.doc.as_deref().is_some_and(|d| d != doc.meta.id) {
-            continue;
-        }
+    for r in &records {
+        let clause = &r.clause;
         // a clause filter on an article shows its provisions' figures
         if let Some(c) = &args.clause {
             if clause.id != *c && clause.parent.as_deref() != Some(c.as_str()) {
                 continue;
             }
         }
-        for f in ws.analysis.figures_of(&clause.id) {
+        for f in &r.analysis.figures {
             if role.is_some_and(|r| r != f.role) {
                 continue;
             }
             rows.push(FactRow {
                 clause: &clause.id,
-                doc: &doc.meta.id,
+                doc: &clause.doc,
                 surface: &f.surface,
                 display: f.display(),
                 value: f.value,
@@ -243,15 +258,31 @@ struct TopicProvision<'a> {
     figures: Vec<&'a Figure>,
 }
 
-pub(crate) fn topics(args: TopicsArgs, ws: &Workspace) -> Result<()> {
+pub(crate) fn topics(args: TopicsArgs, ctx: &Ctx) -> Result<()> {
+    let taxonomy = &ctx.domain.rules.taxonomy;
     let only = match &args.topic {
-        Some(t) => Some(ws.taxonomy.get(t).ok_or_else(|| {
+        Some(t) => Some(taxonomy.get(t).ok_or_else(|| {
             anyhow!("no measure type {t:?} (see `policynav topics` for the list)")
         })?),
         None => None,
     };
+    let documents: Vec<&crate::model::DocumentMeta> = ctx.store.documents().collect();
+    let mut found: Vec<Vec<ClauseRecord>> = Vec::new();
+    for topic in &taxonomy.topics {
+        if only.is_some_and(|o| o.id != topic.id) {
+            found.push(Vec::new());
+            continue;
+        }
+        found.push(
+            ctx.store
+                .with_topic(&topic.id)?
+                .into_iter()
+                .filter(|r| r.clause.kind == ClauseKind::Provision)
+                .collect(),
+        );
+    }
     let mut rows: Vec<TopicRow> = Vec::new();
-    for topic in &ws.taxonomy.topics {
+    for (topic, records) in taxonomy.topics.iter().zip(&found) {
         if only.is_some_and(|o| o.id != topic.id) {
             continue;
         }
@@ -260,41 +291,27 @@ pub(crate) fn topics(args: TopicsArgs, ws: &Workspace) -> Result<()> {
             zh: &topic.zh,
             en: &topic.en,
             total: 0,
-            by_document: ws
-                .corpus
-                .documents
+            by_document: documents.iter().map(|d| (d.id.as_str(), 0)).collect(),
+            by_jurisdiction: documents
                 .iter()
-                .map(|d| (d.meta.id.as_str(), 0))
-                .collect(),
-            by_jurisdiction: ws
-                .corpus
-                .documents
-                .iter()
-                .map(|d| (d.meta.jurisdiction.as_str(), 0))
+                .map(|d| (d.jurisdiction.as_str(), 0))
                 .collect(),
             provisions: only.map(|_| Vec::new()),
         };
-        for (doc, clause) in ws.corpus.provisions() {
-            if !ws.analysis.topics_of(&clause.id).contains(&topic.id) {
+        for r in records {
+            let Some(meta) = ctx.store.meta(&r.clause.doc) else {
                 continue;
-            }
+            };
             row.total += 1;
-            *row.by_document.entry(&doc.meta.id).or_insert(0) += 1;
-            *row.by_jurisdiction
-                .entry(&doc.meta.jurisdiction)
-                .or_insert(0) += 1;
+            *row.by_document.entry(&meta.id).or_insert(0) += 1;
+            *row.by_jurisdiction.entry(&meta.jurisdiction).or_insert(0) += 1;
             if let Some(list) = &mut row.provisions {
                 list.push(TopicProvision {
-                    id: &clause.id,
-                    doc: &doc.meta.id,
-                    jurisdiction: &doc.meta.jurisdiction,
-                    text: &clause.text,
-                    figures: ws
-                        .analysis
-                        .figures_of(&clause.id)
-                        .iter()
-                        .filter(|f| f.role == Role::Support)
-                        .collect(),
+                    id: &r.clause.id,
+                    doc: &meta.id,
+                    jurisdiction: &meta.jurisdiction,
+                    text: &r.clause.text,
+                    figures: r.analysis.support().collect(),
                 });
             }
         }
@@ -320,12 +337,7 @@ pub(crate) fn topics(args: TopicsArgs, ws: &Workspace) -> Result<()> {
         }
         return Ok(());
     }
-    let docs: Vec<&str> = ws
-        .corpus
-        .documents
-        .iter()
-        .map(|d| d.meta.id.as_str())
-        .collect();
+    let docs: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
     let mut header = format!("{:<18} {:<6}", "type", "total");
     for d in &docs {
         let _ = write!(header, " {:>14}", d);
@@ -366,45 +378,47 @@ pub struct LinksArgs {
     pub json: bool,
 }
 
-pub(crate) fn links(args: LinksArgs, ws: &Workspace) -> Result<()> {
-    let (doc, clause) = ws
-        .corpus
-        .clause(&args.id)
+pub(crate) fn links(args: LinksArgs, ctx: &Ctx) -> Result<()> {
+    let record = ctx
+        .store
+        .clause(&args.id)?
         .with_context(|| format!("no clause {:?} (see `policynav clauses`)", args.id))?;
-    if clause.kind != crate::corpus::ClauseKind::Provision {
-        return Err(anyhow!(
-            "{} is an article; links are per provision ({}.1, …)",
-            args.id,
-            args.id
-        ));
-    }
-    let all = ws.links().links(&clause.id);
+    let clause = &record.clause;
+    let all = ctx.store.links(&clause.id)?;
     let shown = &all[..all.len().min(args.limit)];
     if args.json {
         return print_json(shown);
     }
+    let jurisdiction = ctx
+        .store
+        .meta(&clause.doc)
+        .map(|m| m.jurisdiction.clone())
+        .unwrap_or_default();
+    let lang = Lang::En;
     let mut out = super::human_out();
-    writeln!(out, "{} ({})", clause.id, doc.meta.jurisdiction)?;
+    writeln!(out, "{} ({jurisdiction})", clause.id)?;
     write!(out, "{}", wrap(&clause.text, EXCERPT_COLUMNS, "  "))?;
     if shown.is_empty() {
+        let others = ctx.store.catalog().documents.len().saturating_sub(1);
         writeln!(
             out,
-            "\nno equivalent provision found in the other documents"
+            "\nno equivalent measure in the other {others} documents"
         )?;
         return Ok(());
     }
     for (rank, link) in shown.iter().enumerate() {
         writeln!(
             out,
-            "\n{:>2}. {}  {}  score {:.2}",
+            "\n{:>2}. {}  {}  {} · score {:.2}",
             rank + 1,
             link.id,
             link.jurisdiction,
+            link.tier.label(lang),
             link.score
         )?;
         writeln!(out, "    {}", excerpt(&link.text, EXCERPT_COLUMNS))?;
         for r in &link.reasons {
-            writeln!(out, "    · {r}")?;
+            writeln!(out, "    · {}", r.text(lang))?;
         }
     }
     Ok(())
@@ -439,7 +453,7 @@ pub struct CompareArgs {
     pub md: bool,
 }
 
-pub(crate) fn compare(args: CompareArgs, ws: &Workspace) -> Result<()> {
+pub(crate) fn compare(args: CompareArgs, ctx: &Ctx) -> Result<()> {
     let as_of = match &args.as_of {
         Some(d) => crate::search::parse_date(d).context("--as-of")?,
         None => Workspace::today(),
@@ -455,22 +469,22 @@ pub(crate) fn compare(args: CompareArgs, ws: &Workspace) -> Result<()> {
             .collect(),
         as_of,
     };
-    let cmp = links::compare(ws, &request)?;
+    let cmp = crate::compare::compare(&ctx.store, ctx.compare_rules(), &request)?;
     if args.json {
         return print_json(&cmp);
     }
     let text = if args.md {
-        comparison_markdown(ws, &cmp, as_of)
+        comparison_markdown(ctx, &cmp, as_of)
     } else {
-        comparison_text(ws, &cmp, as_of)
+        comparison_text(ctx, &cmp, as_of)
     };
     super::human_out().write_all(text.as_bytes())?;
     Ok(())
 }
 
-fn comparison_title(ws: &Workspace, cmp: &Comparison) -> String {
+fn comparison_title(ctx: &Ctx, cmp: &Comparison) -> String {
     match (&cmp.topic, &cmp.clause) {
-        (Some(t), _) => match ws.taxonomy.get(t) {
+        (Some(t), _) => match ctx.domain.rules.taxonomy.get(t) {
             Some(topic) => format!("{} {} ({})", topic.id, topic.zh, topic.en),
             None => t.clone(),
         },
@@ -479,7 +493,7 @@ fn comparison_title(ws: &Workspace, cmp: &Comparison) -> String {
     }
 }
 
-fn badge(v: crate::corpus::Validity) -> String {
+fn badge(v: Validity) -> String {
     format!("[{}]", v.en())
 }
 
@@ -493,7 +507,7 @@ fn rows_note(cmp: &Comparison) -> &'static str {
 }
 
 /// One clause's first line: where it is from, its id and its support figures.
-fn clause_line(jurisdiction: &str, c: &links::ComparedClause) -> String {
+fn clause_line(jurisdiction: &str, c: &ComparedClause) -> String {
     let figs = figures_line(&c.figures);
     if figs.is_empty() {
         format!("■ {jurisdiction} · {}", c.id)
@@ -504,9 +518,9 @@ fn clause_line(jurisdiction: &str, c: &links::ComparedClause) -> String {
 
 /// Readable rows: the documents once, then row by row each document's provision or a
 /// gap. A document with nothing at all is said so once, not on every row.
-fn comparison_text(ws: &Workspace, cmp: &Comparison, as_of: chrono::NaiveDate) -> String {
+fn comparison_text(ctx: &Ctx, cmp: &Comparison, as_of: chrono::NaiveDate) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{} — as of {as_of}", comparison_title(ws, cmp));
+    let _ = writeln!(s, "{} — as of {as_of}", comparison_title(ctx, cmp));
     let _ = writeln!(s, "{}\n", rows_note(cmp));
     let id_w = cmp.columns.iter().map(|c| c.doc.len()).max().unwrap_or(0);
     let jur_w = cmp
@@ -530,7 +544,14 @@ fn comparison_text(ws: &Workspace, cmp: &Comparison, as_of: chrono::NaiveDate) -
         );
     }
     for row in 0..cmp.rows {
-        let rule = format!("── row {} of {} ", row + 1, cmp.rows);
+        let label = cmp
+            .row_labels
+            .get(row)
+            .map(|l| l.en.as_str())
+            .filter(|l| !l.is_empty())
+            .map(|l| format!("{l} "))
+            .unwrap_or_default();
+        let rule = format!("── row {} of {} {label}", row + 1, cmp.rows);
         let fill = EXCERPT_COLUMNS.saturating_sub(rule.chars().count());
         let _ = writeln!(s, "\n{rule}{}", "─".repeat(fill));
         for col in cmp.columns.iter().filter(|c| !c.clauses.is_empty()) {
@@ -554,12 +575,12 @@ fn md_cell(text: &str) -> String {
 
 /// A Markdown table with one column per document and one row per measure; `—` marks
 /// a gap, and a document with nothing at all says so on the first row.
-fn comparison_markdown(ws: &Workspace, cmp: &Comparison, as_of: chrono::NaiveDate) -> String {
+fn comparison_markdown(ctx: &Ctx, cmp: &Comparison, as_of: chrono::NaiveDate) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "### {} — as of {as_of}\n\n{}\n",
-        md_cell(&comparison_title(ws, cmp)),
+        md_cell(&comparison_title(ctx, cmp)),
         rows_note(cmp)
     );
     let heads: Vec<String> = cmp
@@ -574,9 +595,14 @@ fn comparison_markdown(ws: &Workspace, cmp: &Comparison, as_of: chrono::NaiveDat
             ))
         })
         .collect();
-    let _ = writeln!(s, "| {} |", heads.join(" | "));
-    let _ = writeln!(s, "|{}", " --- |".repeat(heads.len()));
+    let _ = writeln!(s, "| measure | {} |", heads.join(" | "));
+    let _ = writeln!(s, "|{}", " --- |".repeat(heads.len() + 1));
     for row in 0..cmp.rows.max(1) {
+        let label = cmp
+            .row_labels
+            .get(row)
+            .map(|l| md_cell(&l.en))
+            .unwrap_or_default();
         let cells: Vec<String> = cmp
             .columns
             .iter()
@@ -594,7 +620,7 @@ fn comparison_markdown(ws: &Workspace, cmp: &Comparison, as_of: chrono::NaiveDat
                 None => "—".to_string(),
             })
             .collect();
-        let _ = writeln!(s, "| {} |", cells.join(" | "));
+        let _ = writeln!(s, "| {label} | {} |", cells.join(" | "));
     }
     s
 }

@@ -9,6 +9,7 @@ use clap::Args;
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use super::Ctx;
 use crate::corpus::{
     self, Clause, ClauseKind, Document, DocumentMeta, Level, Status, Validity, user,
 };
@@ -32,8 +33,9 @@ pub struct ClausesArgs {
     /// Only the clauses of this document.
     #[arg(long, value_name = "ID")]
     pub doc: Option<String>,
-    /// Only articles (`article`) or only provisions (`provision`).
-    #[arg(long, value_name = "KIND", value_parser = ["article", "provision"])]
+    /// Only articles (`article`), provisions (`provision`) or the unnumbered texts of
+    /// chapters and sections (`text`).
+    #[arg(long, value_name = "KIND", value_parser = ["article", "provision", "text"])]
     pub kind: Option<String>,
     /// Print JSON instead of a list.
     #[arg(long)]
@@ -56,9 +58,11 @@ pub struct ShowArgs {
 /// Arguments of `policynav add`.
 #[derive(Debug, Args)]
 pub struct AddArgs {
-    /// The document: text (UTF-8, UTF-16, GB18030/GBK …) or a saved HTML page.
-    pub file: PathBuf,
-    /// Document id (lowercase letters, digits, '-'); default: jurisdiction and year.
+    /// The documents: text files (UTF-8, UTF-16, GB18030/GBK …) or saved HTML pages, or
+    /// folders of them (every file directly inside, in name order).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Document id (lowercase letters, digits, '-'; one file only); default: jurisdiction and year.
     #[arg(long)]
     pub id: Option<String>,
     /// Title; default: the title printed in the text.
@@ -220,30 +224,29 @@ struct DocRow<'a> {
     provisions: usize,
 }
 
-fn origin_of(ws: &Workspace, id: &str, bundled: &[String]) -> &'static str {
-    match ws.locations.corpus {
+fn origin_of(ctx: &Ctx, id: &str, bundled: &[String]) -> &'static str {
+    match ctx.locations.corpus {
         corpus::CorpusSource::Folder(_) => "folder",
         corpus::CorpusSource::Bundled { .. } if bundled.iter().any(|b| b == id) => "bundled",
         corpus::CorpusSource::Bundled { .. } => "user",
     }
 }
 
-pub(crate) fn docs(args: DocsArgs, ws: &Workspace) -> Result<()> {
+pub(crate) fn docs(args: DocsArgs, ctx: &Ctx) -> Result<()> {
     let as_of = args.as_of.unwrap_or_else(Workspace::today);
     let bundled = corpus::bundled_ids()?;
+    let entries = &ctx.store.catalog().documents;
     if args.json {
-        let rows: Vec<DocRow> = ws
-            .corpus
-            .documents
+        let rows: Vec<DocRow> = entries
             .iter()
             .map(|d| DocRow {
                 meta: &d.meta,
                 validity: d.meta.validity_on(as_of),
                 as_of,
-                origin: origin_of(ws, &d.meta.id, &bundled),
-                chapters: d.chapters.len(),
-                articles: d.articles().count(),
-                provisions: d.provisions().count(),
+                origin: origin_of(ctx, &d.meta.id, &bundled),
+                chapters: d.chapters as usize,
+                articles: d.articles as usize,
+                provisions: d.provisions as usize,
             })
             .collect();
         return super::print_json(&rows);
@@ -257,7 +260,7 @@ pub(crate) fn docs(args: DocsArgs, ws: &Workspace) -> Result<()> {
         "ART".into(),
         "TITLE".into(),
     ]];
-    for d in &ws.corpus.documents {
+    for d in entries {
         let m = &d.meta;
         let date = m
             .written
@@ -268,7 +271,7 @@ pub(crate) fn docs(args: DocsArgs, ws: &Workspace) -> Result<()> {
             Some(zh) => format!("{} {zh}", m.jurisdiction),
             None => m.jurisdiction.clone(),
         };
-        let origin = origin_of(ws, &m.id, &bundled);
+        let origin = origin_of(ctx, &m.id, &bundled);
         let title = if origin == "user" {
             format!("{} [added]", m.title)
         } else {
@@ -280,33 +283,35 @@ pub(crate) fn docs(args: DocsArgs, ws: &Workspace) -> Result<()> {
             m.level.en().to_string(),
             place,
             date,
-            d.articles().count().to_string(),
+            d.articles.to_string(),
             title,
         ]);
     }
     print_table(&rows)
 }
 
-pub(crate) fn clauses(args: ClausesArgs, ws: &Workspace) -> Result<()> {
+pub(crate) fn clauses(args: ClausesArgs, ctx: &Ctx) -> Result<()> {
     if let Some(id) = &args.doc
-        && ws.corpus.document(id).is_none()
+        && ctx.store.meta(id).is_none()
     {
         bail!("no document {id:?} (see `policynav docs`)");
     }
-    let kind = args.kind.as_deref().map(|k| {
-        if k == "article" {
-            ClauseKind::Article
-        } else {
-            ClauseKind::Provision
-        }
-    });
-    let selected: Vec<&Clause> = ws
-        .corpus
-        .clauses()
-        .filter(|(d, _)| args.doc.as_deref().is_none_or(|id| d.meta.id == id))
-        .filter(|(_, c)| kind.is_none_or(|k| c.kind == k))
-        .map(|(_, c)| c)
-        .collect();
+    let kind = args.kind.as_deref().and_then(ClauseKind::parse);
+    let docs: Vec<String> = match &args.doc {
+        Some(d) => vec![d.clone()],
+        None => ctx.store.documents().map(|d| d.id.clone()).collect(),
+    };
+    let mut owned: Vec<Clause> = Vec::new();
+    for d in &docs {
+        owned.extend(
+            ctx.store
+                .clauses(d)?
+                .into_iter()
+                .map(|r| r.clause)
+                .filter(|c| kind.is_none_or(|k| c.kind == k)),
+        );
+    }
+    let selected: Vec<&Clause> = owned.iter().collect();
     if args.json {
         return super::print_json(&selected);
     }
@@ -400,17 +405,27 @@ struct OutlineArticle<'a> {
     agencies: &'a [String],
 }
 
-pub(crate) fn show(args: ShowArgs, ws: &Workspace) -> Result<()> {
+pub(crate) fn show(args: ShowArgs, ctx: &Ctx) -> Result<()> {
     let as_of = args.as_of.unwrap_or_else(Workspace::today);
-    if let Some(doc) = ws.corpus.document(&args.id) {
-        return show_document(doc, as_of, args.json);
+    if let Some(doc) = ctx.store.load_document(&args.id)? {
+        return show_document(&doc, as_of, args.json);
     }
-    let Some((doc, clause)) = ws.corpus.clause(&args.id) else {
+    let doc_id = args.id.split('/').next().unwrap_or("");
+    let found = match ctx.store.load_document(doc_id)? {
+        Some(doc) => doc
+            .clauses
+            .iter()
+            .position(|c| c.id == args.id)
+            .map(|i| (doc, i)),
+        None => None,
+    };
+    let Some((doc, at)) = found else {
         bail!(
             "no document or clause {:?} (see `policynav docs` and `policynav clauses`)",
             args.id
         );
     };
+    let (doc, clause) = (&doc, &doc.clauses[at]);
     let provisions: Vec<&Clause> = doc
         .clauses
         .iter()
@@ -580,8 +595,57 @@ fn own_folder(locations: &Locations) -> (&std::path::Path, Vec<String>) {
     }
 }
 
+/// The files `add` is given: each file, and the files directly inside each folder (hidden
+/// files and a manifest.toml left out), in name order.
+fn files_to_add(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read folder ({e})", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file())
+                .filter(|f| {
+                    let name = f.file_name().map(|n| n.to_string_lossy().to_string());
+                    name.is_some_and(|n| !n.starts_with('.') && n != "manifest.toml")
+                })
+                .collect();
+            inside.sort();
+            out.extend(inside);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// What `add` could not tell from a document's text (left empty in the manifest).
+fn not_inferred(m: &DocumentMeta) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if m.issuer.is_none() {
+        missing.push("issuer");
+    }
+    if m.written.is_none() && m.published.is_none() {
+        missing.push("date");
+    }
+    if m.doc_number.is_none() {
+        missing.push("文号");
+    }
+    if m.effective.is_none() && m.expires.is_none() {
+        missing.push("period in force");
+    }
+    missing
+}
+
 pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
     let (dir, bundled) = own_folder(locations);
+    let files = files_to_add(&args.files)?;
+    if files.is_empty() {
+        bail!("no files to add in {}", args.files[0].display());
+    }
+    if files.len() > 1 && args.id.is_some() {
+        bail!("--id names one document; give one file, or leave --id out");
+    }
     let opts = user::AddOptions {
         id: args.id,
         title: args.title,
@@ -597,7 +661,50 @@ pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
         note: args.note,
         max_size: args.max_size,
     };
-    let added = user::add(&args.file, dir, &bundled, &locations.corpus, opts)?;
+    // One file: its refusal is the command's error. Several: each refusal is one line on
+    // stderr naming its file, the others are added, and the command fails at the end.
+    if files.len() == 1 {
+        let added = user::add(&files[0], dir, &bundled, &locations.corpus, opts)?;
+        return report_added(&added, args.json).map(|_| ());
+    }
+    let mut json = Vec::new();
+    let mut refused = 0;
+    for file in &files {
+        match user::add(file, dir, &bundled, &locations.corpus, opts.clone()) {
+            Ok(added) => {
+                if args.json {
+                    json.push(serde_json::to_value(&added)?);
+                } else {
+                    report_added(&added, false)?;
+                }
+            }
+            Err(e) => {
+                refused += 1;
+                let msg = format!("{e:#}").replace('\n', " ");
+                let name = file.display().to_string();
+                let line = if msg.contains(&name) {
+                    msg
+                } else {
+                    format!("{name}: {msg}")
+                };
+                writeln!(std::io::stderr(), "policynav: {line}")?;
+            }
+        }
+    }
+    if args.json {
+        super::print_json(&json)?;
+    }
+    if refused > 0 {
+        bail!(
+            "{refused} of {} files refused (see above); the others were added",
+            files.len()
+        );
+    }
+    Ok(())
+}
+
+/// Prints what `add` stored for one document: what it inferred and what it could not.
+fn report_added(added: &user::Added, json: bool) -> Result<()> {
     if let Some(other) = &added.duplicate_of {
         writeln!(
             std::io::stderr(),
@@ -607,8 +714,8 @@ pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
             added.meta.id
         )?;
     }
-    if args.json {
-        return super::print_json(&added);
+    if json {
+        return super::print_json(added);
     }
     let m = &added.meta;
     let mut out = super::human_out();
@@ -639,6 +746,13 @@ pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
         when(m.effective),
         when(m.expires)
     )?;
+    if let Some(n) = &m.doc_number {
+        writeln!(out, "  文号 {n}")?;
+    }
+    let missing = not_inferred(m);
+    if !missing.is_empty() {
+        writeln!(out, "  not in the text: {}", missing.join(", "))?;
+    }
     writeln!(out, "  stored as {}", added.path.display())?;
     Ok(())
 }

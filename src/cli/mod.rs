@@ -97,22 +97,26 @@ fn run(cli: Cli) -> Result<()> {
         // Answered from the index alone: the corpus is read only if the index must be built.
         Some(Command::Index(args)) => search_cmd::index(args, &locations),
         Some(Command::Search(args)) => search_cmd::search(args, &locations),
-        Some(command) => {
+        Some(Command::Export(a)) => {
             let ws = Workspace::open(locations)?;
             print_warnings(&ws.corpus.warnings);
+            export_cmd::export(a, &ws)
+        }
+        Some(command) => {
+            let ctx = Ctx::open(locations)?;
             match command {
-                Command::Docs(a) => corpus_cmd::docs(a, &ws),
-                Command::Clauses(a) => corpus_cmd::clauses(a, &ws),
-                Command::Show(a) => corpus_cmd::show(a, &ws),
-                Command::Facts(a) => analysis_cmd::facts(a, &ws),
-                Command::Topics(a) => analysis_cmd::topics(a, &ws),
-                Command::Links(a) => analysis_cmd::links(a, &ws),
-                Command::Compare(a) => analysis_cmd::compare(a, &ws),
-                Command::Export(a) => export_cmd::export(a, &ws),
+                Command::Docs(a) => corpus_cmd::docs(a, &ctx),
+                Command::Clauses(a) => corpus_cmd::clauses(a, &ctx),
+                Command::Show(a) => corpus_cmd::show(a, &ctx),
+                Command::Facts(a) => analysis_cmd::facts(a, &ctx),
+                Command::Topics(a) => analysis_cmd::topics(a, &ctx),
+                Command::Links(a) => analysis_cmd::links(a, &ctx),
+                Command::Compare(a) => analysis_cmd::compare(a, &ctx),
                 Command::Add(_)
                 | Command::Remove(_)
                 | Command::Index(_)
                 | Command::Search(_)
+                | Command::Export(_)
                 | Command::Tui => {
                     unreachable!("handled above")
                 }
@@ -137,7 +141,7 @@ fn check_today() -> Result<()> {
 }
 
 /// Prints the documents left out of the corpus, one line each, on stderr.
-fn print_warnings(warnings: &[crate::corpus::LoadWarning]) {
+pub(crate) fn print_warnings(warnings: &[crate::corpus::LoadWarning]) {
     let mut err = std::io::stderr().lock();
     for w in warnings {
         let line = w.to_string();
@@ -146,6 +150,39 @@ fn print_warnings(warnings: &[crate::corpus::LoadWarning]) {
             "policynav: warning: {}",
             terminal::terminal_safe(&line)
         );
+    }
+}
+
+/// What the read commands work from: the store (updated first if the corpus changed)
+/// and the domain rules.
+pub(crate) struct Ctx {
+    /// Where things live.
+    pub locations: Locations,
+    /// The store.
+    pub store: crate::store::Store,
+    /// Measure types, frames, link settings.
+    pub domain: crate::pipeline::Domain,
+}
+
+impl Ctx {
+    fn open(locations: Locations) -> Result<Ctx> {
+        let (store, _) = crate::pipeline::open(&locations, false, &mut |_| {})?;
+        print_warnings(&store.catalog().warnings());
+        let domain = crate::pipeline::Domain::load(&locations)?;
+        Ok(Ctx {
+            locations,
+            store,
+            domain,
+        })
+    }
+
+    /// The rules a comparison reads.
+    pub fn compare_rules(&self) -> crate::compare::Rules<'_> {
+        crate::compare::Rules {
+            taxonomy: &self.domain.rules.taxonomy,
+            frames: &self.domain.rules.frames,
+            links: &self.domain.links,
+        }
     }
 }
 

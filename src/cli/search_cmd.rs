@@ -48,16 +48,19 @@ fn describe(info: &IndexInfo) -> String {
         info.text_bytes as f64 / 1_048_576.0,
         info.dir.display()
     );
-    match (info.built, info.build_time) {
-        (true, Some(t)) => {
-            let secs = t.as_secs_f64().max(1e-3);
-            format!(
-                "indexed {what} ({:.2} s, {:.1} MB/s; reason: {})",
-                secs,
-                info.text_bytes as f64 / 1_048_576.0 / secs,
-                info.reason.as_deref().unwrap_or("forced")
-            )
-        }
+    let secs = info.took_ms.unwrap_or(0) as f64 / 1000.0;
+    match info.action.as_str() {
+        "built" => format!(
+            "indexed {what} ({:.2} s, {:.1} MB/s; reason: {})",
+            secs.max(1e-3),
+            info.text_bytes as f64 / 1_048_576.0 / secs.max(1e-3),
+            info.reason.as_deref().unwrap_or("forced")
+        ),
+        "updated" => format!(
+            "updated the index in place ({:.2} s; {}): {what}",
+            secs,
+            info.reason.as_deref().unwrap_or("")
+        ),
         _ => format!("index up to date: {what}"),
     }
 }

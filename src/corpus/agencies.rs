@@ -76,6 +76,17 @@ pub fn parse_list(content: &str, rules: &AgencyRules) -> Option<Vec<String>> {
     for (a, b) in items {
         let (mut a, mut b) = (a, b);
         trim_spaces(&simp, &mut a, &mut b);
+        // "配合单位:各区政府": the label of a further group is no part of the name
+        let item: String = simp[a..b].iter().collect();
+        for re in &rules.inner_labels {
+            if let Some(m) = re.find(&item)
+                && m.start() == 0
+            {
+                a += item[..m.end()].chars().count();
+                had_lead_in = true;
+                break;
+            }
+        }
         // Strip notes from the end until none applies.
         loop {
             let s: String = simp[a..b].iter().collect();

@@ -125,39 +125,190 @@ fn is_odd_space(c: char) -> bool {
     )
 }
 
-/// Invisible characters dropped outright.
+/// Invisible characters dropped outright: carriage returns, byte-order marks, zero-width
+/// characters, and every other control character but the line feed and the tab (form feeds
+/// from pdftotext, vertical tabs from Word, C1 controls from a mis-decoded page).
 fn is_invisible(c: char) -> bool {
     matches!(c, '\r' | '\u{feff}' | '\u{200b}'..='\u{200d}' | '\u{2060}')
+        || (c.is_control() && c != '\n' && c != '\t')
 }
 
-/// Cleans one source line that starts at byte `base` of the source.
+/// Cleans one source line that starts at byte `base` of the source: pinyin annotations,
+/// invisible characters and odd spaces only (see [`scrub_line`] for the rules-driven noise).
 pub fn clean_line(line: &str, base: usize) -> Mapped {
-    let mut drop: Vec<Range<usize>> = Vec::new();
+    scrub_line(line, base, None)
+}
+
+/// One edit of a line: drop `range`, putting `with` (mapped onto the dropped range) instead.
+struct Edit {
+    range: Range<usize>,
+    with: Option<String>,
+}
+
+/// Cleans one source line: pinyin annotations, invisible characters, odd spaces and, given
+/// the rules, segmenter debris and tag remnants, HTML entities (also with a lost `&`) and
+/// runs of `?` used as indentation.
+pub fn scrub_line(line: &str, base: usize, rules: Option<&Rules>) -> Mapped {
+    let mut edits: Vec<Edit> = Vec::new();
     for caps in PINYIN.captures_iter(line) {
         let (open, py, close) = (caps.get(1), caps.get(2), caps.get(3));
         if let (Some(open), Some(py), Some(close)) = (open, py, close)
             && is_pinyin(py.as_str())
         {
-            drop.push(open.start()..close.end());
+            edits.push(Edit {
+                range: open.start()..close.end(),
+                with: None,
+            });
         }
     }
-    let mut out = Mapped::default();
-    let mut d = drop.iter().peekable();
-    for (i, c) in line.char_indices() {
-        while d.peek().is_some_and(|r| r.end <= i) {
-            d.next();
+    if let Some(rules) = rules {
+        let noise = &rules.noise;
+        for re in &noise.inline {
+            for m in re.find_iter(line) {
+                edits.push(Edit {
+                    range: m.range(),
+                    with: None,
+                });
+            }
         }
-        if d.peek().is_some_and(|r| r.contains(&i)) || is_invisible(c) {
+        for caps in noise.entities.captures_iter(line) {
+            if let (Some(m), Some(name)) = (caps.get(0), caps.get(1)) {
+                edits.push(Edit {
+                    range: m.range(),
+                    with: noise.entity_chars.get(name.as_str()).cloned(),
+                });
+            }
+        }
+        // "?" used as indentation, or a line made only of them
+        let lead = line.len() - line.trim_start().len();
+        let run = line[lead..].chars().take_while(|&c| c == '?').count();
+        let only = line.trim().chars().all(|c| c == '?');
+        if run > 0 && (run >= noise.placeholder_min_run || only) {
+            edits.push(Edit {
+                range: lead..lead + run,
+                with: None,
+            });
+        }
+    }
+    edits.sort_by_key(|e| (e.range.start, std::cmp::Reverse(e.range.end)));
+    let mut out = Mapped::default();
+    let mut at = 0;
+    let mut e = edits.iter().peekable();
+    for (i, c) in line.char_indices() {
+        if i < at {
+            continue;
+        }
+        while e.peek().is_some_and(|x| x.range.start < i) {
+            e.next();
+        }
+        if let Some(edit) = e.peek()
+            && edit.range.start == i
+            && !edit.range.is_empty()
+        {
+            let src = base + edit.range.start..base + edit.range.end;
+            if let Some(with) = &edit.with {
+                for r in with.chars() {
+                    out.push(if is_odd_space(r) { ' ' } else { r }, src.clone());
+                }
+            }
+            at = edit.range.end;
+            e.next();
+            continue;
+        }
+        if is_invisible(c) {
             continue;
         }
         let c = if is_odd_space(c) { ' ' } else { c };
-        out.push(
-            c,
-            base + i..base + i + line[i..].chars().next().map_or(1, char::len_utf8),
-        );
+        out.push(c, base + i..base + i + c.len_utf8().max(1));
     }
     out.trim()
 }
+
+/// `m` without the spaces that stand between a Han character and a Han character or
+/// Chinese punctuation (left where toneless pinyin was stripped: `專 精特新`, `企業 ,`).
+fn without_stray_spaces(m: &Mapped) -> Mapped {
+    let chars: Vec<(usize, char)> = m.text.char_indices().collect();
+    let mut out = Mapped::default();
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
+        let end = chars.get(k + 1).map_or(m.text.len(), |&(j, _)| j);
+        if c == ' ' && k > 0 && text::is_han(chars[k - 1].1) {
+            let mut j = k;
+            while j < chars.len() && chars[j].1 == ' ' {
+                j += 1;
+            }
+            if chars.get(j).is_some_and(|&(_, n)| is_han_or_cjk_punct(n))
+                && !beside_formal_label(&m.text[..i], &m.text[chars[j].0..])
+            {
+                k = j;
+                continue;
+            }
+        }
+        out.append(&m.slice(i..end));
+        k += 1;
+    }
+    out
+}
+
+fn is_han_or_cjk_punct(c: char) -> bool {
+    text::is_han(c) || "，,。；;：:、）)”“《》".contains(c)
+}
+
+/// Formal labels end or start here: the space after `第一条` or before `第二章` is a
+/// printed one.
+static FORMAL_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"第[一二三四五六七八九十百零〇两兩\d]+[条章节條節]$").expect("static regex")
+});
+static FORMAL_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^第[一二三四五六七八九十百零〇两兩\d]+[条章节條節]").expect("static regex")
+});
+
+fn beside_formal_label(before: &str, after: &str) -> bool {
+    FORMAL_END.is_match(before.trim_end()) || FORMAL_START.is_match(after)
+}
+
+/// How many stray spaces (Han, spaces, Han or Chinese punctuation) `s` has, and how many
+/// Han characters.
+fn stray_spaces(s: &str) -> (usize, usize) {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let han = chars.iter().filter(|&&(_, c)| text::is_han(c)).count();
+    let mut n = 0;
+    for k in 1..chars.len().saturating_sub(1) {
+        if chars[k].1 == ' '
+            && text::is_han(chars[k - 1].1)
+            && is_han_or_cjk_punct(chars[k + 1].1)
+            && !beside_formal_label(&s[..chars[k].0], &s[chars[k + 1].0..])
+        {
+            n += 1;
+        }
+    }
+    (n, han)
+}
+
+/// The width (in characters) at which the text was hard-wrapped, if it was: a length that
+/// at least four lines share, one line in three of the longer ones, ending in mid-sentence.
+fn wrap_width(lines: &[Mapped]) -> Option<usize> {
+    let mut counts = std::collections::HashMap::new();
+    let mut long = 0;
+    for l in lines {
+        let n = l.text.chars().count();
+        if n >= 16 {
+            long += 1;
+            if !l.text.ends_with(SENTENCE_END) {
+                *counts.entry(n).or_insert(0usize) += 1;
+            }
+        }
+    }
+    let (&width, &count) = counts.iter().max_by_key(|&(w, c)| (*c, *w))?;
+    (count >= 4 && count * 3 >= long).then_some(width)
+}
+
+const SENTENCE_END: &[char] = &['。', '；', ';', '！', '？', '：', ':'];
+/// Punctuation that continues the line before it (a copy that breaks before every comma).
+const CONTINUATION: &[char] = &[
+    '，', ',', '、', '。', '；', ';', '：', ':', '）', ')', '”', '》',
+];
 
 /// The kind of numbered heading a paragraph starts with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +321,8 @@ pub enum HeadingKind {
     Numbered,
     /// `第一条`.
     Article,
+    /// `【标签】` opening an item of a digest (numbered in order by the structure).
+    Tag,
 }
 
 /// A numbered heading at the start of a paragraph: its kind, its number and the byte
@@ -193,7 +346,8 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         r"|第(?P<chap>[一二三四五六七八九十百千零〇两兩]+)章",
         r"|第(?P<sect>[一二三四五六七八九十百千零〇两兩]+)[节節]",
         r"|(?P<ch>[一二三四五六七八九十]+)、",
-        r"|[(（](?P<sec>[一二三四五六七八九十]+)[)）]",
+        r"|[(（]?(?P<sec>[一二三四五六七八九十]+)[)）]",
+        r"|【(?P<tag>[^】\s]{1,20})】",
         r"|(?P<num>\d{1,4})(?:[、]|[.．](?:[^\d]|$))",
         r")\s*"
     ))
@@ -210,8 +364,13 @@ pub fn label(text: &str) -> Option<Label> {
         .or_else(|| pick("sect", HeadingKind::Section))
         .or_else(|| pick("ch", HeadingKind::Chapter))
         .or_else(|| pick("sec", HeadingKind::Section))
-        .or_else(|| pick("num", HeadingKind::Numbered))?;
-    let number = num.parse::<u32>().ok().or_else(|| chinese_number(num))?;
+        .or_else(|| pick("num", HeadingKind::Numbered))
+        .or_else(|| pick("tag", HeadingKind::Tag))?;
+    let number = if kind == HeadingKind::Tag {
+        0
+    } else {
+        num.parse::<u32>().ok().or_else(|| chinese_number(num))?
+    };
     // `1.x` consumed the character after the dot: give it back.
     let mut len = whole.end();
     if kind == HeadingKind::Numbered && !whole.as_str().trim_end().ends_with(['.', '．', '、']) {
@@ -273,21 +432,42 @@ pub fn chinese_number(s: &str) -> Option<u32> {
 
 /// Cleans a decoded source text.
 ///
-/// Lines that are page chrome or portal metadata are dropped (the metadata goes to
-/// [`Cleaned::fields`]). A paragraph is joined with the next one only when it was cut by a
-/// page break: it is a long body line ending in a Han character (not punctuation) that does
-/// not end like a title, and the next paragraph is not a numbered heading. (A naive join of
-/// every Han–blank–Han pair glues titles and chrome onto bodies.) An unclosed 《 or ( at
-/// the end of a line also carries over to the next line.
+/// Lines that are page chrome, login walls, SEO spam or portal metadata are dropped (the
+/// metadata goes to [`Cleaned::fields`], a line holding only a 文号 too). Inside lines,
+/// pinyin, segmenter debris, tag remnants and entities go (see [`scrub_line`]); when a
+/// document shows the pattern of stripped toneless pinyin, the spaces it left go too.
+/// Lines are joined when a copy broke them: before a comma or other continuing punctuation,
+/// at a fixed wrap width (PDF text), or at a page break, carefully: a long body line ending
+/// in a Han character (not punctuation) that does not end like a title, followed by a line
+/// that is not a numbered heading. (A naive join of every Han–blank–Han pair glues titles
+/// and chrome onto bodies.) An unclosed 《 or ( at the end of a line also carries over.
+/// Finally a paragraph in which several 第X条 run on is cut before each of them.
 pub fn clean(source: &str, rules: &Rules) -> Cleaned {
     let mut out = Cleaned::default();
+    // Pass 1: every line scrubbed on its own.
+    let mut lines: Vec<Mapped> = Vec::new();
     let mut base = 0;
-    let mut joinable = false;
     for raw in source.split_inclusive('\n') {
         let line_start = base;
         base += raw.len();
         let line = raw.strip_suffix('\n').unwrap_or(raw);
-        let m = clean_line(line, line_start);
+        lines.push(scrub_line(line, line_start, Some(rules)));
+    }
+    let (stray, han) = lines
+        .iter()
+        .map(|l| stray_spaces(&l.text))
+        .fold((0, 0), |(a, b), (x, y)| (a + x, b + y));
+    if stray >= rules.noise.spaces_min_count && stray * rules.noise.spaces_per_han_chars >= han {
+        for l in &mut lines {
+            *l = without_stray_spaces(l);
+        }
+    }
+    let width = wrap_width(&lines);
+
+    // Pass 2: drop what is not text, join what a copy broke.
+    let mut joinable = false;
+    let mut wrapped = false;
+    for m in lines {
         if m.text.is_empty() {
             continue;
         }
@@ -295,24 +475,107 @@ pub fn clean(source: &str, rules: &Rules) -> Cleaned {
         if let Some(fields) = metadata_fields(&simplified, &m.text, rules) {
             out.fields.extend(fields);
             joinable = false;
+            wrapped = false;
             continue;
         }
-        if rules.is_chrome(&simplified) {
+        if let Some(number) = doc_number_line(&simplified, rules) {
+            let whole = number.chars().count() == simplified.chars().count();
+            out.fields.push(("文号".into(), number));
+            if whole {
+                joinable = false;
+                wrapped = false;
+                continue;
+            }
+        }
+        if rules.is_chrome(&simplified) || rules.noise.is_noise_line(&simplified) {
             joinable = false;
+            wrapped = false;
             continue;
         }
-        if joinable
-            && let Some(prev) = out.paras.last_mut()
-            && label(&simplified).is_none()
-            && cut_by_break(&prev.text, rules)
+        let first = m.text.chars().next().unwrap_or(' ');
+        let only_punct = m
+            .text
+            .chars()
+            .all(|c| !c.is_alphanumeric() && !text::is_han(c));
+        if only_punct && !(joinable && CONTINUATION.contains(&first)) {
+            continue;
+        }
+        let is_label = label(&simplified).is_some();
+        let this_len = m.text.chars().count();
+        let this_ends = m.text.ends_with(SENTENCE_END);
+        if let Some(prev) = out.paras.last_mut()
+            && ((joinable && CONTINUATION.contains(&first))
+                || (wrapped && !is_label)
+                || (joinable && !is_label && cut_by_break(&prev.text, rules)))
         {
             prev.append(&m);
-            continue;
+        } else {
+            out.paras.push(m);
         }
-        out.paras.push(m);
         joinable = true;
+        wrapped = width.is_some_and(|w| this_len + 1 >= w && this_len <= w + 1) && !this_ends;
+    }
+    out.paras = out.paras.into_iter().flat_map(split_run_on).collect();
+    out
+}
+
+/// Formal labels (第X条/章/节) standing in mid-paragraph after a full stop, a space or a
+/// closing bracket: where a run-on copy lost its line breaks.
+static RUN_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[。\s)）]\s*(第[一二三四五六七八九十百零〇两兩]+[条章节條節])(\s|\p{Han})")
+        .expect("static regex")
+});
+
+/// Cuts a paragraph in which two or more 第X条 run on, before each of them.
+fn split_run_on(p: Mapped) -> Vec<Mapped> {
+    let simplified = text::to_simplified(&p.text);
+    let starts: Vec<usize> = RUN_ON
+        .captures_iter(&simplified)
+        .filter_map(|c| c.get(1))
+        .filter(|m| {
+            let after = &simplified[m.end()..];
+            !["规定", "的", "所称", "中的", "之", "第", "款", "项"]
+                .iter()
+                .any(|w| after.trim_start().starts_with(w))
+        })
+        .map(|m| simplified[..m.start()].chars().count())
+        .collect();
+    if starts.len() < 2 {
+        return vec![p];
+    }
+    let byte_of: Vec<usize> = p
+        .text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([p.text.len()])
+        .collect();
+    let mut cuts: Vec<usize> = starts.iter().map(|&c| byte_of[c]).collect();
+    cuts.push(p.text.len());
+    let mut out = Vec::new();
+    let mut from = 0;
+    for cut in cuts {
+        let piece = p.slice(from..cut).trim();
+        if !piece.text.is_empty() {
+            out.push(piece);
+        }
+        from = cut;
     }
     out
+}
+
+/// The 文号 of a line that is only a 文号, or a short heading ending with one (not a
+/// sentence that cites another document's number).
+fn doc_number_line(simplified: &str, rules: &Rules) -> Option<String> {
+    let s = simplified.trim();
+    if s.contains(['。', '《', '，', ',', '；']) || s.chars().count() > 80 {
+        return None;
+    }
+    rules.doc_number.iter().find_map(|re| {
+        re.find_iter(s)
+            .last()
+            .filter(|m| s[m.end()..].trim().is_empty())
+            .map(|m| m.as_str().split_whitespace().collect::<String>())
+    })
 }
 
 /// Characters of context kept around a piece of text converted on its own, so that a
@@ -371,12 +634,37 @@ fn metadata_fields(
         let value: String = original.chars().skip(at).collect();
         return Some(vec![(name, value.trim().to_string())]);
     }
+    let value_of = |m: regex::Match| -> String {
+        let at = simplified[..m.start()].chars().count();
+        let len = m.as_str().chars().count();
+        original.chars().skip(at).take(len).collect()
+    };
+    if let Some(c) = rules.meta_dated.captures(simplified)
+        && !simplified.contains('。')
+        && let Some(date) = c.get(1)
+    {
+        let mut fields = vec![("发布日期".to_string(), value_of(date))];
+        for c in rules.meta_inline.captures_iter(simplified) {
+            if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
+                fields.push((k.as_str().to_string(), value_of(v)));
+            }
+        }
+        return Some(fields);
+    }
     let matches: Vec<_> = rules.meta_inline.captures_iter(simplified).collect();
     let starts_with_field = matches
         .first()
         .and_then(|c| c.get(0))
         .is_some_and(|m| m.start() == 0);
-    if matches.len() >= 2 && starts_with_field && !simplified.contains('。') {
+    let alone = matches.len() == 1
+        && matches[0]
+            .get(1)
+            .is_some_and(|k| rules.meta_alone.iter().any(|a| a == k.as_str()));
+    if (matches.len() >= 2 || alone)
+        && starts_with_field
+        && !simplified.contains('。')
+        && simplified.chars().count() <= 120
+    {
         let fields = matches
             .iter()
             .filter_map(|c| {

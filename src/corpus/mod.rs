@@ -8,6 +8,7 @@ pub mod agencies;
 pub mod clean;
 pub mod import;
 pub mod manifest;
+pub mod places;
 
 pub mod rules;
 pub mod structure;
@@ -142,6 +143,17 @@ impl Corpus {
         map: &(dyn Fn(Document) -> T + Sync),
         visit: &mut dyn FnMut(T) -> Result<()>,
     ) -> Result<Vec<LoadWarning>> {
+        Corpus::for_each_selected(source, &|_| true, map, visit)
+    }
+
+    /// Like [`Corpus::for_each_mapped`], for the documents whose manifest entry `keep`
+    /// accepts only (an incremental update of the store).
+    pub fn for_each_selected<T: Send>(
+        source: &CorpusSource,
+        keep: &dyn Fn(&DocumentMeta) -> bool,
+        map: &(dyn Fn(Document) -> T + Sync),
+        visit: &mut dyn FnMut(T) -> Result<()>,
+    ) -> Result<Vec<LoadWarning>> {
         let owned;
         let rules = match source {
             CorpusSource::Folder(dir) if dir.join("cleaning.toml").is_file() => {
@@ -153,7 +165,14 @@ impl Corpus {
             }
             _ => Rules::bundled()?,
         };
-        let (jobs, mut warnings) = plan(source)?;
+        let (mut jobs, mut warnings) = plan(source)?;
+        jobs.retain(|j| keep(&j.meta));
+        warnings.retain(|w| {
+            w.id.is_none()
+                || w.id
+                    .as_deref()
+                    .is_some_and(|id| jobs.iter().any(|j| j.meta.id == id))
+        });
         let load = |job: &Job| -> Result<T, LoadWarning> {
             // A panic in the cleaning or structuring of one hostile document costs
             // that document, not the corpus.
@@ -221,6 +240,30 @@ impl Corpus {
         self.clauses()
             .filter(|(_, c)| c.kind == ClauseKind::Provision)
     }
+}
+
+/// One document of a corpus as its manifest lists it, before loading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// What the manifest says.
+    pub meta: DocumentMeta,
+    /// Its file; `None` for a document bundled in the program.
+    pub file: Option<PathBuf>,
+}
+
+/// The documents of `source` in order, from the manifests alone.
+pub fn entries(source: &CorpusSource) -> Result<Vec<Entry>> {
+    Ok(plan(source)?
+        .0
+        .into_iter()
+        .map(|j| Entry {
+            file: match j.text {
+                JobText::Bundled(_) => None,
+                JobText::File { path, .. } => Some(path),
+            },
+            meta: j.meta,
+        })
+        .collect())
 }
 
 /// Loading threads at most (reading and cleaning is CPU work, one document per thread).

@@ -25,6 +25,14 @@ pub struct Rules {
     pub meta_inline: Regex,
     /// Field names per metadata item.
     pub meta_names: MetaNames,
+    /// Field names that make a line metadata when alone on it.
+    pub meta_alone: Vec<String>,
+    /// A line opening with a date and then fields.
+    pub meta_dated: Regex,
+    /// Document numbers (文号).
+    pub doc_number: Vec<Regex>,
+    /// Field names that carry the 文号.
+    pub doc_number_fields: Vec<String>,
     /// Words a title ends with.
     pub title_endings: Vec<String>,
     /// Words that mark a closing paragraph.
@@ -37,6 +45,39 @@ pub struct Rules {
     pub connectives: Vec<String>,
     /// Instrument words (补助, 奖励 …).
     pub instruments: Vec<String>,
+    /// Copying noise: login walls, SEO spam, segmenter debris, entities, stray spaces.
+    pub noise: NoiseRules,
+}
+
+/// Copying noise (`[noise]`): lines and pieces of lines that are not the document's text.
+#[derive(Debug, Clone)]
+pub struct NoiseRules {
+    /// Login-wall and paywall lines.
+    pub login_lines: Vec<Regex>,
+    /// SEO spam lines.
+    pub seo_lines: Vec<Regex>,
+    /// Pieces removed inside a line (segmenter markers, tag remnants).
+    pub inline: Vec<Regex>,
+    /// HTML entities (`&ldquo;`, `?rdquo;`, `ldquo;`) and the character each stands for.
+    pub entities: Regex,
+    /// Entity name → character.
+    pub entity_chars: std::collections::HashMap<String, String>,
+    /// Stray spaces inside Chinese text: how many make a document's pattern.
+    pub spaces_min_count: usize,
+    /// … and at least one per this many Han characters.
+    pub spaces_per_han_chars: usize,
+    /// Shortest run of `?` removed as indentation.
+    pub placeholder_min_run: usize,
+}
+
+impl NoiseRules {
+    /// True if the (Simplified, trimmed) line is a login wall or SEO spam.
+    pub fn is_noise_line(&self, simplified: &str) -> bool {
+        self.login_lines
+            .iter()
+            .chain(&self.seo_lines)
+            .any(|r| r.is_match(simplified))
+    }
 }
 
 /// Field names (Simplified) that carry each metadata item.
@@ -72,6 +113,8 @@ pub struct AgencyRules {
     pub separators: Vec<String>,
     /// Names that contain a separator (Simplified).
     pub keep_together: Vec<String>,
+    /// Group labels inside a list (`配合单位:`), removed from the name after them.
+    pub inner_labels: Vec<Regex>,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +125,31 @@ struct RawRules {
     structure: RawStructure,
     provisions: RawProvisions,
     agencies: RawAgencies,
+    noise: RawNoise,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNoise {
+    login_lines: Vec<String>,
+    seo_lines: Vec<String>,
+    inline: Vec<String>,
+    entities: std::collections::BTreeMap<String, String>,
+    spaces: RawSpaces,
+    placeholders: RawPlaceholders,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpaces {
+    min_count: usize,
+    per_han_chars: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlaceholders {
+    min_run: usize,
 }
 
 #[derive(Deserialize)]
@@ -102,6 +170,10 @@ struct RawChrome {
 struct RawMeta {
     field: String,
     inline: String,
+    alone: Vec<String>,
+    dated: String,
+    doc_number: Vec<String>,
+    doc_number_fields: Vec<String>,
     #[serde(flatten)]
     names: MetaNames,
 }
@@ -123,6 +195,8 @@ struct RawAgencies {
     separators: Vec<String>,
     #[serde(default)]
     keep_together: Vec<String>,
+    #[serde(default)]
+    inner_labels: Vec<String>,
 }
 
 impl Rules {
@@ -165,18 +239,50 @@ impl Rules {
             suffixes: raw.agencies.suffixes,
             separators: raw.agencies.separators,
             keep_together: raw.agencies.keep_together,
+            inner_labels: raw
+                .agencies
+                .inner_labels
+                .iter()
+                .map(|p| compile(p, "agency inner label"))
+                .collect::<Result<_>>()?,
+        };
+        let many = |patterns: &[String], what: &str| -> Result<Vec<Regex>> {
+            patterns.iter().map(|p| compile(p, what)).collect()
+        };
+        let names: Vec<String> = raw
+            .noise
+            .entities
+            .keys()
+            .map(|k| regex::escape(k))
+            .collect();
+        let entities = Regex::new(&format!("[&?]?#?({});", names.join("|")))
+            .with_context(|| format!("{origin}: bad [noise.entities] names"))?;
+        let noise = NoiseRules {
+            login_lines: many(&raw.noise.login_lines, "login line")?,
+            seo_lines: many(&raw.noise.seo_lines, "SEO line")?,
+            inline: many(&raw.noise.inline, "inline noise")?,
+            entities,
+            entity_chars: raw.noise.entities.into_iter().collect(),
+            spaces_min_count: raw.noise.spaces.min_count,
+            spaces_per_han_chars: raw.noise.spaces.per_han_chars.max(1),
+            placeholder_min_run: raw.noise.placeholders.min_run.max(1),
         };
         Ok(Rules {
             chrome,
             meta_field: compile(&raw.metadata.field, "metadata field")?,
             meta_inline: compile(&raw.metadata.inline, "metadata inline")?,
             meta_names: raw.metadata.names,
+            meta_alone: raw.metadata.alone,
+            meta_dated: compile(&raw.metadata.dated, "dated metadata")?,
+            doc_number: many(&raw.metadata.doc_number, "document number")?,
+            doc_number_fields: raw.metadata.doc_number_fields,
             title_endings: raw.structure.title_endings,
             closing_markers: raw.structure.closing_markers,
             page_break_min_chars: raw.structure.page_break_min_chars,
             agencies,
             connectives: raw.provisions.connectives,
             instruments: raw.provisions.instruments,
+            noise,
         })
     }
 

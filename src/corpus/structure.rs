@@ -48,35 +48,90 @@ pub struct Structured {
 /// Structures the cleaned paragraphs of document `doc_id`.
 pub fn structure(doc_id: &str, cleaned: &Cleaned, rules: &Rules) -> Structured {
     let paras = &cleaned.paras;
-    let labels: Vec<Option<Label>> = paras.iter().map(|p| label(&p.text)).collect();
+    let mut labels: Vec<Option<Label>> = paras.iter().map(|p| label(&p.text)).collect();
+    // A digest's 【标签】 items count only when there are several of them.
+    if labels
+        .iter()
+        .flatten()
+        .filter(|l| l.kind == HeadingKind::Tag)
+        .count()
+        < 2
+    {
+        for l in labels.iter_mut() {
+            if l.is_some_and(|l| l.kind == HeadingKind::Tag) {
+                *l = None;
+            }
+        }
+    }
     let mut out = Structured::default();
     let Some(first) = labels.iter().position(Option::is_some) else {
         out.preamble = join(paras.iter());
         return out;
     };
 
-    // Title, letter, preamble.
+    // Title, letter, preamble. A title may be printed over two lines: its last part, with
+    // a bracket such as (征求意见稿) or (试行) alone on the next line, or a first part that
+    // is a short unpunctuated line of its own.
     let title_at = (0..first).rev().find(|&i| is_title(&paras[i].text, rules));
     match title_at {
         Some(t) => {
-            out.letter = join(paras[..t].iter());
-            out.title = Some(paras[t].text.clone());
-            out.preamble = join(paras[t + 1..first].iter());
+            let mut start = t;
+            let mut end = t + 1;
+            if end < first && is_bracket_only(&paras[end].text) {
+                end += 1;
+            }
+            if t > 0 && is_title_head(&paras[t - 1].text, &paras[t].text, rules) {
+                start = t - 1;
+            }
+            out.letter = join(paras[..start].iter());
+            out.title = Some(
+                paras[start..end]
+                    .iter()
+                    .map(|p| p.text.trim())
+                    .collect::<String>(),
+            );
+            out.preamble = join(paras[end..first].iter());
         }
         None => out.preamble = join(paras[..first].iter()),
     }
 
-    // Which label kind makes an article.
-    let kinds: Vec<HeadingKind> = labels[first..].iter().flatten().map(|l| l.kind).collect();
-    let article_kind = if kinds.contains(&HeadingKind::Article) {
-        HeadingKind::Article
-    } else if kinds.contains(&HeadingKind::Numbered) {
-        HeadingKind::Numbered
-    } else if kinds.contains(&HeadingKind::Chapter) {
-        HeadingKind::Chapter
-    } else {
-        HeadingKind::Section
+    // Which label kind makes an article: 第X条; else numbered items 1.; else (一) items
+    // that carry their own text ((一)标题。正文); else 一、 items; else (一); else 【标签】.
+    let present: Vec<Label> = labels[first..].iter().flatten().copied().collect();
+    let has = |k: HeadingKind| present.iter().any(|l| l.kind == k);
+    let sections_carry_text = {
+        let sections: Vec<usize> = (first..paras.len())
+            .filter(|&i| labels[i].is_some_and(|l| l.kind == HeadingKind::Section))
+            .collect();
+        let with_text = sections
+            .iter()
+            .filter(|&&i| carries_text(&paras[i].text, labels[i].map_or(0, |l| l.len)))
+            .count();
+        !sections.is_empty() && with_text * 2 >= sections.len()
     };
+    let article_kind = if has(HeadingKind::Article) {
+        HeadingKind::Article
+    } else if has(HeadingKind::Numbered) {
+        HeadingKind::Numbered
+    } else if has(HeadingKind::Section) && sections_carry_text {
+        HeadingKind::Section
+    } else if has(HeadingKind::Chapter) {
+        HeadingKind::Chapter
+    } else if has(HeadingKind::Section) {
+        HeadingKind::Section
+    } else {
+        HeadingKind::Tag
+    };
+    // Digest items are numbered in order.
+    if article_kind == HeadingKind::Tag {
+        let mut n = 0;
+        for l in labels.iter_mut().flatten() {
+            if l.kind == HeadingKind::Tag {
+                n += 1;
+                l.number = n;
+            }
+        }
+    }
     let numbers: Vec<u32> = labels[first..]
         .iter()
         .flatten()
@@ -93,20 +148,41 @@ pub fn structure(doc_id: &str, cleaned: &Cleaned, rules: &Rules) -> Structured {
     }
     out.closing = join(paras[end..].iter());
 
+    // In a 第X条 document, 第X章/第X节 are chapters, and so is a short unpunctuated 一、
+    // line standing right before a 第X条 (一、优化审批服务 / 第一条 …); other 一、 and (一)
+    // are article text (the items of an article).
+    let chapter_line: Vec<bool> = (0..paras.len())
+        .map(|i| {
+            let Some(l) = labels[i] else { return false };
+            if article_kind != HeadingKind::Article || l.formal || l.kind != HeadingKind::Chapter {
+                return l.formal;
+            }
+            let rest = paras[i].text[l.len.min(paras[i].text.len())..].trim();
+            let next_formal = labels[i + 1..]
+                .iter()
+                .flatten()
+                .next()
+                .is_some_and(|n| n.formal && n.kind == HeadingKind::Article);
+            next_formal
+                && rest.chars().count() <= 30
+                && !rest.contains(['。', '；', ';', '，', ','])
+        })
+        .collect();
     // Which labels end an article that runs over several paragraphs.
-    let ends_article = |l: &Label| match article_kind {
-        HeadingKind::Article => l.formal,
-        HeadingKind::Numbered => true,
+    let ends_article = |i: usize, l: &Label| match article_kind {
+        HeadingKind::Article => l.formal || chapter_line[i],
+        HeadingKind::Numbered | HeadingKind::Tag => true,
         HeadingKind::Chapter => l.kind == HeadingKind::Chapter,
         HeadingKind::Section => matches!(l.kind, HeadingKind::Chapter | HeadingKind::Section),
     };
-    // In a 第X条 document only 第X章/第X节 are chapters; 一、 and (一) are article text.
-    let is_heading = |l: &Label, kind: HeadingKind| {
-        l.kind == kind && (article_kind != HeadingKind::Article || l.formal)
+    let is_heading = |i: usize, l: &Label, kind: HeadingKind| {
+        l.kind == kind && (article_kind != HeadingKind::Article || chapter_line[i])
     };
 
     let mut chapter: Option<(u32, usize)> = None; // number, index in out.chapters
     let mut section: Option<(u32, usize)> = None;
+    // The unnumbered text of each chapter: its paragraphs and where its clause goes.
+    let mut texts: Vec<(usize, usize, Vec<Mapped>)> = Vec::new(); // chapter idx, clause idx, paras
     let mut i = first;
     while i < end {
         let para = &paras[i];
@@ -131,7 +207,7 @@ pub fn structure(doc_id: &str, cleaned: &Cleaned, rules: &Rules) -> Structured {
                     .map(|(_, idx)| out.chapters[idx].path.clone());
                 // The article runs on until the next heading.
                 let mut j = i + 1;
-                while j < end && !labels[j].as_ref().is_some_and(ends_article) {
+                while j < end && !labels[j].as_ref().is_some_and(|l| ends_article(j, l)) {
                     j += 1;
                 }
                 let merged = merge(&paras[i..j]);
@@ -147,37 +223,130 @@ pub fn structure(doc_id: &str, cleaned: &Cleaned, rules: &Rules) -> Structured {
                 i = j;
                 continue;
             }
-            Some(l) if is_heading(&l, HeadingKind::Chapter) => {
+            Some(l) if is_heading(i, &l, HeadingKind::Chapter) => {
                 let path = l.number.to_string();
-                out.chapters.push(heading_chapter(&path, para, l));
+                let (ch, own) = heading_chapter(&path, para, l);
+                out.chapters.push(ch);
                 chapter = Some((l.number, out.chapters.len() - 1));
                 section = None;
+                if let Some(own) = own {
+                    add_text(&mut texts, out.chapters.len() - 1, out.clauses.len(), own);
+                }
             }
-            Some(l) if is_heading(&l, HeadingKind::Section) => {
+            Some(l) if is_heading(i, &l, HeadingKind::Section) => {
                 let path = match chapter {
                     Some((n, _)) => format!("{n}.{}", l.number),
                     None => l.number.to_string(),
                 };
-                out.chapters.push(heading_chapter(&path, para, l));
+                let (ch, own) = heading_chapter(&path, para, l);
+                out.chapters.push(ch);
                 section = Some((l.number, out.chapters.len() - 1));
+                if let Some(own) = own {
+                    add_text(&mut texts, out.chapters.len() - 1, out.clauses.len(), own);
+                }
             }
             _ => {
                 // Unnumbered text (or a numbered item that is not an article here): it
                 // belongs to the innermost chapter or section.
-                let target = match section.or(chapter) {
-                    Some((_, idx)) => &mut out.chapters[idx].text,
-                    None => &mut out.preamble,
-                };
-                let t = target.get_or_insert_with(String::new);
-                if !t.is_empty() {
-                    t.push('\n');
+                match section.or(chapter) {
+                    Some((_, idx)) => {
+                        let t = out.chapters[idx].text.get_or_insert_with(String::new);
+                        if !t.is_empty() {
+                            t.push('\n');
+                        }
+                        t.push_str(&para.text);
+                        add_text(&mut texts, idx, out.clauses.len(), para.clone());
+                    }
+                    None => {
+                        let t = out.preamble.get_or_insert_with(String::new);
+                        if !t.is_empty() {
+                            t.push('\n');
+                        }
+                        t.push_str(&para.text);
+                    }
                 }
-                t.push_str(&para.text);
             }
         }
         i += 1;
     }
+    // Each chapter's own text is citable where it was read: `chapter.0`, or one clause per
+    // paragraph, `chapter.0.1`, `chapter.0.2` …, when it has several.
+    for (idx, at, parts) in texts.into_iter().rev() {
+        let ch = &out.chapters[idx];
+        let several = parts.len() > 1;
+        let clauses: Vec<Clause> = parts
+            .iter()
+            .enumerate()
+            .map(|(k, m)| {
+                let path = if several {
+                    format!("{}.0.{}", ch.path, k + 1)
+                } else {
+                    format!("{}.0", ch.path)
+                };
+                Clause {
+                    id: format!("{doc_id}/{path}"),
+                    doc: doc_id.to_string(),
+                    kind: ClauseKind::Text,
+                    path,
+                    label: ch.label.clone(),
+                    heading: (!ch.heading.is_empty()).then(|| ch.heading.clone()),
+                    chapter: Some(ch.path.clone()),
+                    parent: None,
+                    normalized: text::to_simplified(&m.text),
+                    measure: m.text.clone(),
+                    text: m.text.clone(),
+                    agencies: Vec::new(),
+                    span: m.full_span(),
+                }
+            })
+            .collect();
+        out.clauses.splice(at..at, clauses);
+    }
     out
+}
+
+/// Records a paragraph of chapter `idx`'s own text; its clause goes at `at` (the first
+/// paragraph's place among the clauses).
+fn add_text(texts: &mut Vec<(usize, usize, Vec<Mapped>)>, idx: usize, at: usize, para: Mapped) {
+    match texts.iter_mut().find(|t| t.0 == idx) {
+        Some(t) => t.2.push(para),
+        None => texts.push((idx, at, vec![para])),
+    }
+}
+
+/// True if a labelled paragraph carries text of its own after its heading
+/// (`(一)完善培育体系。按照…`), not a heading alone.
+fn carries_text(text: &str, label_len: usize) -> bool {
+    let rest = text[label_len.min(text.len())..].trim();
+    match rest.find('。') {
+        Some(i) => !rest[i + '。'.len_utf8()..].trim().is_empty(),
+        None => rest.chars().count() > 40,
+    }
+}
+
+/// A line holding only a bracket, such as `(征求意见稿)` or `(试行)`: the end of the title
+/// above it.
+fn is_bracket_only(text: &str) -> bool {
+    let t = text.trim();
+    let n = t.chars().count();
+    (3..=16).contains(&n)
+        && t.starts_with(['(', '（'])
+        && t.ends_with([')', '）'])
+        && !t[1..].contains(['(', '（'])
+}
+
+/// True if `head` is the first part of a title printed over two lines ending with `tail`:
+/// a short line without punctuation that is no title, date or signer itself.
+fn is_title_head(head: &str, tail: &str, rules: &Rules) -> bool {
+    let h = text::to_simplified(head.trim());
+    let n = h.chars().count();
+    n >= 4
+        && n + tail.chars().count() <= 60
+        && !h.contains(['。', '，', ',', '：', ':', '；', '《', '》', ' '])
+        && !is_title(&h, rules)
+        && !is_closing(&h, rules)
+        && label(&h).is_none()
+        && h.chars().all(|c| text::is_han(c) || c == '“' || c == '”')
 }
 
 /// Paragraphs joined with a line break (mapped onto the source gap between them).
@@ -244,25 +413,32 @@ pub fn is_title(text: &str, rules: &Rules) -> bool {
         .any(|e| core.ends_with(e.as_str()))
 }
 
-fn heading_chapter(path: &str, para: &Mapped, l: Label) -> Chapter {
-    let rest = para.text[l.len..].trim();
+/// The chapter a heading paragraph opens, and the text it carries after its heading
+/// (`四、实施“海帆计划”。集成政策资源…`), if any.
+fn heading_chapter(path: &str, para: &Mapped, l: Label) -> (Chapter, Option<Mapped>) {
+    let rest_range = para.trimmed_range(l.len.min(para.text.len())..para.text.len());
+    let rest = &para.text[rest_range.clone()];
     let label_text = para.text[..l.len].trim().to_string();
-    let (heading, text) = match rest.find('。') {
+    let (heading, own) = match rest.find('。') {
         Some(i) => {
-            let after = rest[i + '。'.len_utf8()..].trim();
+            let after = rest_range.start + i + '。'.len_utf8();
+            let own = para.trimmed_range(after..para.text.len());
             (
                 rest[..i].to_string(),
-                (!after.is_empty()).then(|| after.to_string()),
+                (!own.is_empty()).then(|| para.slice(own)),
             )
         }
         None => (rest.to_string(), None),
     };
-    Chapter {
-        path: path.to_string(),
-        heading,
-        label: label_text,
-        text,
-    }
+    (
+        Chapter {
+            path: path.to_string(),
+            heading,
+            label: label_text,
+            text: own.as_ref().map(|m| m.text.clone()),
+        },
+        own,
+    )
 }
 
 /// Brackets and quotes that hide sentence ends.
@@ -399,7 +575,12 @@ fn build_article(
     let label_text = para.text[..l.len].trim().to_string();
     let rest_range = para.trimmed_range(l.len..para.text.len());
     let rest = &para.text[rest_range.clone()];
-    let (heading, body_off) = article_heading(rest);
+    let (heading, body_off) = if l.kind == HeadingKind::Tag {
+        let tag = label_text.trim_start_matches('【').trim_end_matches('】');
+        (Some(tag.to_string()), 0)
+    } else {
+        article_heading(rest)
+    };
     let body = &rest[body_off..];
     let (cuts, parens) = split_body(body, rules);
 
@@ -553,14 +734,11 @@ fn build_article(
     clauses.extend(children);
 }
 
-static FIGURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"\d+(?:\.\d+)?\s*(?:万元|亿元|万|亿|元|%|％)").expect("static regex")
-});
-
-/// The instrument granted after the last figure of a (Simplified) clause part.
+/// The instrument granted after the last figure ([`text::amount`]) of a (Simplified)
+/// clause part.
 fn instrument_after_figure<'r>(part: &str, rules: &'r Rules) -> Option<&'r str> {
-    let last = FIGURE.find_iter(part).last()?;
-    let tail = &part[last.end()..];
+    let last = text::amount::scan(part).pop()?;
+    let tail = &part[last.bytes.end..];
     rules
         .instruments
         .iter()
@@ -621,6 +799,17 @@ fn instrument_cuts(body: &str, r: Range<usize>, rules: &Rules) -> Vec<(usize, us
 /// The article's heading (its short first sentence, or a `label:` lead) and the byte
 /// offset where the body starts.
 fn article_heading(rest: &str) -> (Option<String>, usize) {
+    // A heading on a line of its own: `第一條 定義` above the article's text.
+    if let Some(nl) = rest.find('\n') {
+        let first = rest[..nl].trim();
+        let n = first.chars().count();
+        if (1..=15).contains(&n)
+            && !first.contains(['。', '，', ',', '；', ';', '：', ':', '、'])
+            && !rest[nl..].trim().is_empty()
+        {
+            return (Some(first.to_string()), nl + 1);
+        }
+    }
     let mut depth = 0i32;
     for (count, (i, c)) in rest.char_indices().enumerate() {
         match c {

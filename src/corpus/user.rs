@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::clean::{self, Cleaned, chinese_number};
 use super::import::{self, Decoded};
@@ -28,37 +28,8 @@ use super::structure::{self, Structured};
 use super::{DocumentMeta, Level, Status, manifest};
 use crate::text;
 
-/// The bundled `corpus/jurisdictions.toml`.
-pub const BUNDLED_JURISDICTIONS: &str = include_str!("../../corpus/jurisdictions.toml");
-
-/// A jurisdiction that can be recognised in a title or issuer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Place {
-    /// Chinese name, Simplified (`北京市`).
-    pub zh: String,
-    /// English name (`Beijing`).
-    pub en: String,
-    /// Administrative level.
-    pub level: Level,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlaceFile {
-    place: Vec<Place>,
-}
-
-static PLACES: LazyLock<Vec<Place>> = LazyLock::new(|| {
-    toml::from_str::<PlaceFile>(BUNDLED_JURISDICTIONS)
-        .map(|f| f.place)
-        .unwrap_or_default()
-});
-
-/// The known places (bundled list).
-pub fn places() -> &'static [Place] {
-    &PLACES
-}
+pub use super::places::Place;
+use super::places::Places;
 
 /// What the user passed on the command line; `None` means "infer".
 #[derive(Debug, Clone, Default)]
@@ -134,8 +105,12 @@ pub struct Inferred {
     pub expires: Option<NaiveDate>,
     /// Draft if the title or text says 征求意见稿.
     pub status: Status,
-    /// The most specific known place named in the title, issuer, letter or preamble.
+    /// The most specific known place named in the title, issuer, letter, preamble or
+    /// closing (so 我市 resolves through a printed issuer).
     pub place: Option<Place>,
+    /// The 文号 as printed (in Simplified): a portal field, a line of its own or the end of
+    /// the page heading; never a number cited in a sentence.
+    pub doc_number: Option<String>,
 }
 
 impl Default for Inferred {
@@ -150,6 +125,7 @@ impl Default for Inferred {
             expires: None,
             status: Status::Final,
             place: None,
+            doc_number: None,
         }
     }
 }
@@ -206,27 +182,14 @@ pub fn infer(decoded: &Decoded, cleaned: &Cleaned, s: &Structured, rules: &Rules
         .title
         .clone()
         .or_else(|| decoded.html_title.clone())
-        .map(|t| text::to_simplified(t.trim()));
+        .or_else(|| page_heading(s, rules))
+        .map(|t| without_inner_spaces(&text::to_simplified(t.trim())));
 
-    // Signature of the cover letter: a date line, the signer just above it.
-    let letter_lines: Vec<&str> = s.letter.as_deref().unwrap_or("").lines().collect();
-    let mut signer = None;
-    let mut signed = None;
-    for (i, line) in letter_lines.iter().enumerate().rev() {
-        if let Some(c) = SIGNATURE_DATE.captures(line.trim()) {
-            let n = |k| c.get(k).and_then(|m| m.as_str().parse::<u32>().ok());
-            signed = n(1)
-                .zip(n(2))
-                .zip(n(3))
-                .and_then(|((y, m), d)| NaiveDate::from_ymd_opt(y as i32, m, d));
-            signer = i
-                .checked_sub(1)
-                .map(|j| letter_lines[j].trim())
-                .filter(|l| is_agency_name(l, rules))
-                .map(text::to_simplified);
-            break;
-        }
-    }
+    // Signature of the cover letter (else of the closing): a date line, the signer just
+    // above it.
+    let (signer, signed) = signature(s.letter.as_deref().unwrap_or(""), rules)
+        .or_else(|| signature(s.closing.as_deref().unwrap_or(""), rules))
+        .unwrap_or((None, None));
     let portal_issuer = field(&names.issuer).map(|v| text::to_simplified(&v));
     out.issuer = signer.clone().or_else(|| portal_issuer.clone());
     if signer.is_some() && portal_issuer.is_some() && portal_issuer != signer {
@@ -240,8 +203,27 @@ pub fn infer(decoded: &Decoded, cleaned: &Cleaned, s: &Structured, rules: &Rules
     out.effective = field(&names.effective).as_deref().and_then(parse_date);
     out.expires = field(&names.expires).as_deref().and_then(parse_date);
 
-    // Closing provisions: commencement and validity.
-    let closing = text::to_simplified(s.closing.as_deref().unwrap_or(""));
+    out.doc_number = field(&rules.doc_number_fields).map(|v| {
+        text::to_simplified(&v)
+            .split_whitespace()
+            .collect::<String>()
+    });
+
+    // Closing provisions: commencement and validity (in a 第X条 document, its last
+    // articles).
+    let last_articles: Vec<&str> = s
+        .clauses
+        .iter()
+        .rev()
+        .filter(|c| c.kind == super::ClauseKind::Article)
+        .take(2)
+        .map(|c| c.text.as_str())
+        .collect();
+    let closing = text::to_simplified(&format!(
+        "{}\n{}",
+        s.closing.as_deref().unwrap_or(""),
+        last_articles.join("\n")
+    ));
     if out.expires.is_none()
         && let Some(c) = UNTIL.captures(&closing)
     {
@@ -296,28 +278,90 @@ pub fn infer(decoded: &Decoded, cleaned: &Cleaned, s: &Structured, rules: &Rules
     };
 
     // Jurisdiction: the most specific place, looking in the title, then the issuer, then
-    // the letter and the preamble.
-    let sources = [
-        out.title.clone().unwrap_or_default(),
-        out.issuer.clone().unwrap_or_default(),
-        text::to_simplified(s.letter.as_deref().unwrap_or("")),
-        text::to_simplified(s.preamble.as_deref().unwrap_or("")),
-    ];
-    for text in &sources {
-        let found = places()
+    // the letter, the preamble and the closing (a signer printed there); a title or issuer
+    // that opens with a city's name without 市 (漳州招商局…) comes last.
+    if let Ok(places) = Places::bundled() {
+        let sources = [
+            out.title.clone().unwrap_or_default(),
+            out.issuer.clone().unwrap_or_default(),
+            text::to_simplified(s.letter.as_deref().unwrap_or("")),
+            text::to_simplified(s.preamble.as_deref().unwrap_or("")),
+            text::to_simplified(s.closing.as_deref().unwrap_or("")),
+        ];
+        let context = sources.join("\n");
+        out.place = sources
             .iter()
-            .filter(|p| text.contains(p.zh.as_str()))
-            .max_by_key(|p| match p.level {
-                Level::District => 3,
-                Level::City => 2,
-                Level::Municipality | Level::Province => 1,
-            });
-        if let Some(p) = found {
-            out.place = Some(p.clone());
-            break;
-        }
+            .find_map(|t| places.most_specific(t, &context))
+            .or_else(|| {
+                sources[..2]
+                    .iter()
+                    .find_map(|t| places.opening_short_name(t))
+            })
+            .cloned();
     }
     out
+}
+
+/// The signer and date of a signature in `part`: the last line that is a date, with the
+/// agency name just above it.
+fn signature(part: &str, rules: &Rules) -> Option<(Option<String>, Option<NaiveDate>)> {
+    let lines: Vec<&str> = part.lines().collect();
+    for (i, line) in lines.iter().enumerate().rev() {
+        if let Some(c) = SIGNATURE_DATE.captures(line.trim()) {
+            let n = |k| c.get(k).and_then(|m| m.as_str().parse::<u32>().ok());
+            let signed = n(1)
+                .zip(n(2))
+                .zip(n(3))
+                .and_then(|((y, m), d)| NaiveDate::from_ymd_opt(y as i32, m, d));
+            let signer = i
+                .checked_sub(1)
+                .map(|j| lines[j].trim())
+                .filter(|l| is_agency_name(l, rules))
+                .map(text::to_simplified);
+            return Some((signer, signed));
+        }
+    }
+    None
+}
+
+/// A title without the spaces a copy left between its Chinese characters
+/// (`关于 进一步发挥…`).
+fn without_inner_spaces(title: &str) -> String {
+    let chars: Vec<char> = title.chars().collect();
+    let cjk = |c: char| text::is_han(c) || "“”《》（）()".contains(c);
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            !(c.is_whitespace()
+                && i > 0
+                && cjk(chars[i - 1])
+                && chars[i + 1..]
+                    .iter()
+                    .find(|c| !c.is_whitespace())
+                    .is_some_and(|&n| cjk(n)))
+        })
+        .map(|(_, &c)| c)
+        .collect()
+}
+
+/// The page heading: the first short line without a full stop before the measures, that
+/// is no date, signer, addressee or document number.
+fn page_heading(s: &Structured, rules: &Rules) -> Option<String> {
+    let first = s
+        .letter
+        .as_deref()
+        .or(s.preamble.as_deref())?
+        .lines()
+        .next()?
+        .trim();
+    let simplified = text::to_simplified(first);
+    let n = simplified.chars().count();
+    ((4..=60).contains(&n)
+        && !simplified.contains(['。', '：', ':', '，', ','])
+        && parse_date(&simplified).is_none()
+        && !is_agency_name(&simplified, rules))
+    .then(|| first.to_string())
 }
 
 fn is_agency_name(line: &str, rules: &Rules) -> bool {
@@ -469,10 +513,27 @@ pub fn add(
                 .filter(|p| !p.is_empty())
                 .collect::<Vec<_>>()
                 .join("-");
-            let stem = if stem.is_empty() {
-                "doc".to_string()
-            } else {
+            // a place known only by its Chinese name: the file's own name, else "doc"
+            let from_file = || -> String {
+                let s: String = file
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().to_lowercase())
+                    .unwrap_or_default()
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                    .collect();
+                s.split('-')
+                    .filter(|p| !p.is_empty())
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join("-")
+            };
+            let stem = if !stem.is_empty() {
                 stem
+            } else if !from_file().is_empty() {
+                from_file()
+            } else {
+                "doc".to_string()
             };
             let year = written
                 .or(published)
@@ -507,7 +568,7 @@ pub fn add(
         published,
         effective: opts.effective.or(inferred.effective),
         expires: opts.expires.or(inferred.expires),
-        doc_number: None,
+        doc_number: inferred.doc_number.clone(),
         supersedes: Vec::new(),
         status: opts.status.unwrap_or(inferred.status),
         note: opts.note.clone(),

@@ -59,6 +59,7 @@ pub(super) fn render(r: &DigestReport) -> Result<Vec<u8>> {
                 match c.kind {
                     crate::corpus::ClauseKind::Article => "article",
                     crate::corpus::ClauseKind::Provision => "provision",
+                    crate::corpus::ClauseKind::Text => "text",
                 },
                 &c.jurisdiction,
                 c.jurisdiction_zh.as_deref().unwrap_or(""),

@@ -349,7 +349,7 @@ pub fn resolve_ids(ws: &Workspace, ids: &[String]) -> Result<Vec<String>> {
         let id = raw.trim().trim_end_matches('/');
         if let Some((doc, clause)) = ws.corpus.clause(id) {
             match clause.kind {
-                ClauseKind::Provision => push(&clause.id, &mut out),
+                ClauseKind::Provision | ClauseKind::Text => push(&clause.id, &mut out),
                 ClauseKind::Article => {
                     for c in article_units(doc, &clause.id) {
                         push(c, &mut out);
@@ -472,7 +472,7 @@ fn citation(ws: &Workspace, id: &str) -> Result<Citation> {
     .find_map(|(d, k)| d.map(|d| (Some(d), Some(k.to_string()))))
     .unwrap_or((None, None));
     let (article, provision) = match clause.kind {
-        ClauseKind::Article => (clause.label.clone(), None),
+        ClauseKind::Article | ClauseKind::Text => (clause.label.clone(), None),
         ClauseKind::Provision => {
             let article = clause
                 .parent
@@ -579,8 +579,7 @@ fn entry(ws: &Workspace, id: &str, options: &Options) -> Result<DigestEntry> {
         clause.text.clone()
     };
     let links = if options.with_links {
-        ws.links()
-            .links(id)
+        ws.links(id)
             .iter()
             .take(LINKS_PER_CLAUSE)
             .map(|l| linked(ws, l, options))
@@ -615,7 +614,11 @@ fn linked(ws: &Workspace, link: &crate::links::Link, options: &Options) -> Resul
         citation,
         text,
         score: link.score,
-        reasons: link.reasons.clone(),
+        reasons: link
+            .reasons
+            .iter()
+            .map(|r| r.text(crate::model::Lang::En))
+            .collect(),
         figures: support_figures(&link.figures),
         status: doc.meta.validity_on(options.as_of),
         status_label: status_label(&doc.meta, options.as_of),

@@ -143,6 +143,10 @@ pub enum ClauseKind {
     Article,
     /// One citable support measure inside an article.
     Provision,
+    /// The unnumbered text of a chapter or section (its own paragraph: statistics,
+    /// targets, eligibility conditions), citable as `chapter.0` (`haidian-2013/1.1.0`), one
+    /// clause per paragraph (`chapter.0.1`, `chapter.0.2`) when it has several.
+    Text,
 }
 
 /// A chapter (一、) or section ((一)) heading that groups articles.
@@ -241,6 +245,11 @@ impl Document {
         self.clauses
             .iter()
             .filter(|c| c.kind == ClauseKind::Article)
+    }
+
+    /// The unnumbered texts of chapters and sections only.
+    pub fn texts(&self) -> impl Iterator<Item = &Clause> {
+        self.clauses.iter().filter(|c| c.kind == ClauseKind::Text)
     }
 
     /// The provisions only.

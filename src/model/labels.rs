@@ -185,23 +185,26 @@ impl Labelled for Status {
 }
 
 impl Labelled for ClauseKind {
-    const ALL: &'static [Self] = &[ClauseKind::Article, ClauseKind::Provision];
+    const ALL: &'static [Self] = &[ClauseKind::Article, ClauseKind::Provision, ClauseKind::Text];
     fn id(self) -> &'static str {
         match self {
             ClauseKind::Article => "article",
             ClauseKind::Provision => "provision",
+            ClauseKind::Text => "text",
         }
     }
     fn zh(self) -> &'static str {
         match self {
             ClauseKind::Article => "条",
             ClauseKind::Provision => "项",
+            ClauseKind::Text => "段",
         }
     }
     fn en(self) -> &'static str {
         match self {
             ClauseKind::Article => "article",
             ClauseKind::Provision => "provision",
+            ClauseKind::Text => "text",
         }
     }
 }

@@ -4,6 +4,8 @@
 
 mod document;
 pub mod labels;
+pub mod link;
 
 pub use document::*;
-pub use labels::Lang;
+pub use labels::{Labelled, Lang};
+pub use link::{Link, Reason, StoredLink, Tier};

@@ -5,8 +5,10 @@
 //! Positions are character offsets in the Simplified text, except that a figure
 //! (`300万元`, `3,000,000元`) counts as one character: then `"300万元的资金补贴"` and
 //! `"3,000,000元的资金补贴"` are the same phrase.
-
-use std::sync::Arc;
+//!
+//! Two [`Segmenter`]s give the same terms: the shared jieba (indexing, batches) and one
+//! built per text from the dictionary words in it (queries and snippets, so a search
+//! process never loads the whole dictionary; see [`text::jieba_for`]).
 
 use jieba_rs::{Jieba, TokenizeMode};
 use tantivy::tokenizer::{
@@ -36,6 +38,17 @@ pub enum Mode {
     Query,
 }
 
+/// Which jieba segments the text. Both give the same terms; they differ in cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segmenter {
+    /// The process-wide jieba with the whole dictionary ([`text::jieba`]): ~200 ms to
+    /// load once, then the fastest per character. For indexing and other batches.
+    Shared,
+    /// A jieba holding only the dictionary words of the text ([`text::jieba_for`]):
+    /// nothing to load, a little more work per text. For a query or a snippet.
+    PerText,
+}
+
 /// One analysed term.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
@@ -49,9 +62,14 @@ pub struct Term {
     pub figure: bool,
 }
 
-/// Analyses `text` (any script) into terms, sorted by byte range.
+/// Analyses `text` (any script) into terms, sorted by byte range, with the shared jieba.
 pub fn analyze_terms(text: &str, mode: Mode) -> Vec<Term> {
-    analyze_with(&text::jieba(), text, mode)
+    analyze_with(Segmenter::Shared, text, mode)
+}
+
+/// [`analyze_terms`] with a chosen segmenter (the terms are the same).
+pub fn analyze_terms_with(text: &str, mode: Mode, segmenter: Segmenter) -> Vec<Term> {
+    analyze_with(segmenter, text, mode)
 }
 
 /// The normalised terms of a text in reading order: Simplified, punctuation dropped,
@@ -64,11 +82,30 @@ pub fn analyze(text: &str) -> Vec<String> {
         .collect()
 }
 
-pub(crate) fn analyze_with(jieba: &Jieba, text: &str, mode: Mode) -> Vec<Term> {
+fn analyze_with(segmenter: Segmenter, text: &str, mode: Mode) -> Vec<Term> {
     if text.is_empty() {
         return Vec::new();
     }
     let simplified = text::to_simplified(text);
+    let jieba = match segmenter {
+        Segmenter::Shared => text::jieba(),
+        Segmenter::PerText => text::jieba_for(&per_text_dictionary_text(&simplified)),
+    };
+    analyze_simplified(&jieba, text, &simplified, mode)
+}
+
+/// What a per-text jieba must hold the words of: the Simplified text, and its lower
+/// case when that differs, because long words are looked up lower-cased (below).
+fn per_text_dictionary_text(simplified: &str) -> std::borrow::Cow<'_, str> {
+    if simplified.chars().any(char::is_uppercase) {
+        format!("{simplified}\n{}", simplified.to_lowercase()).into()
+    } else {
+        simplified.into()
+    }
+}
+
+/// Analyses `text` given its Simplified form, segmented by `jieba`.
+fn analyze_simplified(jieba: &Jieba, text: &str, simplified: &str, mode: Mode) -> Vec<Term> {
     // Byte offset in the original of each char index (plus the end).
     let orig_bytes: Vec<usize> = text
         .char_indices()
@@ -78,7 +115,7 @@ pub(crate) fn analyze_with(jieba: &Jieba, text: &str, mode: Mode) -> Vec<Term> {
     let n_chars = orig_bytes.len() - 1;
     let byte_of = |c: usize| orig_bytes[c.min(n_chars)];
     // to_simplified keeps the char count; should it ever not, offsets are clamped.
-    let figs = figures::scan(&simplified);
+    let figs = figures::scan(simplified);
     let positions = collapsed_positions(simplified.chars().count(), &figs);
     let pos_of = |c: usize| positions[c.min(positions.len() - 1)];
     let inside_figure = |start: usize, end: usize| {
@@ -91,7 +128,7 @@ pub(crate) fn analyze_with(jieba: &Jieba, text: &str, mode: Mode) -> Vec<Term> {
         Mode::Query => TokenizeMode::Default,
     };
     let mut terms: Vec<Term> = Vec::new();
-    for tok in jieba.tokenize(&simplified, mode_j, true) {
+    for tok in jieba.tokenize(simplified, mode_j, true) {
         if !tok.word.chars().any(char::is_alphanumeric) {
             continue;
         }
@@ -191,18 +228,24 @@ fn collapsed_positions(n_chars: usize, figs: &[FigureSpan]) -> Vec<usize> {
     out
 }
 
-/// The tantivy tokenizer over the shared jieba.
+/// The tantivy tokenizer (index mode).
 #[derive(Clone)]
 pub struct ZhTokenizer {
-    jieba: Arc<Jieba>,
+    segmenter: Segmenter,
     token: Token,
 }
 
 impl ZhTokenizer {
-    /// A tokenizer over the process-wide jieba ([`text::jieba`]).
+    /// A tokenizer over the process-wide jieba ([`text::jieba`]), loaded when the first
+    /// text is tokenised (not when the tokenizer is made or registered).
     pub fn new() -> ZhTokenizer {
+        ZhTokenizer::with(Segmenter::Shared)
+    }
+
+    /// A tokenizer using `segmenter`.
+    pub fn with(segmenter: Segmenter) -> ZhTokenizer {
         ZhTokenizer {
-            jieba: text::jieba(),
+            segmenter,
             token: Token::default(),
         }
     }
@@ -226,7 +269,7 @@ impl Tokenizer for ZhTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream<'a> {
         self.token.reset();
         ZhTokenStream {
-            terms: analyze_with(&self.jieba, text, Mode::Index).into_iter(),
+            terms: analyze_with(self.segmenter, text, Mode::Index).into_iter(),
             token: &mut self.token,
         }
     }
@@ -256,12 +299,23 @@ impl TokenStream for ZhTokenStream<'_> {
     }
 }
 
-/// The full analyzer registered for the text fields.
+/// The full analyzer registered for the text fields (the shared jieba, for indexing).
 pub fn text_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(ZhTokenizer::new())
+    text_analyzer_with(Segmenter::Shared)
+}
+
+/// The same analyzer over a chosen segmenter: [`Segmenter::PerText`] for the snippets of
+/// a search, which re-tokenise each hit's text.
+pub fn text_analyzer_with(segmenter: Segmenter) -> TextAnalyzer {
+    TextAnalyzer::builder(ZhTokenizer::with(segmenter))
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
         .filter(LowerCaser)
         .build()
+}
+
+/// Registers the analyzer on an index (tokenizers are not persisted with it).
+pub fn register(index: &tantivy::Index) {
+    index.tokenizers().register(TOKENIZER_NAME, text_analyzer());
 }
 
 #[cfg(test)]
@@ -343,6 +397,45 @@ mod tests {
         let w = words("专精特新贷和中小微企业", Mode::Index);
         for part in ["专精特新贷", "专精特新", "中小微企业", "企业"] {
             assert!(w.contains(&part.to_string()), "{part} missing from {w:?}");
+        }
+    }
+
+    #[test]
+    fn per_text_and_shared_segmenters_give_the_same_terms() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let mut texts: Vec<String> = Vec::new();
+        for e in std::fs::read_dir(dir).expect("corpus folder").flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".txt") && name != "dict.txt" {
+                let doc = std::fs::read_to_string(e.path()).expect("corpus file");
+                texts.extend(
+                    doc.lines()
+                        .filter(|l| !l.trim().is_empty())
+                        .map(String::from),
+                );
+            }
+        }
+        assert!(texts.len() > 200, "{}", texts.len());
+        // long words are looked up lower-cased: 江南Style is in jieba's dictionary twice
+        texts.extend(
+            [
+                "韩国江南STYLE风格的宣传片",
+                "江南Style",
+                "IPO上市A股企业300萬元",
+            ]
+            .map(String::from),
+        );
+        let full = text::jieba();
+        for t in &texts {
+            let simplified = text::to_simplified(t);
+            let small = text::small_jieba(&per_text_dictionary_text(&simplified));
+            for mode in [Mode::Index, Mode::Query] {
+                assert_eq!(
+                    analyze_simplified(&full, t, &simplified, mode),
+                    analyze_simplified(&small, t, &simplified, mode),
+                    "{mode:?}: {t}"
+                );
+            }
         }
     }
 

@@ -2,17 +2,19 @@
 //! canonical token, so `300万`, `300萬元`, `3,000,000元` and `三百万` all find the
 //! same clauses while `300万` never matches 3000万.
 //!
+//! What is a figure is the one grammar of [`crate::text::amount`], which the figures stage
+//! ([`crate::facts`]) uses too: a figure is searchable exactly when it is a `Figure`.
+//!
 //! Canonical tokens:
 //! * money, in yuan: `¥3000000` (万 and 亿 resolved; a bare `万`/`亿` without 元 counts
-//!   as money too, which is how figures are written in these documents);
+//!   as money too, which is how figures are written in these documents, unless it
+//!   counts something: `14万家`);
 //! * percentages: `%70`.
 //!
 //! A range (`100—2000万元`, `40%-60%`, `5万元至10万元`) yields both ends; the unit
 //! written after the second number applies to the first when the first has none.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
+use crate::text::amount::{self, Unit};
 
 /// One figure found in Simplified text.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,146 +27,37 @@ pub struct FigureSpan {
     pub tokens: Vec<String>,
 }
 
-const NUM: &str =
-    r"(?:[0-9０-９]+(?:,[0-9０-９]{3})*(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千]+)";
-const UNIT: &str = r"(?:[%％]|[万亿]+元?|元)";
-const DASH: &str = r"(?:—{1,2}|–|－|-|～|~|〜|至|到)";
-
-static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
-    // num1 [unit1] [dash num2] unit2 — the final unit is required.
-    let pattern = format!(
-        r"(?P<n1>{NUM})[ \t]*(?:(?P<u1>{UNIT})[ \t]*)?(?:{DASH}[ \t]*(?P<n2>{NUM})[ \t]*)?(?P<u2>{UNIT})?"
-    );
-    Regex::new(&pattern).expect("figure pattern is valid")
-});
-
 /// Every figure in `simplified` (already converted with [`crate::text::to_simplified`]).
 pub fn scan(simplified: &str) -> Vec<FigureSpan> {
     let mut out = Vec::new();
-    // byte offset -> char index, computed lazily by counting as we go
-    let mut char_at_byte = 0usize;
+    // byte offset -> char index, counting as we go
+    let mut chars_before = 0usize;
     let mut last_byte = 0usize;
-    for caps in FIGURE.captures_iter(simplified) {
-        let whole = caps.get(0).expect("group 0 always matches");
-        let (n1, u1, n2, u2) = (
-            caps.name("n1").map(|m| m.as_str()),
-            caps.name("u1").map(|m| m.as_str()),
-            caps.name("n2").map(|m| m.as_str()),
-            caps.name("u2").map(|m| m.as_str()),
-        );
-        let Some(n1) = n1 else { continue };
-        // Work out which parts form a figure.
-        let (first, second, end_byte) = match (u1, n2, u2) {
-            // 100—2000万元, 40%-60%
-            (_, Some(n2), Some(u2)) => {
-                let a = value(n1, u1.unwrap_or(u2));
-                let b = value(n2, u2);
-                (a, b, whole.end())
+    for a in amount::scan(simplified) {
+        chars_before += simplified[last_byte..a.bytes.start].chars().count();
+        let start = chars_before;
+        let end = start + simplified[a.bytes.clone()].chars().count();
+        chars_before = end;
+        last_byte = a.bytes.end;
+        let mut tokens = vec![token(a.value, a.unit)];
+        if let Some(max) = a.value_max {
+            let second = token(max, a.unit);
+            if second != tokens[0] {
+                tokens.push(second);
             }
-            // 300万元 followed by something that is not a second figure
-            (Some(u1), _, _) => {
-                let end = caps.name("u1").map(|m| m.end()).unwrap_or(whole.end());
-                (value(n1, u1), None, end)
-            }
-            (None, None, Some(u2)) => (value(n1, u2), None, whole.end()),
-            _ => (None, None, whole.end()),
-        };
-        let Some(first) = first else { continue };
-        // A Chinese numeral is a figure only with 万/亿/元 after it, which the pattern
-        // guarantees; an Arabic number followed by nothing was rejected above.
-        let start_byte = whole.start();
-        char_at_byte += simplified[last_byte..start_byte].chars().count();
-        let start = char_at_byte;
-        let end = start + simplified[start_byte..end_byte].chars().count();
-        char_at_byte = end;
-        last_byte = end_byte;
-        let mut tokens = vec![first];
-        if let Some(second) = second
-            && second != tokens[0]
-        {
-            tokens.push(second);
         }
         out.push(FigureSpan { start, end, tokens });
     }
     out
 }
 
-/// The canonical token of a number with its unit, or `None` when it is not a figure.
-fn value(number: &str, unit: &str) -> Option<String> {
-    let mut amount = parse_number(number)?;
-    let percent = unit.starts_with(['%', '％']);
-    if !percent {
-        for c in unit.chars() {
-            match c {
-                '万' => amount *= 1e4,
-                '亿' => amount *= 1e8,
-                _ => {}
-            }
-        }
-    }
-    if !amount.is_finite() || amount < 0.0 {
-        return None;
-    }
-    Some(format!(
-        "{}{}",
-        if percent { '%' } else { '¥' },
-        format_number(amount)
-    ))
-}
-
-/// Parses Arabic (with full-width digits and thousands separators) or Chinese numerals.
-fn parse_number(text: &str) -> Option<f64> {
-    if text
-        .chars()
-        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    {
-        let ascii: String = text
-            .chars()
-            .filter(|c| *c != ',')
-            .map(|c| match c {
-                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-                '．' => '.',
-                c => c,
-            })
-            .collect();
-        return ascii.parse().ok();
-    }
-    parse_chinese(text)
-}
-
-/// 三百 → 300, 一千五百 → 1500, 十二 → 12, 两千零五 → 2005 (万/亿 are units, handled by the caller).
-fn parse_chinese(text: &str) -> Option<f64> {
-    let mut total = 0.0;
-    let mut digit: Option<f64> = None;
-    for c in text.chars() {
-        let d = match c {
-            '零' | '〇' => Some(0.0),
-            '一' => Some(1.0),
-            '二' | '两' => Some(2.0),
-            '三' => Some(3.0),
-            '四' => Some(4.0),
-            '五' => Some(5.0),
-            '六' => Some(6.0),
-            '七' => Some(7.0),
-            '八' => Some(8.0),
-            '九' => Some(9.0),
-            _ => None,
-        };
-        if let Some(d) = d {
-            // 二〇二三 style digit strings: shift
-            digit = Some(digit.map_or(d, |prev| prev * 10.0 + d));
-            continue;
-        }
-        let scale = match c {
-            '十' => 10.0,
-            '百' => 100.0,
-            '千' => 1000.0,
-            _ => return None,
-        };
-        total += digit.unwrap_or(1.0) * scale;
-        digit = None;
-    }
-    Some(total + digit.unwrap_or(0.0))
+/// The canonical token of an amount: `¥3000000`, `%70`.
+pub fn token(value: f64, unit: Unit) -> String {
+    let sign = match unit {
+        Unit::Yuan => '¥',
+        Unit::Percent => '%',
+    };
+    format!("{sign}{}", format_number(value))
 }
 
 /// `3000000`, `0.75`, `7.5` — no exponent, no trailing zeros.
@@ -180,20 +73,7 @@ fn format_number(v: f64) -> String {
 /// Parses an amount of money as a user writes it (`100万`, `1.5亿元`, `3,000,000`,
 /// `三百万`, `5000`), in yuan.
 pub fn parse_amount(text: &str) -> Option<f64> {
-    let simplified = crate::text::to_simplified(text.trim());
-    let trimmed = simplified.trim();
-    if let Some(v) = parse_number(trimmed) {
-        return Some(v);
-    }
-    let figures = scan(trimmed);
-    match figures.as_slice() {
-        [f] if f.start == 0 && f.end == trimmed.chars().count() => f
-            .tokens
-            .first()
-            .and_then(|t| t.strip_prefix('¥'))
-            .and_then(|v| v.parse().ok()),
-        _ => None,
-    }
+    amount::parse_money(text)
 }
 
 #[cfg(test)]
@@ -261,6 +141,53 @@ mod tests {
         assert!(tokens("2013-2015年").is_empty());
         assert!(tokens("第一条 一是加强 十大强企行动 三年").is_empty());
         assert!(tokens("支持企业上市").is_empty());
+    }
+
+    #[test]
+    fn a_figure_is_searchable_iff_it_is_a_figure() {
+        // every line of the bundled corpus and of the links test documents, both scripts
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut lines = Vec::new();
+        for dir in ["corpus", "tests/links/corpus"] {
+            for e in std::fs::read_dir(root.join(dir)).expect("folder").flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".txt") && name != "dict.txt" {
+                    let text = std::fs::read_to_string(e.path()).expect("document");
+                    lines.extend(text.lines().map(String::from));
+                }
+            }
+        }
+        let mut seen = 0;
+        for line in &lines {
+            let simplified = crate::text::to_simplified(line);
+            let char_of = |byte: usize| line[..byte].chars().count();
+            let from_facts: Vec<(usize, usize, Vec<String>)> = crate::facts::extract(line)
+                .into_iter()
+                .map(|f| {
+                    let mut t = vec![token(f.value, f.unit)];
+                    if let Some(max) = f.value_max.map(|m| token(m, f.unit))
+                        && max != t[0]
+                    {
+                        t.push(max);
+                    }
+                    (char_of(f.span.start), char_of(f.span.end), t)
+                })
+                .collect();
+            let from_search: Vec<(usize, usize, Vec<String>)> = scan(&simplified)
+                .into_iter()
+                .map(|f| (f.start, f.end, f.tokens))
+                .collect();
+            assert_eq!(from_facts, from_search, "{line}");
+            seen += from_search.len();
+        }
+        assert!(seen > 250, "{seen} figures");
+    }
+
+    #[test]
+    fn counted_things_are_no_money() {
+        assert!(tokens("2012年底我区共有中小微企业14万家").is_empty());
+        assert_eq!(tokens("最高奖励300万"), vec!["¥3000000"]);
+        assert_eq!(tokens("補助其查證費用百分之七十"), vec!["%70"]);
     }
 
     #[test]

@@ -25,12 +25,8 @@
 pub mod analyzer;
 pub mod figures;
 pub mod query;
-mod sources;
-mod store;
 
 use std::ops::{Bound, Range};
-use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -48,9 +44,11 @@ pub use analyzer::{analyze, analyze_terms};
 
 use crate::corpus::{DocumentMeta, Level, Validity};
 use crate::model::labels::Labelled;
+pub use crate::pipeline::{Progress as BuildProgress, StoreInfo as IndexInfo};
+use crate::store::write::{jurisdiction_key, jurisdiction_keys};
+use crate::store::{Fields, Store, schema};
 use crate::workspace::{Locations, Workspace};
 use query::{Alternative, Expander, Group, ParsedQuery};
-use store::Fields;
 
 /// Restrictions on which provisions a search may return.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -124,54 +122,10 @@ pub struct SearchResults {
     pub notes: Vec<String>,
 }
 
-/// Progress of opening or building the index, for a progress display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BuildProgress {
-    /// Checking the existing index.
-    Checking,
-    /// Indexing: `done` of `total` documents.
-    Indexing {
-        /// Documents indexed so far.
-        done: usize,
-        /// Documents to index.
-        total: usize,
-    },
-    /// Ready to search.
-    Ready,
-}
-
-/// What opening the index found or did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IndexInfo {
-    /// The folder holding the index.
-    pub dir: PathBuf,
-    /// Clauses (provisions, and articles without provisions) in the index.
-    pub clauses: usize,
-    /// Bytes of text indexed (original clause texts).
-    pub text_bytes: u64,
-    /// Size of the index files.
-    pub size_bytes: u64,
-    /// The fingerprint of what was indexed.
-    pub fingerprint: String,
-    /// Whether this process built it (else it was up to date).
-    pub built: bool,
-    /// Why it was (re)built: `missing`, `stale`, `damaged: …`, `forced`.
-    pub reason: Option<String>,
-    /// How long building took.
-    #[serde(serialize_with = "ser_millis")]
-    pub build_time: Option<Duration>,
-}
-
-fn ser_millis<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.serialize_some(&(d.as_secs_f64() * 1000.0).round()),
-        None => s.serialize_none(),
-    }
-}
-
-/// The on-disk index, opened for searching.
+/// The store, opened for searching.
 pub struct SearchIndex {
-    opened: store::Opened,
+    store: Store,
+    info: IndexInfo,
     expander: Expander,
 }
 
@@ -184,59 +138,97 @@ const TITLE_BOOST: f32 = 0.3;
 /// Boost of the words typed together found as one exact phrase.
 const PHRASE_BOOST: f32 = 2.0;
 
+/// BM25 statistics of the searchable clauses only: the store also holds articles with
+/// provisions, documents and links, which must not change how a match is weighed.
+struct SearchableStats<'a> {
+    searcher: &'a tantivy::Searcher,
+    searchable: u64,
+}
+
+impl tantivy::query::Bm25StatisticsProvider for SearchableStats<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.searchable.max(1))
+    }
+    fn doc_freq(&self, term: &tantivy::Term) -> tantivy::Result<u64> {
+        // deleted entries count until segments merge: never above the document count
+        Ok(self.searcher.doc_freq(term)?.min(self.searchable.max(1)))
+    }
+}
+
 impl SearchIndex {
-    /// Opens the index of the workspace's corpus, building it from the loaded workspace
-    /// first when missing, stale (corpus, domain files or program changed) or damaged.
+    /// Opens the store of the workspace's corpus, updating or building it first when
+    /// its inputs changed or it is damaged.
     pub fn open_or_build(
         ws: &Workspace,
         progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<SearchIndex> {
-        Self::open_inner(store::Input::Loaded(ws), false, progress)
+        Self::open_inner(&ws.locations, false, progress)
     }
 
-    /// Rebuilds the index from the loaded workspace even if it is up to date.
+    /// Builds the store from scratch even if it is up to date.
     pub fn rebuild(ws: &Workspace, progress: &mut dyn FnMut(BuildProgress)) -> Result<SearchIndex> {
-        Self::open_inner(store::Input::Loaded(ws), true, progress)
+        Self::open_inner(&ws.locations, true, progress)
     }
 
-    /// Opens the index of the corpus at `locations` without loading the corpus; only if
-    /// the index must be built are the documents read, one at a time.
+    /// Opens the store of the corpus at `locations`; only if it must be updated or
+    /// built are documents read.
     pub fn open_or_build_at(
         locations: &Locations,
         progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<SearchIndex> {
-        Self::open_inner(store::Input::Stream(locations), false, progress)
+        Self::open_inner(locations, false, progress)
     }
 
-    /// Rebuilds the index of the corpus at `locations`, reading the documents one at a
-    /// time (`policynav index --rebuild`).
+    /// Builds the store of the corpus at `locations` from scratch
+    /// (`policynav index --rebuild`).
     pub fn rebuild_at(
         locations: &Locations,
         progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<SearchIndex> {
-        Self::open_inner(store::Input::Stream(locations), true, progress)
+        Self::open_inner(locations, true, progress)
     }
 
     fn open_inner(
-        input: store::Input<'_>,
+        locations: &Locations,
         force: bool,
         progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<SearchIndex> {
-        let domain = input.locations().domain_dir();
+        let domain = locations.domain_dir();
         crate::text::use_dictionary_of(domain)?;
         let expander = Expander::new(crate::text::Vocabulary::load(domain)?);
-        let opened = store::open_or_build(input, force, progress)?;
-        Ok(SearchIndex { opened, expander })
+        let (store, info) = crate::pipeline::open(locations, force, progress)?;
+        Ok(SearchIndex {
+            store,
+            info,
+            expander,
+        })
+    }
+
+    /// A search over an opened store.
+    pub fn over(store: Store, info: IndexInfo, vocabulary: crate::text::Vocabulary) -> SearchIndex {
+        SearchIndex {
+            store,
+            info,
+            expander: Expander::new(vocabulary),
+        }
     }
 
     /// What opening found or did.
     pub fn info(&self) -> &IndexInfo {
-        &self.opened.info
+        &self.info
+    }
+
+    /// The store searched.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// The metadata of the indexed documents, in corpus order.
-    pub fn documents(&self) -> &[DocumentMeta] {
-        &self.opened.documents
+    pub fn documents(&self) -> Vec<&DocumentMeta> {
+        self.store.documents().collect()
     }
 
     /// Runs a search.
@@ -244,7 +236,7 @@ impl SearchIndex {
         let mut parsed = self.expander.parse(&request.query);
         let mut notes = std::mem::take(&mut parsed.notes);
         let filters = merge_filters(&request.filters, &parsed.fields, &mut notes)?;
-        let f = &self.opened.fields;
+        let f = self.store.fields();
         let filter_queries = self.filter_queries(&filters, &mut notes)?;
         let Some(filter_queries) = filter_queries else {
             return Ok(SearchResults {
@@ -253,7 +245,11 @@ impl SearchIndex {
                 notes,
             });
         };
-        let searcher = self.opened.reader.searcher();
+        let searcher = self.store.searcher();
+        let stats = SearchableStats {
+            searcher: &searcher,
+            searchable: self.store.catalog().searchable(),
+        };
         let limit = request.limit.max(1);
 
         let nothing_to_match = parsed.required.is_empty() && !parsed.match_all;
@@ -266,22 +262,20 @@ impl SearchIndex {
             });
         }
 
+        // only the clauses a search returns (the store holds other entries too)
+        let mut filter_queries = filter_queries;
+        filter_queries.push(term_query(f.searchable, schema::SEARCHABLE));
         let build =
             |or_mode: bool| -> Box<dyn Query> { build_query(f, &parsed, &filter_queries, or_mode) };
         let mut query = build(false);
+        let collector = (TopDocs::with_limit(limit).order_by_score(), Count);
         let (mut top, mut total) = searcher
-            .search(
-                &*query,
-                &(TopDocs::with_limit(limit).order_by_score(), Count),
-            )
+            .search_with_statistics_provider(&*query, &collector, &stats)
             .context("searching the index")?;
         if total == 0 && parsed.required.len() > 1 {
             query = build(true);
             (top, total) = searcher
-                .search(
-                    &*query,
-                    &(TopDocs::with_limit(limit).order_by_score(), Count),
-                )
+                .search_with_statistics_provider(&*query, &collector, &stats)
                 .context("searching the index")?;
             if total > 0 {
                 let words: Vec<&str> = parsed.required.iter().map(|g| g.label.as_str()).collect();
@@ -292,9 +286,8 @@ impl SearchIndex {
             }
         }
 
-        let mut generator =
-            SnippetGenerator::create(&searcher, &*query, f.body).context("preparing snippets")?;
-        generator.set_max_num_chars(SNIPPET_CHARS * 3);
+        let generator =
+            snippet_generator(&searcher, &*query, f.body).context("preparing snippets")?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             if let Some(hit) = self.hit(&searcher, address, score, &generator)? {
@@ -312,26 +305,23 @@ impl SearchIndex {
         score: f32,
         generator: &SnippetGenerator,
     ) -> Result<Option<Hit>> {
-        let f = &self.opened.fields;
+        let f = self.store.fields();
         let stored: TantivyDocument = searcher
             .doc(address)
             .context("reading a hit from the index")?;
         let text_of = |field| stored.get_first(field).and_then(|v| v.as_str());
-        let (Some(id), Some(path), Some(text)) = (text_of(f.id), text_of(f.path), text_of(f.body))
+        let (Some(id), Some(doc), Some(text)) = (text_of(f.id), text_of(f.doc), text_of(f.body))
         else {
             return Ok(None);
         };
-        let Some(doc) = stored
-            .get_first(f.doc_ord)
-            .and_then(|v| v.as_u64())
-            .and_then(|ord| self.opened.documents.get(ord as usize))
-        else {
+        let Some(meta) = self.store.meta(doc) else {
             return Ok(None);
         };
+        let path = id.split_once('/').map_or(id, |(_, p)| p);
         Ok(Some(Hit {
             id: id.to_string(),
-            doc: doc.id.clone(),
-            jurisdiction: doc.jurisdiction.clone(),
+            doc: meta.id.clone(),
+            jurisdiction: meta.jurisdiction.clone(),
             path: path.to_string(),
             heading: text_of(f.heading).map(str::to_string),
             text: text.to_string(),
@@ -346,8 +336,8 @@ impl SearchIndex {
         filters: &Filters,
         notes: &mut Vec<String>,
     ) -> Result<Option<Vec<Box<dyn Query>>>> {
-        let f = &self.opened.fields;
-        let docs = &self.opened.documents;
+        let f = self.store.fields();
+        let docs: Vec<&DocumentMeta> = self.store.documents().collect();
         let mut out: Vec<Box<dyn Query>> = Vec::new();
         if let Some(id) = &filters.doc {
             if !docs.iter().any(|d| &d.id == id) {
@@ -357,11 +347,8 @@ impl SearchIndex {
             out.push(term_query(f.doc, id));
         }
         if let Some(j) = &filters.jurisdiction {
-            let key = store::jurisdiction_key(j);
-            if !docs
-                .iter()
-                .any(|d| store::jurisdiction_keys(d).contains(&key))
-            {
+            let key = jurisdiction_key(j);
+            if !docs.iter().any(|d| jurisdiction_keys(d).contains(&key)) {
                 let mut names: Vec<&str> = docs.iter().map(|d| d.jurisdiction.as_str()).collect();
                 names.sort_unstable();
                 names.dedup();
@@ -376,10 +363,11 @@ impl SearchIndex {
             out.push(term_query(f.level, level.id()));
         }
         if let Some(topic) = &filters.topic {
-            if !self.opened.topics.iter().any(|t| t == topic) {
+            let topics = &self.store.catalog().topics;
+            if !topics.iter().any(|t| t == topic) {
                 anyhow::bail!(
                     "--topic {topic}: no such measure type (known: {})",
-                    self.opened.topics.join(", ")
+                    topics.join(", ")
                 );
             }
             out.push(term_query(f.topic, topic));
@@ -407,6 +395,39 @@ impl SearchIndex {
         }
         Ok(Some(out))
     }
+}
+
+/// tantivy's `SnippetGenerator::create` (the query's terms on `field` that occur in the
+/// index, weighted by rarity), but re-tokenising each hit with a per-text jieba instead
+/// of the analyzer registered for indexing, so a search never loads the whole dictionary.
+fn snippet_generator(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    field: tantivy::schema::Field,
+) -> tantivy::Result<SnippetGenerator> {
+    let mut terms = std::collections::BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term.clone());
+        }
+    });
+    let mut weights = std::collections::BTreeMap::new();
+    for term in terms {
+        let value = term.value();
+        let Some(text) = value.as_str() else {
+            continue;
+        };
+        let doc_freq = searcher.doc_freq(&term)?;
+        if doc_freq > 0 {
+            weights.insert(text.to_string(), 1.0 / (1.0 + doc_freq as tantivy::Score));
+        }
+    }
+    Ok(SnippetGenerator::new(
+        weights,
+        analyzer::text_analyzer_with(analyzer::Segmenter::PerText),
+        field,
+        SNIPPET_CHARS * 3,
+    ))
 }
 
 /// Cuts and highlights a provision; never panics, whatever the text.

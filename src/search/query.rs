@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::analyzer::{self, Mode};
+use super::analyzer::{self, Mode, Segmenter};
 use crate::text::{self, Vocabulary};
 
 /// One way of matching a group: a single term or a phrase (terms with relative positions).
@@ -156,7 +156,7 @@ impl Expander {
     /// Bare words typed together: each term one group (with equivalents and
     /// synonyms), plus the whole run as a phrase for ranking.
     fn word_groups(&self, text: &str) -> (Vec<Group>, Option<Vec<(usize, String)>>) {
-        let terms = analyzer::analyze_terms(text, Mode::Query);
+        let terms = analyzer::analyze_terms_with(text, Mode::Query, Segmenter::PerText);
         let phrase = (terms.len() > 1).then(|| relative(&terms));
         let mut groups = Vec::new();
         let mut i = 0;
@@ -278,7 +278,11 @@ fn push_groups(required: &mut Vec<Group>, mut groups: Vec<Group>, pending_or: &m
 /// A word or phrase as an alternative (its query terms with relative positions).
 fn alternative(text: &str, weight: f32) -> Alternative {
     Alternative {
-        terms: relative(&analyzer::analyze_terms(text, Mode::Query)),
+        terms: relative(&analyzer::analyze_terms_with(
+            text,
+            Mode::Query,
+            Segmenter::PerText,
+        )),
         weight,
     }
 }

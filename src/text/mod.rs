@@ -1,13 +1,18 @@
 //! Chinese text handling shared by every stage: script conversion ([`script`]), word
-//! segmentation ([`segment`]) and the query vocabulary ([`vocabulary`]).
+//! segmentation ([`segment`]), the query vocabulary ([`vocabulary`]) and the grammar of
+//! amounts and percentages ([`amount`]).
 //!
 //! Matching always happens on a *normalised Simplified* form; display always shows the
 //! original.
 
+pub mod amount;
+mod dictionary;
 pub mod script;
 pub mod segment;
 pub mod vocabulary;
 
 pub use script::{is_han, to_simplified};
-pub use segment::{BUNDLED_DICTIONARY, jieba, use_dictionary_of};
+pub use segment::{
+    BUNDLED_DICTIONARY, jieba, jieba_for, jieba_loaded, small_jieba, use_dictionary_of,
+};
 pub use vocabulary::{BUNDLED_SYNONYMS, Vocabulary};

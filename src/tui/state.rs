@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::compare::Comparison;
 use crate::corpus::{Level, Validity};
 use crate::export::{Digest, Format, GroupBy};
-use crate::links::Comparison;
 use crate::search::{BuildProgress, SearchRequest, SearchResults};
 use crate::workspace::Workspace;
 

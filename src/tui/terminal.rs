@@ -208,16 +208,9 @@ fn spawn_helpers(ws: &Arc<Workspace>, tx: &Sender<Msg>) {
             let _ = t.send(Msg::Act(Action::SegmenterReady));
         }
     });
-    let ws = Arc::clone(ws);
-    let t = tx.clone();
-    thread::spawn(move || {
-        let _ = t.send(Msg::Act(
-            match guarded("finding equivalent measures", || ws.links().links("").len()) {
-                Ok(_) => Action::LinksReady,
-                Err(e) => Action::LinksFailed(e),
-            },
-        ));
-    });
+    // the links are in the store the workspace was read from
+    let _ = ws;
+    let _ = tx.send(Msg::Act(Action::LinksReady));
 }
 
 /// The search worker: opens (or builds) the index, reporting progress, then answers

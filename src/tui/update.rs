@@ -8,10 +8,10 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::compare::CompareRequest;
 use crate::corpus::{Clause, ClauseKind, Document, Validity};
 use crate::export::{self, Digest, Format, GroupBy};
 use crate::facts::{Figure, Role};
-use crate::links::{self, CompareRequest};
 use crate::model::labels::Labelled;
 use crate::search::{BuildProgress, Filters, SearchRequest};
 use crate::text;
@@ -1152,7 +1152,7 @@ fn run_compare(app: &mut App) {
         docs: app.compare.docs.clone(),
         as_of: app.today,
     };
-    match links::compare(&app.ws, &request) {
+    match app.ws.compare(&request) {
         Ok(c) => {
             app.compare.comparison = Some(c);
             app.compare.error = None;
@@ -1435,7 +1435,7 @@ fn rebuild_outline(app: &mut App) {
             }
         }
         let (kind, text) = match c.kind {
-            ClauseKind::Article => (
+            ClauseKind::Article | ClauseKind::Text => (
                 RowKind::Article,
                 format!(
                     "{} {}",
@@ -1788,7 +1788,7 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
                 Emph::Dim,
             ));
         } else {
-            let links = ws.links().links(&clause.id);
+            let links = ws.links(&clause.id);
             if links.is_empty() {
                 lines.push(TextLine::plain(
                     "The same measure elsewhere: none found in the other documents",
@@ -1831,7 +1831,7 @@ fn clause_detail(app: &App, doc: &Document, clause: &Clause, width: usize) -> De
                 });
                 if !l.reasons.is_empty() {
                     lines.extend(text_lines(
-                        &format!("why: {}", l.reasons.join("; ")),
+                        &format!("why: {}", l.why(crate::model::Lang::En)),
                         &[],
                         width,
                         2,

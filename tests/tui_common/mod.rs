@@ -32,8 +32,6 @@ struct Shared {
 static SHARED: LazyLock<Shared> = LazyLock::new(|| {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::open(Locations::bundled_in(dir.path())).unwrap();
-    // computed once here, as the navigator does on its background thread
-    ws.links();
     let index = SearchIndex::open_or_build(&ws, &mut |_| {}).unwrap();
     Shared {
         ws: Arc::new(ws),

@@ -1,0 +1,197 @@
+//! What an index was built from, so that an up-to-date index is recognised without
+//! reading the corpus: a stamp (size, modification time, SHA-256) of every input file,
+//! plus the build of the program.
+//!
+//! The inputs of a corpus are its `manifest.toml`, the domain files of a `--corpus`
+//! folder (`cleaning.toml`, `topics.toml`, `dict.txt`, `frames.toml`, `links.toml`) and
+//! every document the manifest lists. The bundled documents and domain files are part of the program, covered by
+//! [`build_id`]. A file whose size and modification time are those recorded keeps its
+//! recorded hash; any other file is hashed again, so touching a file costs a hash, not
+//! a rebuild, and editing one always causes a rebuild.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::corpus::CorpusSource;
+
+/// One input file as it was when stamped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// The file.
+    pub path: PathBuf,
+    /// Its length; `None` when the file did not exist (an optional domain file).
+    pub size: Option<u64>,
+    /// Its modification time, in nanoseconds since 1970.
+    pub modified_ns: Option<u64>,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: Option<String>,
+}
+
+impl Stamp {
+    /// The same file with the same bytes (times may differ).
+    pub fn same_content(&self, other: &Stamp) -> bool {
+        self.path == other.path && self.size == other.size && self.sha256 == other.sha256
+    }
+}
+
+/// The program build, index schema and analyzer version, as one string.
+pub(crate) fn build_id(schema_version: u32, analyzer_version: u32) -> String {
+    format!(
+        "pipeline {} schema {schema_version} analyzer {analyzer_version}",
+        env!("POLICYNAV_PIPELINE_HASH")
+    )
+}
+
+/// The inputs every corpus of this source has, whether or not the files exist: the
+/// manifest first, then the domain files of a `--corpus` folder.
+fn fixed_inputs(source: &CorpusSource) -> Vec<PathBuf> {
+    match source {
+        CorpusSource::Bundled { user_dir } => vec![user_dir.join("manifest.toml")],
+        CorpusSource::Folder(dir) => [
+            "manifest.toml",
+            "cleaning.toml",
+            "topics.toml",
+            "dict.txt",
+            "frames.toml",
+            "links.toml",
+        ]
+        .iter()
+        .map(|f| dir.join(f))
+        .collect(),
+    }
+}
+
+/// Stamps the fixed inputs of `source` (manifest first), reusing the hashes in `known`
+/// for files whose size and modification time have not changed.
+pub(crate) fn stamp_fixed(
+    source: &CorpusSource,
+    known: &HashMap<&Path, &Stamp>,
+) -> Result<Vec<Stamp>> {
+    fixed_inputs(source)
+        .iter()
+        .map(|p| stamp_file(p, known))
+        .collect()
+}
+
+/// The folder the manifest's file names are relative to.
+pub(crate) fn corpus_dir(source: &CorpusSource) -> &Path {
+    match source {
+        CorpusSource::Bundled { user_dir } => user_dir,
+        CorpusSource::Folder(dir) => dir,
+    }
+}
+
+pub(crate) fn stamp_file(path: &Path, known: &HashMap<&Path, &Stamp>) -> Result<Stamp> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Stamp {
+                path: path.to_path_buf(),
+                size: None,
+                modified_ns: None,
+                sha256: None,
+            });
+        }
+        Err(e) => return Err(e).with_context(|| format!("{}: cannot read", path.display())),
+    };
+    let size = meta.len();
+    let modified_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .and_then(|d| u64::try_from(d.as_nanos()).ok());
+    if let Some(old) = known.get(path)
+        && old.size == Some(size)
+        && old.modified_ns.is_some()
+        && old.modified_ns == modified_ns
+        && old.sha256.is_some()
+    {
+        return Ok((*old).clone());
+    }
+    Ok(Stamp {
+        path: path.to_path_buf(),
+        size: Some(size),
+        modified_ns,
+        sha256: Some(hash_file(path)?),
+    })
+}
+
+fn hash_file(path: &Path) -> Result<String> {
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file
+            .read(&mut buf)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder() -> (tempfile::TempDir, CorpusSource) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("manifest.toml"),
+            "[[document]]\nid = \"a\"\nfile = \"a.txt\"\ntitle = \"A\"\njurisdiction = \"Beijing\"\nlevel = \"municipality\"\nstatus = \"final\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("a.txt"), "一、支持企业上市。").unwrap();
+        let source = CorpusSource::Folder(dir.path().to_path_buf());
+        (dir, source)
+    }
+
+    fn known(stamps: &[Stamp]) -> HashMap<&Path, &Stamp> {
+        stamps.iter().map(|s| (s.path.as_path(), s)).collect()
+    }
+
+    #[test]
+    fn unchanged_inputs_are_recognised_and_an_edit_is_not() {
+        let (dir, source) = folder();
+        let none = HashMap::new();
+        let first = stamp_fixed(&source, &none).unwrap();
+        assert_eq!(first.len(), 6, "manifest and five domain files");
+        assert!(first[0].sha256.is_some());
+        assert!(first[2].size.is_none(), "topics.toml is absent");
+        let again = stamp_fixed(&source, &known(&first)).unwrap();
+        assert!(again.iter().zip(&first).all(|(a, b)| a.same_content(b)));
+
+        let doc = dir.path().join("a.txt");
+        let before = stamp_file(&doc, &none).unwrap();
+        // same size, new content: the new modification time forces a re-hash
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&doc, "一、支持企业挂牌。").unwrap();
+        let after = stamp_file(&doc, &known(std::slice::from_ref(&before))).unwrap();
+        assert!(!after.same_content(&before));
+
+        // a domain dictionary appearing changes the fixed inputs
+        std::fs::write(dir.path().join("dict.txt"), "专精特新 100\n").unwrap();
+        let with_dict = stamp_fixed(&source, &known(&first)).unwrap();
+        assert!(!with_dict[3].same_content(&first[3]));
+    }
+
+    #[test]
+    fn a_missing_file_has_an_empty_stamp() {
+        let (dir, _) = folder();
+        let path = dir.path().join("a.txt");
+        let none = HashMap::new();
+        let first = stamp_file(&path, &none).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let now = stamp_file(&path, &none).unwrap();
+        assert!(now.size.is_none() && !now.same_content(&first));
+    }
+}

@@ -1,0 +1,300 @@
+//! Writing the store: documents added or deleted, links replaced, and the one commit that
+//! publishes a generation with its catalog.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+use super::catalog::{Catalog, CatalogEntry, Payload};
+use super::schema::{self, Fields};
+use super::sources::Stamp;
+use super::{ClauseRecord, DocumentRecord, LinksRecord};
+use crate::analysis::ClauseAnalysis;
+use crate::links::Features;
+use crate::model::{Clause, ClauseKind, Document, DocumentMeta, Labelled};
+
+/// Memory for the index writer, all threads together.
+const WRITER_MEMORY: usize = 96 * 1024 * 1024;
+
+/// The normalised form of a jurisdiction name as typed (`Beijing`, `北京`, `北京市`).
+pub fn jurisdiction_key(name: &str) -> String {
+    let s = crate::text::to_simplified(name.trim()).to_lowercase();
+    let stripped = s
+        .strip_suffix(['市', '省', '区', '县'])
+        .filter(|r| r.chars().count() >= 2)
+        .unwrap_or(&s);
+    stripped.to_string()
+}
+
+/// Every key a document's jurisdiction answers to.
+pub fn jurisdiction_keys(meta: &DocumentMeta) -> Vec<String> {
+    let mut keys = vec![jurisdiction_key(&meta.jurisdiction)];
+    if let Some(zh) = &meta.jurisdiction_zh {
+        keys.push(jurisdiction_key(zh));
+    }
+    keys.dedup();
+    keys
+}
+
+/// The clauses of a document a search returns: its provisions, plus the clauses that
+/// have no provisions (so no text is unsearchable).
+pub fn searchable(doc: &Document) -> Vec<bool> {
+    let parents: std::collections::HashSet<&str> = doc
+        .clauses
+        .iter()
+        .filter_map(|c| c.parent.as_deref())
+        .collect();
+    doc.clauses
+        .iter()
+        .map(|c| !(c.kind == ClauseKind::Article && parents.contains(c.id.as_str())))
+        .collect()
+}
+
+/// The largest support amount in yuan (the `--min-amount` field).
+fn support_amount(analysis: &ClauseAnalysis) -> Option<f64> {
+    analysis
+        .support()
+        .filter(|f| f.unit == crate::facts::Unit::Yuan)
+        .map(|f| f.value_max.unwrap_or(f.value).max(f.value))
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+}
+
+/// Writes to one store folder.
+pub struct StoreWriter {
+    index: Index,
+    writer: IndexWriter<TantivyDocument>,
+    fields: Fields,
+}
+
+impl StoreWriter {
+    /// A new, empty store in `dir` (a full build).
+    pub fn create(dir: &Path, threads: usize) -> Result<StoreWriter> {
+        let (schema, fields) = schema::schema();
+        let index = Index::create_in_dir(dir, schema)
+            .with_context(|| format!("{}: cannot create the index", dir.display()))?;
+        crate::search::analyzer::register(&index);
+        let writer = writer_of(&index, threads, dir)?;
+        Ok(StoreWriter {
+            index,
+            writer,
+            fields,
+        })
+    }
+
+    /// The store in `dir`, to change in place (an incremental update).
+    pub fn open(dir: &Path) -> Result<StoreWriter> {
+        let index = super::open_index(dir).map_err(|why| anyhow!("{}: {why}", dir.display()))?;
+        let fields = schema::fields_of(&index.schema())?;
+        let writer = writer_of(&index, 1, dir)?;
+        Ok(StoreWriter {
+            index,
+            writer,
+            fields,
+        })
+    }
+
+    /// The tantivy index written to.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The fields of the schema.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// Adds a document with its clauses' analysis and its provisions' features (in
+    /// reading order, as [`crate::links::document_features`] makes them). Returns its
+    /// catalog entry.
+    pub fn add_document(
+        &mut self,
+        doc: &Document,
+        analyses: &[ClauseAnalysis],
+        features: Vec<Features>,
+        stamp: Option<Stamp>,
+        first_pord: Option<u64>,
+    ) -> Result<CatalogEntry> {
+        let f = self.fields;
+        let meta = &doc.meta;
+        let record = DocumentRecord {
+            meta: meta.clone(),
+            letter: doc.letter.clone(),
+            preamble: doc.preamble.clone(),
+            closing: doc.closing.clone(),
+            chapters: doc.chapters.clone(),
+        };
+        let mut d = TantivyDocument::default();
+        d.add_text(f.kind, schema::KIND_DOCUMENT);
+        d.add_text(f.doc, &meta.id);
+        d.add_text(f.dkey, &meta.id);
+        d.add_bytes(f.record, &serde_json::to_vec(&record)?);
+        self.writer.add_document(d).context("writing the store")?;
+
+        let keys = jurisdiction_keys(meta);
+        let searchable = searchable(doc);
+        let mut features = features.into_iter().peekable();
+        let mut entry = CatalogEntry {
+            meta: meta.clone(),
+            stamp,
+            chapters: doc.chapters.len() as u32,
+            articles: 0,
+            clauses: 0,
+            provisions: 0,
+            searchable: 0,
+            text_bytes: 0,
+        };
+        for (seq, ((clause, analysis), searchable)) in
+            doc.clauses.iter().zip(analyses).zip(searchable).enumerate()
+        {
+            let own = match features.peek() {
+                Some(x) if x.id == clause.id => features.next(),
+                _ => None,
+            };
+            let pord = match (&own, first_pord) {
+                (Some(_), Some(first)) => Some(first + entry.provisions as u64),
+                _ => None,
+            };
+            self.add_clause(
+                meta, &keys, seq as u64, clause, analysis, searchable, own, pord,
+            )?;
+            entry.clauses += 1;
+            match clause.kind {
+                ClauseKind::Provision => entry.provisions += 1,
+                ClauseKind::Article => entry.articles += 1,
+                ClauseKind::Text => {}
+            }
+            if searchable {
+                entry.searchable += 1;
+                entry.text_bytes += clause.text.len() as u64;
+            }
+        }
+        Ok(entry)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_clause(
+        &mut self,
+        meta: &DocumentMeta,
+        keys: &[String],
+        seq: u64,
+        clause: &Clause,
+        analysis: &ClauseAnalysis,
+        searchable: bool,
+        features: Option<Features>,
+        pord: Option<u64>,
+    ) -> Result<()> {
+        let f = self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.kind, schema::KIND_CLAUSE);
+        d.add_text(f.id, &clause.id);
+        d.add_text(f.doc, &meta.id);
+        d.add_u64(f.seq, seq);
+        if searchable {
+            d.add_text(f.searchable, schema::SEARCHABLE);
+            for k in keys {
+                d.add_text(f.jurisdiction, k);
+            }
+            d.add_text(f.level, meta.level.id());
+            for t in &analysis.topics {
+                d.add_text(f.topic, t);
+            }
+            if let Some(a) = support_amount(analysis) {
+                d.add_f64(f.amount, a);
+            }
+            d.add_text(f.body, &clause.text);
+            if let Some(h) = &clause.heading {
+                d.add_text(f.heading, h);
+            }
+            d.add_text(f.title, &meta.title);
+        }
+        if let Some(p) = pord {
+            d.add_u64(f.pord, p);
+        }
+        if let Some(feat) = &features {
+            for (t, _) in &feat.terms {
+                d.add_text(f.lterm, t);
+            }
+            for t in feat.triggers() {
+                d.add_text(f.trigger, t);
+            }
+            for k in feat.figure_keys() {
+                d.add_text(f.figure, &k);
+            }
+        }
+        let record = ClauseRecord {
+            clause: clause.clone(),
+            analysis: analysis.clone(),
+            searchable,
+            features,
+        };
+        d.add_bytes(f.record, &serde_json::to_vec(&record)?);
+        self.writer.add_document(d).context("writing the store")?;
+        Ok(())
+    }
+
+    /// Deletes a document with everything it owns (its clauses and their links).
+    pub fn delete_document(&self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.doc, id));
+    }
+
+    /// Replaces the links of a provision of document `doc`.
+    pub fn put_links(&self, provision: &str, doc: &str, record: &LinksRecord) -> Result<()> {
+        let f = self.fields;
+        self.writer
+            .delete_term(Term::from_field_text(f.lkey, provision));
+        let mut d = TantivyDocument::default();
+        d.add_text(f.kind, schema::KIND_LINKS);
+        d.add_text(f.doc, doc);
+        d.add_text(f.lkey, provision);
+        let mut targets: Vec<&str> = record.links.iter().map(|l| l.doc.as_str()).collect();
+        targets.sort_unstable();
+        targets.dedup();
+        for t in targets {
+            d.add_text(f.ltarget, t);
+        }
+        d.add_bytes(f.record, &serde_json::to_vec(record)?);
+        self.writer.add_document(d).context("writing the store")?;
+        Ok(())
+    }
+
+    /// Makes everything added so far searchable inside this folder without publishing a
+    /// generation (a full build's first phase, in its own temporary folder).
+    pub fn flush(&mut self) -> Result<()> {
+        self.writer.commit().context("writing the store")?;
+        Ok(())
+    }
+
+    /// Publishes a generation: writes its catalog, then commits with a payload naming it.
+    pub fn commit(mut self, catalog: &Catalog, dir: &Path) -> Result<()> {
+        catalog.write(dir)?;
+        let payload = Payload {
+            generation: catalog.generation,
+            catalog: Catalog::file_name(catalog.generation),
+        };
+        let mut prepared = self.writer.prepare_commit().context("writing the store")?;
+        prepared.set_payload(&serde_json::to_string(&payload)?);
+        prepared.commit().context("writing the store")?;
+        self.writer
+            .wait_merging_threads()
+            .context("finishing the store")?;
+        Catalog::remove_old(dir, catalog.generation, 3);
+        Ok(())
+    }
+}
+
+fn writer_of(index: &Index, threads: usize, dir: &Path) -> Result<IndexWriter<TantivyDocument>> {
+    let threads = threads.clamp(1, 4);
+    index
+        .writer_with_num_threads::<TantivyDocument>(
+            threads,
+            WRITER_MEMORY.max(threads * 20_000_000),
+        )
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => {
+                anyhow!("{}: another process is writing this index", dir.display())
+            }
+            e => anyhow::Error::new(e).context("cannot start the index writer"),
+        })
+}
