@@ -192,3 +192,35 @@ fn a_closed_pipe_ends_every_command_quietly() {
         assert_eq!(code, Some(0), "{args:?}");
     }
 }
+
+#[test]
+fn an_excluded_phrase_is_answered_not_a_crash() {
+    let env = Sandbox::new();
+    // found by tests/robust_fuzz.rs: tantivy's phrase scorer failed an assertion when a
+    // phrase was only excluded
+    let all = env.json(&["search", "*", "--json"]);
+    for query in [
+        "-上市补贴",
+        "-\"资金补贴\"",
+        "上市 -\"资金补贴\"",
+        "-上市 -补贴",
+    ] {
+        let out = env.run(&["search", "--json", "--", query]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{query}: {err}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(json["total"].as_u64().unwrap() <= all["total"].as_u64().unwrap());
+    }
+    // an exclusion alone takes those provisions out of all of them
+    let without = env.json(&["search", "--json", "--", "-上市"]);
+    let with = env.json(&["search", "上市", "--json"]);
+    let (without, with, all) = (
+        without["total"].as_u64().unwrap(),
+        with["total"].as_u64().unwrap(),
+        all["total"].as_u64().unwrap(),
+    );
+    assert!(
+        without < all && without + with >= all,
+        "{without} {with} {all}"
+    );
+}

@@ -103,6 +103,18 @@ static PINYIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\p{Han}([(（])([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7})([)）])").expect("static regex")
 });
 
+/// Terminal escape sequences a page or a terminal capture may hold (CSI `ESC [ … m`, OSC
+/// `ESC ] … BEL`, DCS/SOS/PM/APC strings, two-character escapes and their C1 forms): they
+/// go whole, not just their ESC, so that no `[31m` or `]0;title` is left in the text.
+static ESCAPES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:\x1b\[|\x{9b})[0-?]*[ -/]*[@-~]",
+        r"|(?:\x1b[\]PX^_]|[\x{90}\x{98}\x{9d}\x{9e}\x{9f}])[^\x07\x1b\x{9c}\n]*(?:\x07|\x1b\\|\x{9c})?",
+        r"|\x1b[ -/]*[0-~]",
+    ))
+    .expect("static regex")
+});
+
 /// One toneless pinyin syllable (used to accept `(ye)` but not `(app)`).
 static SYLLABLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -150,6 +162,14 @@ struct Edit {
 /// runs of `?` used as indentation.
 pub fn scrub_line(line: &str, base: usize, rules: Option<&Rules>) -> Mapped {
     let mut edits: Vec<Edit> = Vec::new();
+    if line.contains([
+        '\u{1b}', '\u{90}', '\u{98}', '\u{9b}', '\u{9d}', '\u{9e}', '\u{9f}',
+    ]) {
+        edits.extend(ESCAPES.find_iter(line).map(|m| Edit {
+            range: m.range(),
+            with: None,
+        }));
+    }
     for caps in PINYIN.captures_iter(line) {
         let (open, py, close) = (caps.get(1), caps.get(2), caps.get(3));
         if let (Some(open), Some(py), Some(close)) = (open, py, close)
