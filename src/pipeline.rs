@@ -968,6 +968,7 @@ fn sync(
             message: w.message.clone(),
         })
         .collect();
+    let mut manifest_moved = false;
     for (e, stamp) in &changes.entries {
         let id = Some(e.meta.id.as_str());
         if let Some(entry) = new_entries.remove(&e.meta.id) {
@@ -986,6 +987,10 @@ fn sync(
             let mut entry = entry.clone();
             entry.stamp = stamp.clone();
             documents.push(entry);
+        } else if wanted.contains(e.meta.id.as_str()) {
+            // listed when the update began, no longer in the manifest when its documents
+            // were read (another process removed it meanwhile): not in this generation
+            manifest_moved = true;
         } else if let Some(l) = old.left_out.iter().find(|l| l.id.as_deref() == id) {
             left_out.push(l.clone());
         } else {
@@ -995,11 +1000,17 @@ fn sync(
             ));
         }
     }
+    let mut fixed = changes.fixed;
+    if manifest_moved && let Some(manifest) = fixed.first_mut() {
+        // not the manifest these documents were read from: the next open reads it again
+        manifest.size = None;
+        manifest.sha256 = None;
+    }
     let catalog = Catalog {
         format: CATALOG_FORMAT,
         generation: old.generation + 1,
         build: old.build.clone(),
-        fixed: changes.fixed,
+        fixed,
         documents,
         topics: old.topics.clone(),
         hub_mean,

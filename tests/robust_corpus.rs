@@ -115,9 +115,15 @@ fn parallel_adds_and_removes_from_several_processes_all_land() {
         .collect();
     children
         .extend((8..12).map(|i| spawn(&env, &["add".into(), path(&files[i]), "--json".into()])));
+    // searches meanwhile update the index from a manifest that changes under them
+    let searches: Vec<Child> = (0..3)
+        .map(|_| spawn(&env, &["search".into(), "专项行动".into(), "--json".into()]))
+        .collect();
     let (done, failed) = finish(children);
     assert!(failed.is_empty(), "{failed:?}");
     assert_eq!(done.len(), 8);
+    let (_, failed) = finish(searches);
+    assert!(failed.is_empty(), "{failed:?}");
     let new_ids = &done[4..];
     let mut listed = user_ids(&env);
     listed.sort();
@@ -278,15 +284,21 @@ fn a_document_that_no_longer_loads_is_left_out_with_one_warning_and_the_rest_wor
         );
     }
     assert_eq!(user_ids(&env), ["p2"]);
-    // searches run, bundled documents included
-    let hits = env.json(&["search", "上市", "--json"]);
+    // searches run, bundled documents included, with the same warnings
+    let out = env.ok(&["search", "上市", "--json"]);
+    let hits: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(hits["total"].as_u64().unwrap() > 0, "{hits}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 2);
     let hits = env.json(&["search", "第2批", "--json"]);
     assert_eq!(hits["total"], 5, "{hits}");
-    // the user can take the broken ones out
+    // a repaired file is read again; the user can take the other out
+    std::fs::write(corpus.join("p3.txt"), policy(3)).unwrap();
+    let out = env.ok(&["docs"]);
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    assert_eq!(user_ids(&env), ["p2", "p3"]);
     env.ok(&["remove", "p1"]);
-    env.ok(&["remove", "p3"]);
     assert!(env.ok(&["docs"]).stderr.is_empty());
+    assert!(env.ok(&["search", "上市"]).stderr.is_empty());
 }
 
 #[test]
