@@ -31,7 +31,7 @@ use crate::links::{
     Candidate, CandidateQuery, Counts, Engine, Features, Lexicon, LinkSettings, Prepared, Scored,
     StoredLink,
 };
-use crate::store::catalog::{CATALOG_FORMAT, Catalog, CatalogEntry};
+use crate::store::catalog::{CATALOG_FORMAT, Catalog, CatalogEntry, LeftOut};
 use crate::store::sources::{self, Stamp};
 use crate::store::write::StoreWriter;
 use crate::store::{self, CURRENT, LOCK_FILE, LinksRecord, Store};
@@ -169,6 +169,14 @@ enum Verdict {
     Rebuild { why: String },
 }
 
+fn same_stamp(a: &Option<Stamp>, b: &Option<Stamp>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.same_content(b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 /// Compares the store's catalog with the inputs as they are now.
 fn verdict(source: &CorpusSource, catalog: &Catalog) -> Result<Verdict> {
     if catalog.build != build_id() {
@@ -180,6 +188,7 @@ fn verdict(source: &CorpusSource, catalog: &Catalog) -> Result<Verdict> {
         .fixed
         .iter()
         .chain(catalog.documents.iter().filter_map(|d| d.stamp.as_ref()))
+        .chain(catalog.left_out.iter().filter_map(|l| l.stamp.as_ref()))
         .map(|s| (s.path.as_path(), s))
         .collect();
     let fixed = sources::stamp_fixed(source, &known)?;
@@ -194,9 +203,10 @@ fn verdict(source: &CorpusSource, catalog: &Catalog) -> Result<Verdict> {
             why: "stale: a domain file (dictionary, measure types, frames, links, cleaning rules) changed".into(),
         });
     }
-    // The documents: from the catalog while the manifest is unchanged, else from it.
+    // The documents: from the catalog while the manifest is unchanged (and lists nothing
+    // that was left out, which the catalog does not place among the others), else from it.
     let manifest_same = fixed[0].same_content(&catalog.fixed[0]);
-    let listed: Vec<corpus::Entry> = if manifest_same {
+    let listed: Vec<corpus::Entry> = if manifest_same && catalog.left_out.is_empty() {
         let dir = sources::corpus_dir(source);
         catalog
             .documents
@@ -214,6 +224,11 @@ fn verdict(source: &CorpusSource, catalog: &Catalog) -> Result<Verdict> {
         .iter()
         .map(|d| (d.meta.id.as_str(), d))
         .collect();
+    let left_out: HashMap<&str, &LeftOut> = catalog
+        .left_out
+        .iter()
+        .filter_map(|l| l.id.as_deref().map(|id| (id, l)))
+        .collect();
     let (mut added, mut changed) = (Vec::new(), Vec::new());
     let mut entries = Vec::with_capacity(listed.len());
     for e in listed {
@@ -222,14 +237,14 @@ fn verdict(source: &CorpusSource, catalog: &Catalog) -> Result<Verdict> {
             None => None,
         };
         match before.get(e.meta.id.as_str()) {
+            // left out before, and neither its entry nor its file changed since: it
+            // stays left out without being read again
+            None if left_out.get(e.meta.id.as_str()).is_some_and(|l| {
+                l.meta.as_ref() == Some(&e.meta) && same_stamp(&l.stamp, &stamp)
+            }) => {}
             None => added.push(e.meta.id.clone()),
             Some(old) => {
-                let same_stamp = match (&old.stamp, &stamp) {
-                    (Some(a), Some(b)) => a.same_content(b),
-                    (None, None) => true,
-                    _ => false,
-                };
-                if old.meta != e.meta || !same_stamp {
+                if old.meta != e.meta || !same_stamp(&old.stamp, &stamp) {
                     changed.push(e.meta.id.clone());
                 }
             }
@@ -534,7 +549,7 @@ fn build_in(
     let mut lex = Lexicon::default();
     let mut counts = Counts::default();
     let mut prepared: Vec<Prepared> = Vec::new();
-    Corpus::for_each_mapped(source, &|doc| domain.analyse(doc), &mut |(
+    let warnings = Corpus::for_each_mapped(source, &|doc| domain.analyse(doc), &mut |(
         doc,
         analyses,
         feats,
@@ -582,9 +597,36 @@ fn build_in(
             .collect(),
         hub_mean,
         built_at: now_text(),
+        left_out: left_out(&warnings, &listed, &none)?,
     };
     writer.commit(&catalog, tmp)?;
     Ok(linking)
+}
+
+/// What a full build left out: the loading's warnings with the manifest entry and
+/// stamp of each document, so that it is tried again only when one of them changes.
+fn left_out(
+    warnings: &[corpus::LoadWarning],
+    listed: &[corpus::Entry],
+    known: &HashMap<&Path, &Stamp>,
+) -> Result<Vec<LeftOut>> {
+    let mut out = Vec::with_capacity(warnings.len());
+    for w in warnings {
+        let entry = listed
+            .iter()
+            .find(|e| Some(e.meta.id.as_str()) == w.id.as_deref());
+        let stamp = match entry.and_then(|e| e.file.as_ref()) {
+            Some(path) => Some(sources::stamp_file(path, known)?),
+            None => None,
+        };
+        out.push(LeftOut {
+            id: w.id.clone(),
+            meta: entry.map(|e| e.meta.clone()),
+            stamp,
+            message: w.message.clone(),
+        });
+    }
+    Ok(out)
 }
 
 /// Links every provision of a full build; returns the mean hubness.
@@ -809,7 +851,7 @@ fn sync(
         .collect();
     let mut new_entries: HashMap<String, CatalogEntry> = HashMap::new();
     let mut new_features: Vec<Features> = Vec::new();
-    Corpus::for_each_selected(
+    let warnings = Corpus::for_each_selected(
         &locations.corpus,
         &|m| wanted.contains(m.id.as_str()),
         &|doc| domain.analyse(doc),
@@ -953,13 +995,42 @@ fn sync(
     // the new catalog, in the order of the corpus now
     let old = store.catalog();
     let mut documents = Vec::with_capacity(changes.entries.len());
+    // the user's manifest itself, if it cannot be read
+    let mut left_out: Vec<LeftOut> = warnings
+        .iter()
+        .filter(|w| w.id.is_none())
+        .map(|w| LeftOut {
+            id: None,
+            meta: None,
+            stamp: None,
+            message: w.message.clone(),
+        })
+        .collect();
+    let mut manifest_moved = false;
     for (e, stamp) in &changes.entries {
+        let id = Some(e.meta.id.as_str());
         if let Some(entry) = new_entries.remove(&e.meta.id) {
             documents.push(entry);
-        } else if let Some(entry) = old.entry(&e.meta.id) {
+        } else if let Some(w) = warnings.iter().find(|w| w.id.as_deref() == id) {
+            left_out.push(LeftOut {
+                id: w.id.clone(),
+                meta: Some(e.meta.clone()),
+                stamp: stamp.clone(),
+                message: w.message.clone(),
+            });
+        } else if let Some(entry) = old
+            .entry(&e.meta.id)
+            .filter(|_| !wanted.contains(e.meta.id.as_str()))
+        {
             let mut entry = entry.clone();
             entry.stamp = stamp.clone();
             documents.push(entry);
+        } else if wanted.contains(e.meta.id.as_str()) {
+            // listed when the update began, no longer in the manifest when its documents
+            // were read (another process removed it meanwhile): not in this generation
+            manifest_moved = true;
+        } else if let Some(l) = old.left_out.iter().find(|l| l.id.as_deref() == id) {
+            left_out.push(l.clone());
         } else {
             return Err(anyhow!(
                 "document {:?} could not be read for the index",
@@ -967,15 +1038,22 @@ fn sync(
             ));
         }
     }
+    let mut fixed = changes.fixed;
+    if manifest_moved && let Some(manifest) = fixed.first_mut() {
+        // not the manifest these documents were read from: the next open reads it again
+        manifest.size = None;
+        manifest.sha256 = None;
+    }
     let catalog = Catalog {
         format: CATALOG_FORMAT,
         generation: old.generation + 1,
         build: old.build.clone(),
-        fixed: changes.fixed,
+        fixed,
         documents,
         topics: old.topics.clone(),
         hub_mean,
         built_at: old.built_at.clone(),
+        left_out,
     };
     writer.commit(&catalog, &dir)
 }

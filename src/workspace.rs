@@ -204,7 +204,10 @@ impl Workspace {
         Ok(Workspace {
             taxonomy: domain.rules.taxonomy.clone(),
             locations,
-            corpus: Corpus { documents },
+            corpus: Corpus {
+                documents,
+                warnings: store.catalog().warnings(),
+            },
             domain,
             analysis,
             store,

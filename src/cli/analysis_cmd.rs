@@ -195,7 +195,7 @@ pub(crate) fn facts(args: FactsArgs, ctx: &Ctx) -> Result<()> {
     if args.json {
         return print_json(&rows);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::human_out();
     if rows.is_empty() {
         writeln!(out, "no figures found")?;
         return Ok(());
@@ -320,7 +320,7 @@ pub(crate) fn topics(args: TopicsArgs, ctx: &Ctx) -> Result<()> {
     if args.json {
         return print_json(&rows);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::human_out();
     if let Some(row) = rows.first().filter(|_| only.is_some()) {
         writeln!(
             out,
@@ -395,7 +395,7 @@ pub(crate) fn links(args: LinksArgs, ctx: &Ctx) -> Result<()> {
         .map(|m| m.jurisdiction.clone())
         .unwrap_or_default();
     let lang = Lang::En;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::human_out();
     writeln!(out, "{} ({jurisdiction})", clause.id)?;
     write!(out, "{}", wrap(&clause.text, EXCERPT_COLUMNS, "  "))?;
     if shown.is_empty() {
@@ -478,7 +478,7 @@ pub(crate) fn compare(args: CompareArgs, ctx: &Ctx) -> Result<()> {
     } else {
         comparison_text(ctx, &cmp, as_of)
     };
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    super::human_out().write_all(text.as_bytes())?;
     Ok(())
 }
 

@@ -102,6 +102,9 @@ pub struct AddArgs {
     /// A remark about the source copy.
     #[arg(long)]
     pub note: Option<String>,
+    /// The largest file accepted (20MB by default; 500KB, 50MB, 1GB …; at most 512MB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_max_size)]
+    pub max_size: Option<u64>,
     /// Print the added document's metadata as JSON.
     #[arg(long)]
     pub json: bool,
@@ -117,6 +120,19 @@ pub struct RemoveArgs {
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("{s:?} is not a date like 2024-06-01"))
+}
+
+fn parse_max_size(s: &str) -> Result<u64, String> {
+    use crate::corpus::import::{MAX_SIZE_LIMIT, human_size, parse_size};
+    match parse_size(s) {
+        None => Err(format!("{s:?} is not a size like 20MB or 500KB")),
+        Some(0) => Err(format!("{s:?}: the size must be more than 0")),
+        Some(n) if n > MAX_SIZE_LIMIT => Err(format!(
+            "{s:?}: at most {} (policynav reads no larger file)",
+            human_size(MAX_SIZE_LIMIT)
+        )),
+        Some(n) => Ok(n),
+    }
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
@@ -179,7 +195,7 @@ fn print_table(rows: &[Vec<String>]) -> Result<()> {
         }
     }
     let term = terminal_width();
-    let mut out = std::io::stdout().lock();
+    let mut out = super::human_out();
     for row in rows {
         let mut line = String::new();
         for (i, cell) in row.iter().enumerate() {
@@ -397,7 +413,7 @@ pub(crate) fn show(args: ShowArgs, ctx: &Ctx) -> Result<()> {
             provisions,
         });
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::human_out();
     writeln!(out, "{}", Citation::of(doc, clause).line(args.lang))?;
     writeln!(
         out,
@@ -454,7 +470,7 @@ fn show_document(doc: &Document, as_of: NaiveDate, json: bool) -> Result<()> {
             articles,
         });
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::human_out();
     writeln!(out, "{}  {}", m.id, m.title)?;
     let mut facts: Vec<(&str, String)> = vec![
         (
@@ -615,6 +631,7 @@ pub(crate) fn add(args: AddArgs, locations: &Locations) -> Result<()> {
         expires: args.expires,
         status: args.status,
         note: args.note,
+        max_size: args.max_size,
     };
     // One file: its refusal is the command's error. Several: each refusal is one line on
     // stderr naming its file, the others are added, and the command fails at the end.
@@ -673,7 +690,7 @@ fn report_added(added: &user::Added, json: bool) -> Result<()> {
         return super::print_json(added);
     }
     let m = &added.meta;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::human_out();
     writeln!(
         out,
         "added {}: {} ({} articles, {} provisions; {}{})",
@@ -721,12 +738,7 @@ pub(crate) fn remove(args: RemoveArgs, locations: &Locations) -> Result<()> {
         );
     }
     let meta = user::remove(&args.id, dir)?;
-    writeln!(
-        std::io::stdout().lock(),
-        "removed {}: {}",
-        meta.id,
-        meta.title
-    )?;
+    writeln!(super::human_out(), "removed {}: {}", meta.id, meta.title)?;
     Ok(())
 }
 

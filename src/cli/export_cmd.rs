@@ -64,14 +64,22 @@ pub struct ExportArgs {
     /// formula (by default such cells get a leading ').
     #[arg(long)]
     pub csv_raw: bool,
-    /// With --query: export at most this many provisions.
-    #[arg(long, default_value_t = 20, value_name = "N")]
+    /// With --query: export at most this many provisions (1 or more).
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = at_least_one)]
     pub limit: usize,
 }
 
 /// Parses `--lang`.
 pub(crate) fn parse_lang(text: &str) -> Result<Lang, String> {
     Lang::parse(text).ok_or_else(|| format!("unknown language {text:?}: use zh or en"))
+}
+
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("an export of 0 provisions would be empty; give 1 or more".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a number")),
+    }
 }
 
 pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {

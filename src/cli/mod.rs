@@ -6,6 +6,7 @@ mod analysis_cmd;
 mod corpus_cmd;
 mod export_cmd;
 mod search_cmd;
+pub mod terminal;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -75,13 +76,19 @@ pub fn main() -> ExitCode {
                 let _ = writeln!(std::io::stderr(), "policynav: {stopped}");
                 return ExitCode::from(128u8.saturating_add(stopped.signal.clamp(0, 127) as u8));
             }
-            let _ = writeln!(std::io::stderr(), "policynav: {err:#}");
+            let message = format!("{err:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "policynav: {}",
+                terminal::terminal_safe(&message)
+            );
             ExitCode::FAILURE
         }
     }
 }
 
 fn run(cli: Cli) -> Result<()> {
+    check_today()?;
     let locations = Locations::resolve(cli.corpus.as_deref(), cli.index.as_deref())?;
     match cli.command {
         None | Some(Command::Tui) => crate::tui::run(locations),
@@ -90,7 +97,11 @@ fn run(cli: Cli) -> Result<()> {
         // Answered from the index alone: the corpus is read only if the index must be built.
         Some(Command::Index(args)) => search_cmd::index(args, &locations),
         Some(Command::Search(args)) => search_cmd::search(args, &locations),
-        Some(Command::Export(a)) => export_cmd::export(a, &Workspace::open(locations)?),
+        Some(Command::Export(a)) => {
+            let ws = Workspace::open(locations)?;
+            print_warnings(&ws.corpus.warnings);
+            export_cmd::export(a, &ws)
+        }
         Some(command) => {
             let ctx = Ctx::open(locations)?;
             match command {
@@ -114,6 +125,34 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// An invalid `$POLICYNAV_TODAY` is an error, not the system date in disguise (an
+/// empty one counts as unset).
+fn check_today() -> Result<()> {
+    let name = crate::workspace::TODAY_ENV;
+    let Some(value) = std::env::var_os(name) else {
+        return Ok(());
+    };
+    let text = value.to_string_lossy();
+    if text.trim().is_empty() || chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok()
+    {
+        return Ok(());
+    }
+    anyhow::bail!("{name}={text:?} is not a date like 2024-06-01 (unset it to use today's date)")
+}
+
+/// Prints the documents left out of the corpus, one line each, on stderr.
+pub(crate) fn print_warnings(warnings: &[crate::corpus::LoadWarning]) {
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let line = w.to_string();
+        let _ = writeln!(
+            err,
+            "policynav: warning: {}",
+            terminal::terminal_safe(&line)
+        );
+    }
+}
+
 /// What the read commands work from: the store (updated first if the corpus changed)
 /// and the domain rules.
 pub(crate) struct Ctx {
@@ -128,6 +167,7 @@ pub(crate) struct Ctx {
 impl Ctx {
     fn open(locations: Locations) -> Result<Ctx> {
         let (store, _) = crate::pipeline::open(&locations, false, &mut |_| {})?;
+        print_warnings(&store.catalog().warnings());
         let domain = crate::pipeline::Domain::load(&locations)?;
         Ok(Ctx {
             locations,
@@ -146,12 +186,24 @@ impl Ctx {
     }
 }
 
-/// Writes JSON to stdout, pretty-printed, followed by a newline.
+/// Writes JSON to stdout, pretty-printed, followed by a newline. Control characters in
+/// the strings are escaped by JSON itself, so the output is exact and still safe.
 pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| match e.io_error_kind() {
+        // keep the I/O error itself, so that a closed pipe is recognised as one
+        Some(kind) => anyhow::Error::new(std::io::Error::from(kind)),
+        None => anyhow::Error::new(e),
+    })?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
+}
+
+/// Standard output for text made of document text: control characters and terminal
+/// escape sequences a document may hold are dropped ([`terminal::terminal_safe`]).
+pub(crate) fn human_out() -> terminal::SafeWriter<std::io::StdoutLock<'static>> {
+    terminal::SafeWriter::new(std::io::stdout().lock())
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

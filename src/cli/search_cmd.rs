@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 
+use super::terminal::terminal_safe;
 use crate::search::{
     self, BuildProgress, Filters, Hit, IndexInfo, SearchIndex, SearchRequest, SearchResults,
 };
@@ -36,6 +37,7 @@ pub(crate) fn index(args: IndexArgs, locations: &Locations) -> Result<()> {
     } else {
         SearchIndex::open_or_build_at(locations, &mut progress)?
     };
+    super::print_warnings(&index.store().catalog().warnings());
     let info = index.info();
     if args.json {
         return super::print_json(info);
@@ -127,7 +129,7 @@ pub struct SearchArgs {
     /// Only provisions offering support of at least this amount (100万, 1.5亿, 500000).
     #[arg(long, value_name = "AMOUNT")]
     pub min_amount: Option<String>,
-    /// Show at most this many hits.
+    /// Show at most this many hits (0: none, only how many match).
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
     /// Print the results as JSON (shape: README.md, "Searching").
@@ -167,20 +169,29 @@ pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
             .transpose()
             .context("--as-of")?,
         min_amount: match args.min_amount.as_deref() {
-            Some(a) => Some(search::figures::parse_amount(a).with_context(|| {
-                format!("--min-amount {a}: not an amount (try 100万 or 1000000)")
-            })?),
+            Some(a) => {
+                let amount = search::figures::parse_amount(a).with_context(|| {
+                    format!("--min-amount {a}: not an amount (try 100万 or 1000000)")
+                })?;
+                if !amount.is_finite() || amount < 0.0 {
+                    anyhow::bail!("--min-amount {a}: an amount cannot be negative");
+                }
+                Some(amount)
+            }
             None => None,
         },
     };
     let query = args.query.join(" ");
     let index = SearchIndex::open_or_build_at(locations, &mut progress_printer(!args.json))?;
+    super::print_warnings(&index.store().catalog().warnings());
     let request = SearchRequest {
         query: query.clone(),
         filters,
-        limit: args.limit,
+        limit: args.limit.max(1),
     };
-    let results = index.search(&request)?;
+    let mut results = index.search(&request)?;
+    // --limit 0 asks how many match, like `rg --max-count 0` shows no line
+    results.hits.truncate(args.limit);
     if args.json {
         return super::print_json(&SearchOutput {
             query: &query,
@@ -199,15 +210,22 @@ fn print_human(
     results: &SearchResults,
     colour: bool,
 ) -> Result<()> {
+    let query = terminal_safe(query);
     for note in &results.notes {
-        writeln!(out, "note: {note}")?;
+        writeln!(out, "note: {}", terminal_safe(note))?;
     }
-    if results.hits.is_empty() {
+    if results.total == 0 {
         writeln!(out, "no provision matches {query}")?;
         return Ok(());
     }
     let shown = results.hits.len();
-    if shown < results.total {
+    if shown == 0 {
+        writeln!(
+            out,
+            "{} provisions match {query} (none shown)",
+            results.total
+        )?;
+    } else if shown < results.total {
         writeln!(
             out,
             "{} provisions match {query} (best {shown} shown):",
@@ -225,7 +243,7 @@ fn print_human(
 
 fn write_hit(out: &mut impl Write, n: usize, hit: &Hit, colour: bool) -> Result<()> {
     let heading = match hit.heading.as_deref().map(str::trim) {
-        Some(h) if !h.is_empty() => format!(" · {h}"),
+        Some(h) if !h.is_empty() => format!(" · {}", terminal_safe(h)),
         _ => String::new(),
     };
     let (bold, reset) = if colour {
@@ -236,13 +254,16 @@ fn write_hit(out: &mut impl Write, n: usize, hit: &Hit, colour: bool) -> Result<
     writeln!(
         out,
         "{n:>2}. {bold}{}{reset}  {}{heading}  ({:.2})",
-        hit.id, hit.jurisdiction, hit.score
+        terminal_safe(&hit.id),
+        terminal_safe(&hit.jurisdiction),
+        hit.score
     )?;
     writeln!(out, "    {}", highlighted(&hit.snippet, colour))?;
     Ok(())
 }
 
 /// The snippet with its highlights as ANSI colour, or between 【】 when not a terminal.
+/// The document's own control characters and escape sequences are dropped.
 fn highlighted(snippet: &search::Snippet, colour: bool) -> String {
     let (open, close) = if colour {
         ("\x1b[1;33m", "\x1b[0m")
@@ -260,13 +281,13 @@ fn highlighted(snippet: &search::Snippet, colour: bool) -> String {
         {
             continue;
         }
-        s.push_str(&text[at..r.start]);
+        s.push_str(&terminal_safe(&text[at..r.start]));
         s.push_str(open);
-        s.push_str(&text[r.clone()]);
+        s.push_str(&terminal_safe(&text[r.clone()]));
         s.push_str(close);
         at = r.end;
     }
-    s.push_str(&text[at..]);
+    s.push_str(&terminal_safe(&text[at..]));
     s.replace('\n', " ")
 }
 
@@ -287,6 +308,15 @@ mod tests {
         assert_eq!(
             highlighted(&snippet, true),
             "…支持企业\x1b[1;33m上市\x1b[0m，给予\x1b[1;33m补贴\x1b[0m"
+        );
+        // the document's own escapes never reach the terminal, ours do
+        let hostile = search::Snippet {
+            text: "支持\x1b]0;x\x07企业\x1b[2J上市".into(),
+            highlights: vec![12..18, 22..28],
+        };
+        assert_eq!(
+            highlighted(&hostile, true),
+            "支持\x1b[1;33m企业\x1b[0m\x1b[1;33m上市\x1b[0m"
         );
     }
 }

@@ -103,6 +103,18 @@ static PINYIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\p{Han}([(（])([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7})([)）])").expect("static regex")
 });
 
+/// Terminal escape sequences a page or a terminal capture may hold (CSI `ESC [ … m`, OSC
+/// `ESC ] … BEL`, DCS/SOS/PM/APC strings, two-character escapes and their C1 forms): they
+/// go whole, not just their ESC, so that no `[31m` or `]0;title` is left in the text.
+static ESCAPES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:\x1b\[|\x{9b})[0-?]*[ -/]*[@-~]",
+        r"|(?:\x1b[\]PX^_]|[\x{90}\x{98}\x{9d}\x{9e}\x{9f}])[^\x07\x1b\x{9c}\n]*(?:\x07|\x1b\\|\x{9c})?",
+        r"|\x1b[ -/]*[0-~]",
+    ))
+    .expect("static regex")
+});
+
 /// One toneless pinyin syllable (used to accept `(ye)` but not `(app)`).
 static SYLLABLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -150,6 +162,14 @@ struct Edit {
 /// runs of `?` used as indentation.
 pub fn scrub_line(line: &str, base: usize, rules: Option<&Rules>) -> Mapped {
     let mut edits: Vec<Edit> = Vec::new();
+    if line.contains([
+        '\u{1b}', '\u{90}', '\u{98}', '\u{9b}', '\u{9d}', '\u{9e}', '\u{9f}',
+    ]) {
+        edits.extend(ESCAPES.find_iter(line).map(|m| Edit {
+            range: m.range(),
+            with: None,
+        }));
+    }
     for caps in PINYIN.captures_iter(line) {
         let (open, py, close) = (caps.get(1), caps.get(2), caps.get(3));
         if let (Some(open), Some(py), Some(close)) = (open, py, close)
@@ -342,13 +362,13 @@ pub struct Label {
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:",
-        r"第(?P<art>[一二三四五六七八九十百零〇两兩]+)[条條]",
-        r"|第(?P<chap>[一二三四五六七八九十百零〇两兩]+)章",
-        r"|第(?P<sect>[一二三四五六七八九十百零〇两兩]+)[节節]",
+        r"第(?P<art>[一二三四五六七八九十百千零〇两兩]+)[条條]",
+        r"|第(?P<chap>[一二三四五六七八九十百千零〇两兩]+)章",
+        r"|第(?P<sect>[一二三四五六七八九十百千零〇两兩]+)[节節]",
         r"|(?P<ch>[一二三四五六七八九十]+)、",
         r"|[(（]?(?P<sec>[一二三四五六七八九十]+)[)）]",
         r"|【(?P<tag>[^】\s]{1,20})】",
-        r"|(?P<num>\d{1,3})(?:[、]|[.．](?:[^\d]|$))",
+        r"|(?P<num>\d{1,4})(?:[、]|[.．](?:[^\d]|$))",
         r")\s*"
     ))
     .expect("static regex")
@@ -388,7 +408,8 @@ pub fn label(text: &str) -> Option<Label> {
     })
 }
 
-/// Value of a Chinese numeral up to 999 (`十二` → 12, `二十` → 20).
+/// Value of a Chinese numeral up to 9999 (`十二` → 12, `二十` → 20, `一千零五` → 1005);
+/// `None` for what is no numeral or overflows.
 pub fn chinese_number(s: &str) -> Option<u32> {
     let digit = |c: char| {
         "零一二三四五六七八九"
@@ -400,24 +421,33 @@ pub fn chinese_number(s: &str) -> Option<u32> {
                 _ => None,
             })
     };
-    let mut total = 0;
-    let mut current = 0;
+    let mut total: u32 = 0;
+    let mut current: u32 = 0;
     let mut any = false;
     for c in s.chars() {
         any = true;
-        match c {
-            '十' => {
-                total += if current == 0 { 10 } else { current * 10 };
-                current = 0;
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            c => {
+                current = current.checked_mul(10)?.checked_add(digit(c)?)?;
+                continue;
             }
-            '百' => {
-                total += if current == 0 { 100 } else { current * 100 };
-                current = 0;
-            }
-            c => current = current * 10 + digit(c)?,
-        }
+        };
+        let part = if current == 0 {
+            unit
+        } else {
+            current.checked_mul(unit)?
+        };
+        total = total.checked_add(part)?;
+        current = 0;
     }
-    any.then_some(total + current)
+    if any {
+        total.checked_add(current)
+    } else {
+        None
+    }
 }
 
 /// Cleans a decoded source text.

@@ -3,9 +3,91 @@
 
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use std::borrow::Cow;
+use std::io::Read;
+
+use anyhow::{Context, Result, bail};
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
-use scraper::{Html, Node};
+
+/// The largest file `policynav add` accepts unless `--max-size` says otherwise (20 MB).
+pub const DEFAULT_MAX_SIZE: u64 = 20 * MB;
+
+/// The largest file policynav reads at all (512 MB). `--max-size` cannot go past it,
+/// so that every document that was added loads again.
+pub const MAX_SIZE_LIMIT: u64 = 512 * MB;
+
+const MB: u64 = 1024 * 1024;
+
+/// A size in bytes as people read it: `512 bytes`, `20 MB`, `50.3 MB`, `1.5 GB`.
+pub fn human_size(bytes: u64) -> String {
+    let mb = bytes as f64 / MB as f64;
+    if bytes < 1024 * 10 {
+        format!("{bytes} bytes")
+    } else if mb < 1.0 {
+        format!("{} KB", bytes / 1024)
+    } else if mb < 1024.0 {
+        let s = format!("{mb:.1}");
+        format!("{} MB", s.trim_end_matches(".0"))
+    } else {
+        format!("{:.1} GB", mb / 1024.0)
+    }
+}
+
+/// A size as given on the command line: `20MB`, `20M`, `500KB`, `1GB`, `1.5g` or plain
+/// bytes (`1048576`). Units are powers of 1024.
+pub fn parse_size(s: &str) -> Option<u64> {
+    let t = s.trim().to_ascii_lowercase();
+    let digits = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let factor = match unit.trim() {
+        "" | "b" => 1.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => MB as f64,
+        "g" | "gb" | "gib" => (MB * 1024) as f64,
+        _ => return None,
+    };
+    let value: f64 = number.parse().ok()?;
+    let bytes = value * factor;
+    (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(bytes as u64)
+}
+
+/// Reads a whole file, but never more than `max` bytes: a larger file (or an endless
+/// one such as `/dev/zero`) is refused with an error naming it, after reading at most
+/// `max + 1` bytes. `hint` ends that error (what the user can do about it).
+pub fn read_bounded(path: &Path, max: u64, hint: &str) -> Result<Vec<u8>> {
+    let name = path.display();
+    let too_large = |size: Option<u64>| {
+        let size = size.map_or_else(
+            || "more than".to_string(),
+            |s| format!("{},", human_size(s)),
+        );
+        anyhow::anyhow!(
+            "{name}: the file is too large ({size} the limit is {}){hint}",
+            human_size(max)
+        )
+    };
+    let file = std::fs::File::open(path).with_context(|| format!("{name}: cannot read"))?;
+    let meta = file
+        .metadata()
+        .with_context(|| format!("{name}: cannot read"))?;
+    if meta.is_dir() {
+        bail!("{name}: is a folder, not a file");
+    }
+    if meta.is_file() && meta.len() > max {
+        return Err(too_large(Some(meta.len())));
+    }
+    let expected = if meta.is_file() { meta.len() } else { 0 };
+    let mut bytes = Vec::with_capacity(usize::try_from(expected.min(max)).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{name}: cannot read"))?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(None));
+    }
+    Ok(bytes)
+}
 
 /// A decoded file: its text (for HTML, the text extracted from the page) and how it was read.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +175,12 @@ fn decode_text(bytes: &[u8]) -> Option<(String, &'static str)> {
     Some((text.into_owned(), enc.name()))
 }
 
-/// UTF-16 without a BOM: NUL in every other byte of ASCII-heavy text.
+/// UTF-16 without a BOM. Text in UTF-16 has NULs where its ASCII characters (line
+/// breaks, digits, punctuation) put a zero high byte, and Chinese text has more on the
+/// other side (一 is U+4E00, 人 U+4EBA …), so the NULs' sides alone cannot tell. Each
+/// byte order that gives ASCII characters is tried: it must decode without error to text
+/// that reads as Chinese, or to mostly ASCII text (three pairs in ten with a NUL on the
+/// ASCII side and none on the other).
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     if bytes.len() < 4 || bytes.len() % 2 != 0 {
         return None;
@@ -101,27 +188,34 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let pairs = bytes.len() / 2;
     let even_nul = bytes.iter().step_by(2).filter(|&&b| b == 0).count();
     let odd_nul = bytes.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
-    let all_nul = bytes.iter().filter(|&&b| b == 0).count();
-    // Only when the NULs all fall on one side, as text in UTF-16 does: many of them
-    // (mostly ASCII text), or a few (Chinese text, whose only NULs are in its line
-    // breaks, digits and ASCII punctuation) when the result reads as Chinese text.
-    let reads_as = |enc: &'static Encoding| {
+    // (encoding, NULs on its ASCII side, NULs on the other side)
+    let candidates = [(UTF_16LE, odd_nul, even_nul), (UTF_16BE, even_nul, odd_nul)];
+    let mut best: Option<(&'static Encoding, usize)> = None;
+    for (enc, ascii_side, other_side) in candidates {
+        if ascii_side == 0 || best.is_some_and(|(_, n)| n >= ascii_side) {
+            continue;
+        }
         let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-        !had_errors && reads_as_chinese_text(&text)
-    };
-    if even_nul == 0 && odd_nul > 0 && all_nul == odd_nul {
-        (odd_nul * 10 >= pairs * 3 || reads_as(UTF_16LE)).then_some(UTF_16LE)
-    } else if odd_nul == 0 && even_nul > 0 && all_nul == even_nul {
-        (even_nul * 10 >= pairs * 3 || reads_as(UTF_16BE)).then_some(UTF_16BE)
-    } else {
-        None
+        if had_errors {
+            continue;
+        }
+        let mostly_ascii = other_side == 0 && ascii_side * 10 >= pairs * 3;
+        if (mostly_ascii && plausible_text(&text)) || reads_as_chinese_text(&text) {
+            best = Some((enc, ascii_side));
+        }
     }
+    best.map(|(enc, _)| enc)
 }
 
-/// Nineteen in twenty characters are Han, CJK or full-width punctuation, or printable
-/// ASCII and blanks: what a policy text decoded with the right encoding looks like, and
-/// binary data decoded as UTF-16 does not.
-fn reads_as_chinese_text(text: &str) -> bool {
+/// Nineteen in twenty characters are printable text or blanks (see
+/// [`reads_as_chinese_text`]).
+fn plausible_text(text: &str) -> bool {
+    let (all, _, plausible) = census(text);
+    all > 0 && plausible * 20 >= all * 19
+}
+
+/// Characters in all, Han characters, and plausible characters of a policy text.
+fn census(text: &str) -> (usize, usize, usize) {
     let mut all = 0usize;
     let mut han = 0usize;
     let mut plausible = 0usize;
@@ -139,6 +233,14 @@ fn reads_as_chinese_text(text: &str) -> bool {
             plausible += 1;
         }
     }
+    (all, han, plausible)
+}
+
+/// A quarter of the characters are Han, and nineteen in twenty are Han, CJK or
+/// full-width punctuation, or printable ASCII and blanks: what a policy text decoded with
+/// the right encoding looks like, and binary data decoded as UTF-16 does not.
+fn reads_as_chinese_text(text: &str) -> bool {
+    let (all, han, plausible) = census(text);
     all > 0 && han * 4 >= all && plausible * 20 >= all * 19
 }
 
@@ -224,33 +326,58 @@ const BLOCKS: &[&str] = &[
     "ul",
 ];
 
-/// Elements whose content is never text of the document.
+/// Block elements followed by a blank line.
+const PARAGRAPHS: &[&str] = &[
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
+];
+
+/// Elements whose content is never text of the document (besides `<head>`'s own
+/// elements: its text is in `<title>`, `<script>` and `<style>`, handled as such).
 const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "svg", "iframe", "select", "button",
+    "script", "style", "noscript", "template", "svg", "iframe", "select", "button", "title",
+];
+
+/// Elements whose content is raw text up to their end tag: `(name, entities decoded)`.
+const RAW: &[(&str, bool)] = &[
+    ("script", false),
+    ("style", false),
+    ("xmp", false),
+    ("iframe", false),
+    ("noembed", false),
+    ("noframes", false),
+    ("noscript", false),
+    ("title", true),
+    ("textarea", true),
 ];
 
 /// The visible text of an HTML page, one line per block element, and its `<title>`.
+///
+/// The page is read in one pass by a small scanner that follows the HTML tokenizer's
+/// rules for what text is (tags, comments, raw-text elements such as `<script>`,
+/// character references) and keeps no element stack: no nesting depth (20,000 nested
+/// `<div>`, unclosed inline tags) can exhaust a stack or make reading slower than
+/// linear in the page's size.
 pub fn html_to_text(html: &str) -> (String, Option<String>) {
-    let doc = Html::parse_document(html);
-    let title = doc
-        .root_element()
-        .descendants()
-        .filter_map(|n| n.value().as_element().map(|e| (n, e)))
-        .find(|(_, e)| e.name() == "title")
-        .map(|(n, _)| {
-            n.descendants()
-                .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
-                .collect::<String>()
-                .trim()
-                .to_string()
-        })
+    let mut sink = TextSink::default();
+    let mut at = 0;
+    while at < html.len() {
+        let Some(lt) = html[at..].find('<').map(|i| at + i) else {
+            sink.text(&decode_entities(&html[at..]));
+            break;
+        };
+        if lt > at {
+            sink.text(&decode_entities(&html[at..lt]));
+        }
+        at = read_markup(html, lt, &mut sink);
+    }
+    let title = sink
+        .title
+        .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty());
-    let mut out = String::new();
-    walk(*doc.root_element(), &mut out);
     // Normalise: trim each line, drop runs of blank lines to one.
     let mut text = String::new();
     let mut blank = false;
-    for line in out.lines() {
+    for line in sink.out.lines() {
         let line = line.trim_matches(|c: char| c == ' ' || c == '\t');
         if line.is_empty() {
             if !blank && !text.is_empty() {
@@ -266,56 +393,274 @@ pub fn html_to_text(html: &str) -> (String, Option<String>) {
     (text, title)
 }
 
-fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
-    match node.value() {
-        Node::Text(t) => {
-            // HTML whitespace collapses; newlines inside a text run are not line breaks.
-            let mut last_space = out.ends_with([' ', '\n']) || out.is_empty();
-            for c in t.chars() {
-                if matches!(c, ' ' | '\n' | '\r' | '\t' | '\u{c}') {
-                    if !last_space {
-                        out.push(' ');
-                        last_space = true;
-                    }
-                } else {
-                    out.push(c);
-                    last_space = false;
+/// Reads the markup at `lt` (a `<`) and returns where the text after it starts.
+fn read_markup(html: &str, lt: usize, sink: &mut TextSink) -> usize {
+    let rest = &html[lt..];
+    let bytes = rest.as_bytes();
+    let after = |needle: &str, from: usize| {
+        rest[from.min(rest.len())..]
+            .find(needle)
+            .map_or(html.len(), |i| lt + from + i + needle.len())
+    };
+    if rest.starts_with("<!--") {
+        return after("-->", 4);
+    }
+    if rest.starts_with("<!") || rest.starts_with("<?") {
+        // doctype, CDATA and processing instructions: bogus comments up to `>`
+        return after(">", 2);
+    }
+    let end_tag = bytes.get(1) == Some(&b'/');
+    let name_at = if end_tag { 2 } else { 1 };
+    if !bytes.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
+        if end_tag {
+            // `</>` and `</ …>` are dropped, like the tokenizer does
+            return after(">", 2);
+        }
+        sink.text("<");
+        return lt + 1;
+    }
+    let name_len = bytes[name_at..]
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
+        .unwrap_or(bytes.len() - name_at);
+    let name = rest[name_at..name_at + name_len].to_ascii_lowercase();
+    // Attributes: up to the `>` outside quotes.
+    let mut i = name_at + name_len;
+    let mut quote = None;
+    let mut close = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => {
+                // a quote opens a value only after `=`
+                let before = rest[..i].trim_end();
+                if before.ends_with('=') {
+                    quote = Some(b);
                 }
             }
+            None if b == b'>' => {
+                close = Some(i);
+                break;
+            }
+            None => {}
         }
-        Node::Element(e) => {
-            let name = e.name();
-            if SKIP.contains(&name) {
-                return;
+        i += 1;
+    }
+    let Some(close) = close else {
+        // a tag cut off by the end of the page
+        return html.len();
+    };
+    let self_closing = close > 0 && bytes[close - 1] == b'/';
+    let next = lt + close + 1;
+    if end_tag {
+        sink.end_tag(&name);
+        return next;
+    }
+    sink.start_tag(&name, self_closing);
+    if name == "plaintext" {
+        sink.text(&html[next..]);
+        return html.len();
+    }
+    if self_closing {
+        return next;
+    }
+    let Some(&(_, entities)) = RAW.iter().find(|(n, _)| *n == name) else {
+        return next;
+    };
+    // Raw text: everything up to `</name` followed by a blank, `/` or `>`.
+    let mut from = next;
+    let (content_end, resume) = loop {
+        let Some(i) = html[from..].find("</").map(|i| from + i) else {
+            break (html.len(), html.len());
+        };
+        let candidate = &html.as_bytes()[i + 2..];
+        let matches = candidate.len() >= name.len()
+            && candidate[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+            && candidate
+                .get(name.len())
+                .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'));
+        if matches {
+            let gt = html[i..].find('>').map_or(html.len(), |g| i + g + 1);
+            break (i, gt);
+        }
+        from = i + 2;
+    };
+    let content = &html[next..content_end];
+    if entities {
+        sink.text(&decode_entities(content));
+    } else {
+        sink.text(content);
+    }
+    sink.end_tag(&name);
+    resume
+}
+
+/// `text` with its character references (`&amp;`, `&nbsp;`, `&#x4E0A;`, `&#19978;`)
+/// replaced by their characters, as the HTML tokenizer does; anything else stays.
+fn decode_entities(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp + 1..];
+        match character_reference(tail) {
+            Some((decoded, used)) => {
+                out.push_str(&decoded);
+                rest = &tail[used..];
             }
-            let block = BLOCKS.contains(&name);
-            if block && !out.ends_with('\n') && !out.is_empty() {
-                out.push('\n');
+            None => {
+                out.push('&');
+                rest = tail;
             }
-            if name == "pre" {
-                for d in node.descendants() {
-                    if let Some(t) = d.value().as_text() {
-                        out.push_str(t);
-                    }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The characters of the reference at the start of `tail` (after its `&`) and the
+/// bytes it takes.
+fn character_reference(tail: &str) -> Option<(String, usize)> {
+    if let Some(num) = tail.strip_prefix('#') {
+        let (digits, radix, skip) = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16, 2),
+            None => (num, 10, 1),
+        };
+        let len = digits
+            .bytes()
+            .take_while(|b| (*b as char).is_digit(radix))
+            .count();
+        if len == 0 {
+            return None;
+        }
+        let value = u32::from_str_radix(&digits[..len.min(8)], radix).unwrap_or(u32::MAX);
+        let value = if len > 8 { u32::MAX } else { value };
+        let c = match value {
+            0x80..=0x9F => {
+                html5ever::data::C1_REPLACEMENTS[(value - 0x80) as usize].or(char::from_u32(value))
+            }
+            0 => None,
+            v => char::from_u32(v),
+        }
+        .unwrap_or('\u{fffd}');
+        let semicolon = usize::from(digits[len..].starts_with(';'));
+        return Some((c.to_string(), skip + len + semicolon));
+    }
+    let len = tail
+        .bytes()
+        .take(40)
+        .take_while(u8::is_ascii_alphanumeric)
+        .count();
+    if len == 0 {
+        return None;
+    }
+    let entity = |key: &str| {
+        html5ever::data::NAMED_ENTITIES.get(key).map(|&(a, b)| {
+            [a, b]
+                .into_iter()
+                .filter(|&c| c != 0)
+                .filter_map(char::from_u32)
+                .collect::<String>()
+        })
+    };
+    if tail[len..].starts_with(';')
+        && let Some(s) = entity(&tail[..=len])
+    {
+        return Some((s, len + 1));
+    }
+    // Legacy references without `;` (`&nbsp`, `&copy2024`): the longest one that fits.
+    (2..=len.min(8))
+        .rev()
+        .find_map(|n| entity(&tail[..n]).map(|s| (s, n)))
+}
+
+/// Collects the text of a page from its tags and text.
+#[derive(Default)]
+struct TextSink {
+    out: String,
+    /// The first `<title>`'s text, once it starts.
+    title: Option<String>,
+    /// Open elements of [`SKIP`] (counted, not stacked: there is no depth to keep).
+    skipping: u32,
+    /// Open `<pre>` elements, whose white space is kept.
+    pre: u32,
+    /// Reading the first `<title>`.
+    in_title: bool,
+}
+
+impl TextSink {
+    fn newline(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.out.push('\n');
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if self.in_title {
+            if let Some(title) = self.title.as_mut() {
+                title.push_str(t);
+            }
+            return;
+        }
+        if self.skipping > 0 {
+            return;
+        }
+        if self.pre > 0 {
+            self.out.push_str(t);
+            return;
+        }
+        // HTML whitespace collapses; newlines inside a text run are not line breaks.
+        let mut last_space = self.out.ends_with([' ', '\n']) || self.out.is_empty();
+        for c in t.chars() {
+            if matches!(c, ' ' | '\n' | '\r' | '\t' | '\u{c}') {
+                if !last_space {
+                    self.out.push(' ');
+                    last_space = true;
                 }
             } else {
-                for child in node.children() {
-                    walk(child, out);
-                }
-            }
-            if block && !out.ends_with('\n') {
-                out.push('\n');
-            }
-            if matches!(
-                name,
-                "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "ul" | "ol"
-            ) {
-                out.push('\n');
+                self.out.push(c);
+                last_space = false;
             }
         }
-        _ => {
-            for child in node.children() {
-                walk(child, out);
+    }
+
+    fn start_tag(&mut self, name: &str, self_closing: bool) {
+        if SKIP.contains(&name) {
+            if !self_closing {
+                self.skipping = self.skipping.saturating_add(1);
+                if name == "title" && self.title.is_none() {
+                    self.title = Some(String::new());
+                    self.in_title = true;
+                }
+            }
+        } else if BLOCKS.contains(&name) {
+            if self.skipping == 0 {
+                self.newline();
+            }
+            if name == "pre" && !self_closing {
+                self.pre = self.pre.saturating_add(1);
+            }
+        }
+    }
+
+    fn end_tag(&mut self, name: &str) {
+        if SKIP.contains(&name) {
+            self.skipping = self.skipping.saturating_sub(1);
+            self.in_title = false;
+        } else if BLOCKS.contains(&name) {
+            if self.skipping == 0 {
+                self.newline();
+                if PARAGRAPHS.contains(&name) {
+                    self.out.push('\n');
+                }
+            }
+            if name == "pre" {
+                self.pre = self.pre.saturating_sub(1);
             }
         }
     }
@@ -390,5 +735,134 @@ mod tests {
             text,
             "首页\n\n一、实施 “创新领航”行动。\n\n二、实施融通行动。\n第二行\n\n"
         );
+    }
+
+    /// A page of `depth` nested `open` tags (closed by `close`, if any) around three
+    /// numbered measures.
+    fn nested(open: &str, close: &str, depth: usize) -> String {
+        let body: String = (1..=3)
+            .map(|i| format!("<p>{i}.支持企业开展第{i}项行动，给予不超过{i}万元的补贴。</p>"))
+            .collect();
+        format!(
+            "<html><head><title>某市若干措施</title></head><body>{}{body}{}</body></html>",
+            open.repeat(depth),
+            close.repeat(depth)
+        )
+    }
+
+    fn decode_on_small_stack(page: String) -> (Decoded, std::time::Duration) {
+        // 256 KB of stack: far less than any thread policynav runs on
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let start = std::time::Instant::now();
+                let d = decode(page.as_bytes(), Path::new("deep.html")).unwrap();
+                (d, start.elapsed())
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn deeply_nested_pages_decode_on_a_small_stack_in_linear_time() {
+        for (open, close, depth) in [
+            ("<div>", "</div>", 20_000),
+            ("<b><i><span>", "", 20_000),
+            ("<table><tr><td>", "", 5_000),
+            ("<div>", "</div>", 200_000),
+        ] {
+            let (d, took) = decode_on_small_stack(nested(open, close, depth));
+            assert!(d.html);
+            assert_eq!(d.html_title.as_deref(), Some("某市若干措施"));
+            for i in 1..=3 {
+                assert!(
+                    d.text.contains(&format!("{i}.支持企业开展第{i}项行动")),
+                    "{open} × {depth}: {:?}",
+                    &d.text[..d.text.len().min(200)]
+                );
+            }
+            assert!(
+                took < std::time::Duration::from_secs(2),
+                "{open} × {depth}: {took:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn raw_text_elements_and_entities_are_read_as_html_says() {
+        let html = "<html><head><title>措施 &amp; 办法</title><script>if (a<b) { x = '</p>'; }</script>\
+            <style>p::before{content:'<div>'}</style></head><body><p>一、支持&nbsp;企业&#x4E0A;市</p>\
+            <textarea>不算</textarea><pre>1.  保留\n   空白</pre><select><option>选项</option></select>\
+            <noscript>请启用</noscript><p>二、完</p></body></html>";
+        let (text, title) = html_to_text(html);
+        assert_eq!(title.as_deref(), Some("措施 & 办法"));
+        assert!(text.contains("一、支持\u{a0}企业上市"), "{text:?}");
+        assert!(text.contains("1.  保留\n空白"), "{text:?}");
+        for absent in ["if (a", "content", "选项", "请启用", "措施 &"] {
+            assert!(!text.contains(absent), "{absent} in {text:?}");
+        }
+        assert!(text.contains("二、完"), "{text:?}");
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_recognised_for_every_bundled_text() {
+        for (file, text) in crate::corpus::BUNDLED_FILES {
+            let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+            let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+            // characters such as 一 (U+4E00) put NULs on both sides
+            assert!(le.iter().step_by(2).any(|&b| b == 0), "{file}");
+            for (bytes, enc) in [(le, "UTF-16LE"), (be, "UTF-16BE")] {
+                let d = decode(&bytes, Path::new(file))
+                    .unwrap_or_else(|e| panic!("{file} as {enc}: {e}"));
+                assert_eq!(d.encoding, enc, "{file}");
+                assert_eq!(d.text, *text, "{file} as {enc}");
+            }
+        }
+    }
+
+    #[test]
+    fn reading_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.txt");
+        std::fs::write(&big, vec![b'a'; 3000]).unwrap();
+        let err = read_bounded(&big, 2048, "; --max-size raises it")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(&format!("{}: the file is too large", big.display())),
+            "{err}"
+        );
+        assert!(
+            err.ends_with("--max-size raises it") && !err.contains('\n'),
+            "{err}"
+        );
+        assert_eq!(read_bounded(&big, 3000, "").unwrap().len(), 3000);
+        let err = read_bounded(dir.path(), 3000, "").unwrap_err().to_string();
+        assert!(err.contains("is a folder"), "{err}");
+        #[cfg(unix)]
+        {
+            // an endless file is cut at the limit, not read until memory runs out
+            let err = read_bounded(Path::new("/dev/zero"), 1 << 20, "")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("/dev/zero: the file is too large (more than"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn sizes_parse_and_print() {
+        assert_eq!(parse_size("20MB"), Some(20 * MB));
+        assert_eq!(parse_size("1.5g"), Some(3 * 512 * MB));
+        assert_eq!(parse_size("500 KB"), Some(500 * 1024));
+        assert_eq!(parse_size("1048576"), Some(MB));
+        assert_eq!(parse_size("-1MB"), None);
+        assert_eq!(parse_size("20 parsecs"), None);
+        assert_eq!(human_size(20 * MB), "20 MB");
+        assert_eq!(human_size(52_690_000), "50.2 MB");
+        assert_eq!(human_size(512), "512 bytes");
     }
 }

@@ -78,27 +78,55 @@ pub enum CorpusSource {
 pub struct Corpus {
     /// The documents.
     pub documents: Vec<Document>,
+    /// The documents that could not be loaded and were left out, in manifest order.
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// A document (or the user's whole manifest) left out of the corpus because it could
+/// not be loaded; the rest of the corpus is loaded without it. Shown as one line naming
+/// the file and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LoadWarning {
+    /// The document's id, or `None` when the user's manifest itself cannot be read.
+    pub id: Option<String>,
+    /// What could not be loaded and why, naming the file.
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "document {id} left out: {}", self.message),
+            None => write!(f, "your documents are left out: {}", self.message),
+        }
+    }
 }
 
 impl Corpus {
     /// Loads, cleans and structures every document of `source`.
     ///
-    /// Errors name the file (and line, for the manifest) that could not be used.
+    /// A document that cannot be loaded is left out, with a [`LoadWarning`] in
+    /// [`Corpus::warnings`]; errors (naming the file and line) are for what leaves
+    /// nothing to load: an unreadable manifest of a `--corpus` folder, bad cleaning rules.
     pub fn load(source: &CorpusSource) -> Result<Corpus> {
         let mut documents = Vec::new();
-        Corpus::for_each(source, &mut |doc| {
+        let warnings = Corpus::for_each(source, &mut |doc| {
             documents.push(doc);
             Ok(())
         })?;
-        Ok(Corpus { documents })
+        Ok(Corpus {
+            documents,
+            warnings,
+        })
     }
 
     /// Loads the documents of `source` in [`Corpus::load`]'s order and hands each to
     /// `visit`: indexing a large corpus never holds more than a few documents in memory.
+    /// Returns the documents left out (see [`Corpus::load`]).
     pub fn for_each(
         source: &CorpusSource,
         visit: &mut dyn FnMut(Document) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<Vec<LoadWarning>> {
         Corpus::for_each_mapped(source, &|doc| doc, visit)
     }
 
@@ -106,12 +134,15 @@ impl Corpus {
     /// threads (the analysis of its clauses, say) before `visit` sees it, in order.
     ///
     /// Documents are read, cleaned and structured on up to four threads, at most a few
-    /// documents ahead of `visit`. The first error, in manifest order, is returned.
+    /// documents ahead of `visit`. A document that cannot be read, decoded or
+    /// structured (or whose loading panics) is left out and reported in the returned
+    /// warnings, in manifest order; the first error of `visit` stops the loading and is
+    /// returned.
     pub fn for_each_mapped<T: Send>(
         source: &CorpusSource,
         map: &(dyn Fn(Document) -> T + Sync),
         visit: &mut dyn FnMut(T) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<Vec<LoadWarning>> {
         Corpus::for_each_selected(source, &|_| true, map, visit)
     }
 
@@ -122,7 +153,7 @@ impl Corpus {
         keep: &dyn Fn(&DocumentMeta) -> bool,
         map: &(dyn Fn(Document) -> T + Sync),
         visit: &mut dyn FnMut(T) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<Vec<LoadWarning>> {
         let owned;
         let rules = match source {
             CorpusSource::Folder(dir) if dir.join("cleaning.toml").is_file() => {
@@ -134,21 +165,49 @@ impl Corpus {
             }
             _ => Rules::bundled()?,
         };
-        let mut jobs = plan(source)?;
+        let (mut jobs, mut warnings) = plan(source)?;
         jobs.retain(|j| keep(&j.meta));
-        let load = |job: &Job| -> Result<T> { job.load(rules).map(map) };
+        warnings.retain(|w| {
+            w.id.is_none()
+                || w.id
+                    .as_deref()
+                    .is_some_and(|id| jobs.iter().any(|j| j.meta.id == id))
+        });
+        let load = |job: &Job| -> Result<T, LoadWarning> {
+            // A panic in the cleaning or structuring of one hostile document costs
+            // that document, not the corpus.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.load(rules).map(map)))
+                .unwrap_or_else(|_| {
+                    Err(anyhow::anyhow!(
+                        "{}: could not be structured (internal error)",
+                        job.name()
+                    ))
+                })
+                .map_err(|e| LoadWarning {
+                    id: Some(job.meta.id.clone()),
+                    message: format!("{e:#}"),
+                })
+        };
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
             .min(MAX_LOADERS)
             .min(jobs.len());
+        let mut visit = |loaded: Result<T, LoadWarning>| match loaded {
+            Ok(t) => visit(t),
+            Err(w) => {
+                warnings.push(w);
+                Ok(())
+            }
+        };
         if threads <= 1 {
             for job in &jobs {
-                visit(load(job)?)?;
+                visit(load(job))?;
             }
-            return Ok(());
+        } else {
+            in_parallel(&jobs, threads, &load, &mut visit)?;
         }
-        in_parallel(&jobs, threads, &load, visit)
+        Ok(warnings)
     }
 
     /// The document with this id.
@@ -195,6 +254,7 @@ pub struct Entry {
 /// The documents of `source` in order, from the manifests alone.
 pub fn entries(source: &CorpusSource) -> Result<Vec<Entry>> {
     Ok(plan(source)?
+        .0
         .into_iter()
         .map(|j| Entry {
             file: match j.text {
@@ -208,6 +268,10 @@ pub fn entries(source: &CorpusSource) -> Result<Vec<Entry>> {
 
 /// Loading threads at most (reading and cleaning is CPU work, one document per thread).
 const MAX_LOADERS: usize = 4;
+
+/// Stack of a loading thread: the main thread's size, not the 2 MB default, so that a
+/// document that loads in `add` loads the same way here.
+const LOADER_STACK: usize = 8 * 1024 * 1024;
 
 /// One document to load: its manifest entry and where its text is.
 struct Job {
@@ -223,17 +287,26 @@ enum JobText {
 }
 
 impl Job {
+    /// The file (or bundled file name) of the document, for messages.
+    fn name(&self) -> String {
+        match &self.text {
+            JobText::Bundled(_) => format!("{} (bundled)", self.meta.file),
+            JobText::File { path, .. } => path.display().to_string(),
+        }
+    }
+
     fn load(&self, rules: &Rules) -> Result<Document> {
         match &self.text {
             JobText::Bundled(text) => build_document(self.meta.clone(), text.to_string(), rules),
             JobText::File { path, manifest } => {
-                let bytes = std::fs::read(path).with_context(|| {
-                    format!(
-                        "{}: cannot read (listed in {})",
+                if !path.exists() {
+                    bail!(
+                        "{}: missing (listed in {})",
                         path.display(),
                         manifest.display()
-                    )
-                })?;
+                    );
+                }
+                let bytes = import::read_bounded(path, import::MAX_SIZE_LIMIT, "")?;
                 let decoded = import::decode(&bytes, path)?;
                 build_document(self.meta.clone(), decoded.text, rules)
                     .with_context(|| format!("{}", path.display()))
@@ -242,9 +315,12 @@ impl Job {
     }
 }
 
-/// The documents of `source`, in order, from the manifests alone.
-fn plan(source: &CorpusSource) -> Result<Vec<Job>> {
+/// The documents of `source`, in order, from the manifests alone, and the documents
+/// left out already: the user's manifest when it cannot be read (the bundled documents
+/// are loaded without it), user documents whose id a bundled document has.
+fn plan(source: &CorpusSource) -> Result<(Vec<Job>, Vec<LoadWarning>)> {
     let mut jobs = Vec::new();
+    let mut warnings = Vec::new();
     let folder = |dir: &Path, missing_ok: bool, jobs: &mut Vec<Job>| -> Result<()> {
         let manifest_path = dir.join("manifest.toml");
         for meta in manifest::read(&manifest_path, missing_ok)? {
@@ -272,20 +348,31 @@ fn plan(source: &CorpusSource) -> Result<Vec<Job>> {
                 });
             }
             let bundled = jobs.len();
-            folder(user_dir, true, &mut jobs)?;
-            for job in &jobs[bundled..] {
+            let mut own = Vec::new();
+            if let Err(e) = folder(user_dir, true, &mut own) {
+                warnings.push(LoadWarning {
+                    id: None,
+                    message: format!("{e:#}"),
+                });
+            }
+            for job in own {
                 if jobs[..bundled].iter().any(|b| b.meta.id == job.meta.id) {
-                    bail!(
-                        "{}: document id {:?} is already used by a bundled document",
-                        user_dir.join("manifest.toml").display(),
-                        job.meta.id
-                    );
+                    warnings.push(LoadWarning {
+                        id: Some(job.meta.id.clone()),
+                        message: format!(
+                            "{}: the id {:?} is already used by a bundled document",
+                            user_dir.join("manifest.toml").display(),
+                            job.meta.id
+                        ),
+                    });
+                } else {
+                    jobs.push(job);
                 }
             }
         }
         CorpusSource::Folder(dir) => folder(dir, false, &mut jobs)?,
     }
-    Ok(jobs)
+    Ok((jobs, warnings))
 }
 
 /// Runs `load` over `jobs` on `threads` threads and hands the results to `visit` in
@@ -293,7 +380,7 @@ fn plan(source: &CorpusSource) -> Result<Vec<Job>> {
 fn in_parallel<T: Send>(
     jobs: &[Job],
     threads: usize,
-    load: &(dyn Fn(&Job) -> Result<T> + Sync),
+    load: &(dyn Fn(&Job) -> T + Sync),
     visit: &mut dyn FnMut(T) -> Result<()>,
 ) -> Result<()> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -305,37 +392,49 @@ fn in_parallel<T: Send>(
     // how many results `visit` has taken, for the window
     let taken = (Mutex::new(0usize), Condvar::new());
     std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::channel::<(usize, Result<T>)>();
+        let (tx, rx) = mpsc::channel::<(usize, T)>();
+        let mut spawned = 0;
         for _ in 0..threads {
             let tx = tx.clone();
             let (next, stop, taken) = (&next, &stop, &taken);
-            scope.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= jobs.len() {
-                        return;
-                    }
-                    {
-                        let (lock, wake) = taken;
-                        let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
-                        while i >= *done + window && !stop.load(Ordering::Relaxed) {
-                            done = wake.wait(done).unwrap_or_else(|e| e.into_inner());
+            let worker = std::thread::Builder::new()
+                .name("policynav-loader".into())
+                .stack_size(LOADER_STACK)
+                .spawn_scoped(scope, move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= jobs.len() {
+                            return;
+                        }
+                        {
+                            let (lock, wake) = taken;
+                            let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
+                            while i >= *done + window && !stop.load(Ordering::Relaxed) {
+                                done = wake.wait(done).unwrap_or_else(|e| e.into_inner());
+                            }
+                        }
+                        if stop.load(Ordering::Relaxed) || tx.send((i, load(&jobs[i]))).is_err() {
+                            return;
                         }
                     }
-                    if stop.load(Ordering::Relaxed) || tx.send((i, load(&jobs[i]))).is_err() {
-                        return;
-                    }
-                }
-            });
+                });
+            spawned += usize::from(worker.is_ok());
         }
         drop(tx);
+        if spawned == 0 {
+            // No thread could be started: load here, one document after the other.
+            for job in jobs {
+                visit(load(job))?;
+            }
+            return Ok(());
+        }
         let mut pending = std::collections::BTreeMap::new();
         let mut want = 0;
         let result = (|| {
             for (i, result) in &rx {
                 pending.insert(i, result);
                 while let Some(result) = pending.remove(&want) {
-                    visit(result?)?;
+                    visit(result)?;
                     want += 1;
                     let (lock, wake) = &taken;
                     *lock.lock().unwrap_or_else(|e| e.into_inner()) = want;
@@ -496,11 +595,11 @@ mod tests {
     }
 
     #[test]
-    fn documents_arrive_in_manifest_order_with_the_first_error_in_that_order() {
+    fn documents_arrive_in_manifest_order_and_unloadable_ones_are_left_out_with_a_warning() {
         let (dir, ids) = folder_of_copies(12);
         let source = CorpusSource::Folder(dir.path().to_path_buf());
         let mut seen = Vec::new();
-        Corpus::for_each_mapped(
+        let warnings = Corpus::for_each_mapped(
             &source,
             &|doc| (doc.meta.id.clone(), doc.clauses.len()),
             &mut |(id, clauses)| {
@@ -511,6 +610,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(seen, ids);
+        assert!(warnings.is_empty());
         let loaded = Corpus::load(&source).unwrap();
         assert_eq!(
             loaded
@@ -521,24 +621,63 @@ mod tests {
             ids.iter().collect::<Vec<_>>()
         );
 
-        // two unreadable documents: the error names the earlier one, and nothing after
-        // it reaches the visitor
+        // a binary file and a missing one: both left out, each with a one-line warning
+        // naming its file, in manifest order; every other document still arrives in order
         std::fs::write(
             dir.path().join(format!("{}.txt", ids[9])),
             [0u8, 159, 146, 150],
         )
         .unwrap();
         std::fs::remove_file(dir.path().join(format!("{}.txt", ids[4]))).unwrap();
-        let mut visited = 0;
-        let err = Corpus::for_each(&source, &mut |_| {
-            visited += 1;
+        let mut visited = Vec::new();
+        let warnings = Corpus::for_each(&source, &mut |doc| {
+            visited.push(doc.meta.id);
             Ok(())
         })
+        .unwrap();
+        let expected: Vec<&String> = ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 4 && *i != 9)
+            .map(|(_, id)| id)
+            .collect();
+        assert_eq!(visited.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        for (w, i) in warnings.iter().zip([4, 9]) {
+            assert_eq!(w.id.as_deref(), Some(ids[i].as_str()));
+            let line = w.to_string();
+            assert!(line.contains(&format!("{}.txt", ids[i])), "{line}");
+            assert!(!line.contains('\n'), "{line}");
+        }
+
+        // an error of the visitor still stops the loading
+        let mut n = 0;
+        let err = Corpus::for_each(&source, &mut |_| {
+            n += 1;
+            if n == 3 {
+                anyhow::bail!("stop")
+            } else {
+                Ok(())
+            }
+        })
         .unwrap_err();
-        assert!(
-            format!("{err:#}").contains(&format!("{}.txt", ids[4])),
-            "{err:#}"
-        );
-        assert_eq!(visited, 4);
+        assert_eq!(err.to_string(), "stop");
+    }
+
+    #[test]
+    fn a_broken_user_manifest_leaves_the_bundled_documents_working() {
+        let dir = tempfile::tempdir().unwrap();
+        let user_dir = dir.path().join("corpus");
+        std::fs::create_dir_all(&user_dir).unwrap();
+        std::fs::write(
+            user_dir.join("manifest.toml"),
+            "[[document]]\nid = \"x\"\nfile =",
+        )
+        .unwrap();
+        let c = Corpus::load(&CorpusSource::Bundled { user_dir }).unwrap();
+        assert_eq!(c.documents.len(), bundled_ids().unwrap().len());
+        assert_eq!(c.warnings.len(), 1);
+        assert!(c.warnings[0].id.is_none());
+        assert!(c.warnings[0].to_string().contains("manifest.toml"));
     }
 }

@@ -6,6 +6,11 @@
 //! 征求意见稿, jurisdiction from the title or issuer), then copies the file verbatim into
 //! the corpus folder and records it in that folder's `manifest.toml`, written atomically.
 //! On any error nothing is changed.
+//!
+//! The change itself (choosing the id, copying the file, editing the manifest; for
+//! `remove`, editing the manifest and deleting the file) is made under the folder's
+//! [`ManifestLock`](manifest::ManifestLock), so `add` and `remove` run by several
+//! processes at once all land.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -53,6 +58,9 @@ pub struct AddOptions {
     pub status: Option<Status>,
     /// `--note`.
     pub note: Option<String>,
+    /// `--max-size`: the largest file accepted, in bytes (default
+    /// [`import::DEFAULT_MAX_SIZE`], at most [`import::MAX_SIZE_LIMIT`]).
+    pub max_size: Option<u64>,
 }
 
 /// The result of a successful `add`.
@@ -409,7 +417,16 @@ pub fn add(
     opts: AddOptions,
 ) -> Result<Added> {
     let name = file.display();
-    let bytes = std::fs::read(file).with_context(|| format!("{name}: cannot read"))?;
+    let max_size = opts
+        .max_size
+        .unwrap_or(import::DEFAULT_MAX_SIZE)
+        .min(import::MAX_SIZE_LIMIT);
+    let hint = if max_size < import::MAX_SIZE_LIMIT {
+        "; --max-size raises it"
+    } else {
+        ""
+    };
+    let bytes = import::read_bounded(file, max_size, hint)?;
     let decoded = import::decode(&bytes, file)?;
     let rules = Rules::bundled()?;
     let cleaned = clean::clean(&decoded.text, rules);
@@ -425,10 +442,6 @@ pub fn add(
     let provisions = structured.clauses.len() - articles;
     let inferred = infer(&decoded, &cleaned, &structured, rules);
     let duplicate_of = duplicate_of(&structured.clauses, existing);
-
-    let manifest_path = dir.join("manifest.toml");
-    let mut metas = manifest::read(&manifest_path, true)?;
-    let used = |id: &str| taken.iter().any(|t| t == id) || metas.iter().any(|m| m.id == id);
 
     let place = inferred.place.clone();
     let jurisdiction = opts
@@ -460,12 +473,32 @@ pub fn add(
     let written = opts.written.or(inferred.written);
     let published = opts.published.or(inferred.published);
 
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .filter(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .unwrap_or_else(|| {
+            if decoded.html {
+                "html".into()
+            } else {
+                "txt".into()
+            }
+        });
+    if let Some(id) = &opts.id
+        && !manifest::valid_id(id)
+    {
+        bail!("--id {id:?}: use lowercase letters, digits and '-'");
+    }
+
+    // From here on the folder is locked: the id is chosen, the file copied and the
+    // manifest edited as one change, which no other add or remove can come between.
+    let _lock = manifest::ManifestLock::acquire(dir)?;
+    let manifest_path = dir.join("manifest.toml");
+    let metas = manifest::read(&manifest_path, true)?;
+    let listed = |id: &str| taken.iter().any(|t| t == id) || metas.iter().any(|m| m.id == id);
     let id = match &opts.id {
         Some(id) => {
-            if !manifest::valid_id(id) {
-                bail!("--id {id:?}: use lowercase letters, digits and '-'");
-            }
-            if used(id) {
+            if listed(id) {
                 bail!("--id {id:?}: a document with this id already exists");
             }
             id.clone()
@@ -507,6 +540,10 @@ pub fn add(
                 .map(|d| d.year().to_string())
                 .unwrap_or_else(|| "undated".into());
             let base = format!("{stem}-{year}");
+            // A file of that name that the manifest does not list (left by a process
+            // killed between the copy and the manifest) is not overwritten: the id is
+            // taken.
+            let used = |id: &str| listed(id) || dir.join(format!("{id}.{ext}")).exists();
             let mut id = base.clone();
             let mut n = 2;
             while used(&id) {
@@ -517,17 +554,6 @@ pub fn add(
         }
     };
 
-    let ext = file
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .filter(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric()))
-        .unwrap_or_else(|| {
-            if decoded.html {
-                "html".into()
-            } else {
-                "txt".into()
-            }
-        });
     let file_name = format!("{id}.{ext}");
     let meta = DocumentMeta {
         id: id.clone(),
@@ -549,8 +575,6 @@ pub fn add(
     };
 
     // Copy verbatim (temp file + rename, never over an existing file), then the manifest.
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("{}: cannot create folder", dir.display()))?;
     let dest = dir.join(&file_name);
     if dest.exists() {
         bail!(
@@ -558,8 +582,7 @@ pub fn add(
             dest.display()
         );
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+    let mut tmp = manifest::temp_file_in(dir)?;
     {
         use std::io::Write;
         tmp.write_all(&bytes)
@@ -569,8 +592,7 @@ pub fn add(
     tmp.persist_noclobber(&dest)
         .map_err(|e| e.error)
         .with_context(|| format!("{}: cannot create", dest.display()))?;
-    metas.push(meta.clone());
-    if let Err(e) = manifest::write(&manifest_path, &metas) {
+    if let Err(e) = manifest::append(&manifest_path, &meta) {
         let _ = std::fs::remove_file(&dest);
         return Err(e);
     }
@@ -585,19 +607,22 @@ pub fn add(
     })
 }
 
-/// Removes document `id` from the corpus folder `dir`: its manifest entry (written
-/// atomically) and then its file.
+/// Removes document `id` from the corpus folder `dir`: its manifest entry (edited in
+/// place, written atomically) and then its file, under the folder's lock.
 pub fn remove(id: &str, dir: &Path) -> Result<DocumentMeta> {
-    let manifest_path = dir.join("manifest.toml");
-    let mut metas = manifest::read(&manifest_path, true)?;
-    let Some(pos) = metas.iter().position(|m| m.id == id) else {
-        bail!(
+    let missing = || {
+        anyhow::anyhow!(
             "no document {id:?} among your documents in {}",
             dir.display()
-        );
+        )
     };
-    let meta = metas.remove(pos);
-    manifest::write(&manifest_path, &metas)?;
+    if !dir.join("manifest.toml").is_file() {
+        return Err(missing());
+    }
+    let _lock = manifest::ManifestLock::acquire(dir)?;
+    let Some(meta) = manifest::remove_entry(&dir.join("manifest.toml"), id)? else {
+        return Err(missing());
+    };
     let path = dir.join(&meta.file);
     if let Err(e) = std::fs::remove_file(&path)
         && e.kind() != std::io::ErrorKind::NotFound

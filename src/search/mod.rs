@@ -638,7 +638,10 @@ fn build_query(
         }
     }
     for g in &parsed.excluded {
-        clauses.push((Occur::MustNot, group_query(f, g)));
+        clauses.push((
+            Occur::MustNot,
+            Box::new(forward_only::ForwardOnly(group_query(f, g))),
+        ));
     }
     for phrase in &parsed.phrases {
         let alt = Alternative {
@@ -656,6 +659,82 @@ fn build_query(
         clauses.push((Occur::Must, q.box_clone()));
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// A query whose documents are only ever sought forwards, with plain `seek`.
+///
+/// tantivy 0.27 excludes documents with `seek_danger`, which may leave a phrase scorer
+/// positioned past the next target; the phrase scorer then fails its own debug assertion
+/// (`target should be greater than or equal to doc`) on a query such as `-上市补贴`.
+/// Wrapped, an excluded phrase answers "not here" for a target it has passed, which is
+/// exact: it only passed documents that were not in it.
+mod forward_only {
+    use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+    use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
+
+    #[derive(Debug)]
+    pub(super) struct ForwardOnly(pub(super) Box<dyn Query>);
+
+    impl Clone for ForwardOnly {
+        fn clone(&self) -> Self {
+            ForwardOnly(self.0.box_clone())
+        }
+    }
+
+    impl Query for ForwardOnly {
+        fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+            Ok(Box::new(ForwardWeight(self.0.weight(scoring)?)))
+        }
+
+        fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a tantivy::Term, bool)) {
+            self.0.query_terms(visitor);
+        }
+    }
+
+    struct ForwardWeight(Box<dyn Weight>);
+
+    impl Weight for ForwardWeight {
+        fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+            Ok(Box::new(ForwardScorer(self.0.scorer(reader, boost)?)))
+        }
+
+        fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+            self.0.explain(reader, doc)
+        }
+    }
+
+    /// Seeks forwards only; `seek_danger` is tantivy's default, which goes through
+    /// `seek` and never leaves the scorer ahead of its answer.
+    struct ForwardScorer(Box<dyn Scorer>);
+
+    impl DocSet for ForwardScorer {
+        fn advance(&mut self) -> DocId {
+            self.0.advance()
+        }
+
+        fn seek(&mut self, target: DocId) -> DocId {
+            let doc = self.0.doc();
+            if doc >= target || doc == TERMINATED {
+                doc
+            } else {
+                self.0.seek(target)
+            }
+        }
+
+        fn doc(&self) -> DocId {
+            self.0.doc()
+        }
+
+        fn size_hint(&self) -> u32 {
+            self.0.size_hint()
+        }
+    }
+
+    impl Scorer for ForwardScorer {
+        fn score(&mut self) -> Score {
+            self.0.score()
+        }
+    }
 }
 
 #[cfg(test)]

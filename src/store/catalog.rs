@@ -41,6 +41,23 @@ pub struct CatalogEntry {
     pub text_bytes: u64,
 }
 
+/// A document of the manifest (or the user's manifest itself) that could not be read
+/// and is not in the store, with the one-line reason. It is tried again when its
+/// manifest entry or its file changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// The document's id; `None` for the user's manifest itself.
+    pub id: Option<String>,
+    /// What the manifest says of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<DocumentMeta>,
+    /// The stamp of its file when it was tried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Stamp>,
+    /// Why, naming the file.
+    pub message: String,
+}
+
 /// What one generation of the store holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
@@ -60,6 +77,9 @@ pub struct Catalog {
     pub hub_mean: f32,
     /// When the full build that started this line of generations was made.
     pub built_at: String,
+    /// What the corpus lists but could not be read, in corpus order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<LeftOut>,
 }
 
 impl Catalog {
@@ -76,6 +96,17 @@ impl Catalog {
     /// Bytes of searchable text.
     pub fn text_bytes(&self) -> u64 {
         self.documents.iter().map(|d| d.text_bytes).sum()
+    }
+
+    /// The documents left out, as the warnings every command shows.
+    pub fn warnings(&self) -> Vec<crate::corpus::LoadWarning> {
+        self.left_out
+            .iter()
+            .map(|l| crate::corpus::LoadWarning {
+                id: l.id.clone(),
+                message: l.message.clone(),
+            })
+            .collect()
     }
 
     /// The document with this id.
