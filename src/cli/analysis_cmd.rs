@@ -193,12 +193,13 @@ pub(crate) fn facts(args: FactsArgs, ctx: &Ctx) -> Result<()> {
         }
     }
     if args.json {
-        return print_json(&rows);
+        print_json(&rows)?;
+        return super::found(!rows.is_empty());
     }
     let mut out = std::io::stdout().lock();
     if rows.is_empty() {
         writeln!(out, "no figures found")?;
-        return Ok(());
+        return super::found(false);
     }
     for r in &rows {
         let mut extra = String::new();
@@ -387,7 +388,8 @@ pub(crate) fn links(args: LinksArgs, ctx: &Ctx) -> Result<()> {
     let all = ctx.store.links(&clause.id)?;
     let shown = &all[..all.len().min(args.limit)];
     if args.json {
-        return print_json(shown);
+        print_json(shown)?;
+        return super::found(!shown.is_empty());
     }
     let jurisdiction = ctx
         .store
@@ -404,7 +406,7 @@ pub(crate) fn links(args: LinksArgs, ctx: &Ctx) -> Result<()> {
             out,
             "\nno equivalent measure in the other {others} documents"
         )?;
-        return Ok(());
+        return super::found(false);
     }
     for (rank, link) in shown.iter().enumerate() {
         writeln!(

@@ -22,7 +22,7 @@ use crate::text;
 pub const TOKENIZER_NAME: &str = "policynav_zh";
 
 /// Bump when anything here changes the tokens of a text: the index is then rebuilt.
-pub const ANALYZER_VERSION: u32 = 2;
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// Longest token kept, in bytes (a guard against runs of Latin noise).
 const MAX_TOKEN_BYTES: usize = 40;
@@ -116,7 +116,7 @@ fn analyze_simplified(jieba: &Jieba, text: &str, simplified: &str, mode: Mode) -
     let byte_of = |c: usize| orig_bytes[c.min(n_chars)];
     // to_simplified keeps the char count; should it ever not, offsets are clamped.
     let figs = figures::scan(simplified);
-    let positions = collapsed_positions(simplified.chars().count(), &figs);
+    let positions = collapsed_positions(simplified, &figs);
     let pos_of = |c: usize| positions[c.min(positions.len() - 1)];
     let inside_figure = |start: usize, end: usize| {
         figs.iter()
@@ -198,34 +198,70 @@ fn analyze_simplified(jieba: &Jieba, text: &str, simplified: &str, mode: Mode) -
     terms
 }
 
-/// Position of each char index: the char index, with every figure counted as one char.
-fn collapsed_positions(n_chars: usize, figs: &[FigureSpan]) -> Vec<usize> {
-    let mut out = Vec::with_capacity(n_chars + 1);
-    let mut shift = 0usize;
+/// Position of each char index (and of the end): the char index, with every figure
+/// counted as one char and quotation marks, brackets and spaces counted as none, so that
+/// `专精特新板` is a phrase in `“专精特新”板` and `首台套` in `首台(套)`. Sentence punctuation
+/// (，。；、) still separates phrases.
+fn collapsed_positions(simplified: &str, figs: &[FigureSpan]) -> Vec<usize> {
+    let chars: Vec<char> = simplified.chars().collect();
+    let n = chars.len();
+    let mut out = Vec::with_capacity(n + 1);
+    let mut pos = 0usize;
     let mut fig = figs.iter().peekable();
     let mut c = 0usize;
-    while c <= n_chars {
+    while c < n {
+        while fig.peek().is_some_and(|f| f.start < c) {
+            fig.next();
+        }
         match fig.peek() {
-            Some(f) if c == f.start => {
-                let p = c - shift;
-                for _ in f.start..f.end.min(n_chars + 1) {
-                    out.push(p);
+            Some(f) if c == f.start && f.end > c => {
+                for _ in c..f.end.min(n) {
+                    out.push(pos);
                 }
-                shift += f.end - f.start - 1;
-                c = f.end;
+                pos += 1;
+                c = f.end.min(n);
                 fig.next();
             }
             _ => {
-                out.push(c - shift);
+                out.push(pos);
+                if !joins_words(chars[c]) {
+                    pos += 1;
+                }
                 c += 1;
             }
         }
     }
-    out.truncate(n_chars + 1);
-    while out.len() < n_chars + 1 {
-        out.push(out.last().copied().unwrap_or(0) + 1);
-    }
+    out.push(pos);
     out
+}
+
+/// Marks that may stand inside a term without breaking it: quotation marks, brackets,
+/// book-title marks and spaces.
+fn joins_words(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”'
+            | '‘'
+            | '’'
+            | '"'
+            | '\''
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '《'
+            | '》'
+            | '〈'
+            | '〉'
+            | '('
+            | ')'
+            | '（'
+            | '）'
+            | '【'
+            | '】'
+            | '['
+            | ']'
+    ) || c.is_whitespace()
 }
 
 /// The tantivy tokenizer (index mode).
@@ -390,6 +426,18 @@ mod tests {
         let texts: Vec<_> = q.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(texts, ["¥3000000", "的", "资金", "补贴"]);
         assert_eq!(q[1].position, q[0].position + 1);
+    }
+
+    #[test]
+    fn quotation_marks_and_brackets_take_no_position() {
+        let terms = analyze_terms("浙江股權交易中心“專精特新”板,首台(套)", Mode::Index);
+        let at = |w: &str| terms.iter().find(|t| t.text == w).map(|t| t.position);
+        let srdi = at("专精特新").expect("专精特新");
+        assert_eq!(at("板"), Some(srdi + 4), "{terms:?}");
+        // a comma still separates
+        let first = at("首台").expect("首台");
+        assert_eq!(at("套"), Some(first + 2), "{terms:?}");
+        assert!(first > srdi + 5, "{terms:?}");
     }
 
     #[test]
