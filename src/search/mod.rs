@@ -256,12 +256,23 @@ impl SearchIndex {
         let vocabulary = crate::text::Vocabulary::load(domain)?;
         let rules = crate::analysis::Rules::load(domain)?;
         let (store, info) = crate::pipeline::open(locations, force, progress)?;
-        Ok(SearchIndex::over(store, info, vocabulary, rules))
+        Ok(SearchIndex::over_with(store, info, vocabulary, rules))
+    }
+
+    /// A search over an opened store with the bundled analysis rules (measure types,
+    /// frames); [`SearchIndex::over_with`] for a corpus folder with its own.
+    pub fn over(store: Store, info: IndexInfo, vocabulary: crate::text::Vocabulary) -> SearchIndex {
+        let rules = crate::analysis::Rules {
+            taxonomy: crate::analysis::load_taxonomy(None)
+                .unwrap_or_else(|e| panic!("the bundled topics.toml is valid: {e:#}")),
+            frames: crate::analysis::FrameRules::bundled(),
+        };
+        SearchIndex::over_with(store, info, vocabulary, rules)
     }
 
     /// A search over an opened store, with the query vocabulary and the analysis rules
     /// (measure types, frames) the store was built with.
-    pub fn over(
+    pub fn over_with(
         store: Store,
         info: IndexInfo,
         vocabulary: crate::text::Vocabulary,
