@@ -9,14 +9,25 @@ use serde_json::Value;
 
 /// `search` and `index` in a sandbox, as JSON.
 impl Sandbox {
-    /// `search --json --limit 500 ARGS`, which must succeed.
+    /// `search --json --limit 500 ARGS`, which must exit 0 with hits, 1 without.
     fn search(&self, args: &[&str]) -> Value {
         let mut all = vec!["search", "--json"];
         if !args.contains(&"--limit") {
             all.extend_from_slice(&["--limit", "500"]);
         }
         all.extend_from_slice(args);
-        self.json(&all)
+        let out = self.run(&all);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+            panic!("{all:?}: no JSON: {}", String::from_utf8_lossy(&out.stderr))
+        });
+        let found = !v["hits"].as_array().expect("hits array").is_empty();
+        assert_eq!(
+            out.status.code(),
+            Some(if found { 0 } else { 1 }),
+            "{all:?}: exit status with{} hits",
+            if found { "" } else { "out" }
+        );
+        v
     }
 
     /// The ids of the hits of [`Sandbox::search`], best first.

@@ -249,7 +249,12 @@ fn repeated(fragments: &'static [&'static str], max: usize) -> impl Strategy<Val
 
 static RULES: LazyLock<&'static Rules> = LazyLock::new(|| Rules::bundled().expect("bundled rules"));
 
-static EXPANDER: LazyLock<Expander> = LazyLock::new(|| Expander::new(Vocabulary::bundled()));
+static EXPANDER: LazyLock<Expander> = LazyLock::new(|| {
+    Expander::new(
+        Vocabulary::bundled(),
+        policynav::analysis::FrameRules::bundled(),
+    )
+});
 
 /// Cleans, structures and extracts figures from `text`, as loading a document does.
 fn pipeline(text: &str) -> Result<(), TestCaseError> {

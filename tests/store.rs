@@ -90,12 +90,11 @@ fn a_document_added_and_removed_changes_the_store_in_place() {
     let removed = env.json(&["index", "--json"]);
     assert_eq!(removed["action"], "updated", "{removed}");
     assert_eq!(removed["documents"], first["documents"]);
-    assert!(
-        env.json(&["search", "紫微星", "--json"])["hits"]
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    // nothing found: exit status 1, like grep
+    let out = env.run(&["search", "紫微星", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let none: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(none["hits"].as_array().unwrap().is_empty());
     assert_eq!(link_ids(&env, "beijing-2021/9.4"), before_links);
     assert!(env.run(&["show", "copy"]).status.code() != Some(0));
 }

@@ -62,6 +62,28 @@ impl Context {
     }
 }
 
+/// What a query word names (see [`FrameRules::named_in_query`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedKind {
+    /// A trigger: what is supported.
+    Trigger,
+    /// An instrument family: with what.
+    Instrument,
+}
+
+/// A measure word found in a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// Trigger or instrument.
+    pub kind: NamedKind,
+    /// Trigger or instrument family id.
+    pub id: String,
+    /// The rule's word found.
+    pub word: String,
+    /// Where, in characters of the text given.
+    pub chars: std::ops::Range<usize>,
+}
+
 /// A trigger rule.
 #[derive(Debug, Clone)]
 pub struct Trigger {
@@ -90,6 +112,9 @@ pub struct WordFamily {
     pub en: String,
     /// The words (Simplified, compact).
     pub words: Vec<String>,
+    /// Words too general to stand for one another in a query or to make a provision a
+    /// measure on their own (服务, 优先).
+    pub general: bool,
 }
 
 /// A basis rule.
@@ -155,6 +180,8 @@ struct FamilyEntry {
     zh: String,
     en: String,
     words: Vec<String>,
+    #[serde(default)]
+    general: bool,
 }
 
 #[derive(Deserialize)]
@@ -260,6 +287,7 @@ impl FrameRules {
                     zh: e.zh,
                     en: e.en,
                     words,
+                    general: e.general,
                 });
             }
             Ok(out)
@@ -408,6 +436,88 @@ impl FrameRules {
         }
     }
 
+    /// What a query names, read with the same words as provisions: every occurrence of a
+    /// trigger's `any` words (its `also` context is not required, since a query names a
+    /// measure rather than describing it; `not` words and `ignore` phrases apply as for a
+    /// provision) and of an instrument family's words. `simplified` is one query word
+    /// run in Simplified script; ranges are in its characters (quotation marks inside it
+    /// are skipped, as the provision matcher does).
+    pub fn named_in_query(&self, simplified: &str) -> Vec<Named> {
+        // the compact text, with the original char index of each of its chars
+        let mut compact = String::new();
+        let mut origin: Vec<usize> = Vec::new();
+        for (i, c) in simplified.chars().enumerate() {
+            let kept = compact_simplified(c.encode_utf8(&mut [0; 4]));
+            if !kept.is_empty() {
+                compact.push(c);
+                origin.push(i);
+            }
+        }
+        origin.push(simplified.chars().count());
+        let chars_of = |bytes: std::ops::Range<usize>| {
+            let start = compact[..bytes.start].chars().count();
+            let end = start + compact[bytes].chars().count();
+            origin[start]..origin[end - 1] + 1
+        };
+        let occurrences = |word: &str| -> Vec<std::ops::Range<usize>> {
+            compact
+                .match_indices(word)
+                .map(|(b, w)| b..b + w.len())
+                .collect()
+        };
+        let mut out = Vec::new();
+        for t in &self.triggers {
+            let rule = &t.rule;
+            if rule.not.iter().any(|w| compact.contains(w.as_str())) {
+                continue;
+            }
+            let ignored: Vec<std::ops::Range<usize>> =
+                rule.ignore.iter().flat_map(|p| occurrences(p)).collect();
+            for w in &rule.any {
+                for r in occurrences(w) {
+                    if ignored.iter().any(|i| i.start < r.end && r.start < i.end) {
+                        continue;
+                    }
+                    out.push(Named {
+                        kind: NamedKind::Trigger,
+                        id: t.id.clone(),
+                        word: w.clone(),
+                        chars: chars_of(r),
+                    });
+                }
+            }
+        }
+        for f in &self.instruments {
+            for w in &f.words {
+                for r in occurrences(w) {
+                    out.push(Named {
+                        kind: NamedKind::Instrument,
+                        id: f.id.clone(),
+                        word: w.clone(),
+                        chars: chars_of(r),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The triggers a provision may carry for a query that names `id`: the trigger itself
+    /// and the more specific ones that replace it (`over`), since a provision with those
+    /// no longer carries the general one (新三板 for 上市).
+    pub fn with_specifics(&self, id: &str) -> Vec<&str> {
+        let mut out = vec![];
+        if let Some(t) = self.trigger(id) {
+            out.push(t.id.as_str());
+        }
+        for t in &self.triggers {
+            if t.over.iter().any(|o| o == id) && !out.contains(&t.id.as_str()) {
+                out.push(t.id.as_str());
+            }
+        }
+        out
+    }
+
     /// Removes phrases from a compact text (shared with the topics matcher).
     pub fn blank(text: &str, phrases: &[String]) -> String {
         blank_out(text, phrases)
@@ -466,6 +576,43 @@ mod tests {
         assert_eq!(f[0].trigger, "tradefair");
         assert!(f[0].basis.contains(&"ratio".to_string()), "{f:?}");
         assert_eq!(f[0].beneficiary.as_deref(), Some("srdi"));
+    }
+
+    #[test]
+    fn queries_name_triggers_and_instruments_with_the_same_words() {
+        let r = FrameRules::bundled();
+        let named = r.named_in_query("展位费补贴");
+        let trigger = named.iter().find(|n| n.kind == NamedKind::Trigger).unwrap();
+        assert_eq!(
+            (trigger.id.as_str(), trigger.chars.clone()),
+            ("tradefair", 0..2)
+        );
+        let instrument = named
+            .iter()
+            .find(|n| n.kind == NamedKind::Instrument)
+            .unwrap();
+        assert_eq!(
+            (instrument.id.as_str(), instrument.chars.clone()),
+            ("grant", 3..5)
+        );
+        // quotation marks inside a word are skipped, ranges stay in the text given
+        let named = r.named_in_query("“专精特新”板");
+        assert!(
+            named
+                .iter()
+                .any(|n| n.id == "equity-board" && n.chars == (1..7)),
+            "{named:?}"
+        );
+        // `ignore` phrases and `not` words apply as for a provision
+        assert!(
+            !r.named_in_query("上市公司")
+                .iter()
+                .any(|n| n.id == "listing")
+        );
+        assert!(!r.named_in_query("非上市").iter().any(|n| n.id == "listing"));
+        // a general trigger stands for its specific forms
+        let listing = r.with_specifics("listing");
+        assert!(listing.contains(&"listing") && listing.contains(&"neeq"));
     }
 
     #[test]

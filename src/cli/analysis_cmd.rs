@@ -193,12 +193,13 @@ pub(crate) fn facts(args: FactsArgs, ctx: &Ctx) -> Result<()> {
         }
     }
     if args.json {
-        return print_json(&rows);
+        print_json(&rows)?;
+        return super::found(!rows.is_empty());
     }
     let mut out = super::human_out();
     if rows.is_empty() {
         writeln!(out, "no figures found")?;
-        return Ok(());
+        return super::found(false);
     }
     for r in &rows {
         let mut extra = String::new();
@@ -387,7 +388,9 @@ pub(crate) fn links(args: LinksArgs, ctx: &Ctx) -> Result<()> {
     let all = ctx.store.links(&clause.id)?;
     let shown = &all[..all.len().min(args.limit)];
     if args.json {
-        return print_json(shown);
+        print_json(shown)?;
+        // like `search --limit 0`: links exist though none is shown
+        return super::found(!all.is_empty());
     }
     let jurisdiction = ctx
         .store
@@ -398,13 +401,13 @@ pub(crate) fn links(args: LinksArgs, ctx: &Ctx) -> Result<()> {
     let mut out = super::human_out();
     writeln!(out, "{} ({jurisdiction})", clause.id)?;
     write!(out, "{}", wrap(&clause.text, EXCERPT_COLUMNS, "  "))?;
-    if shown.is_empty() {
+    if all.is_empty() {
         let others = ctx.store.catalog().documents.len().saturating_sub(1);
         writeln!(
             out,
             "\nno equivalent measure in the other {others} documents"
         )?;
-        return Ok(());
+        return super::found(false);
     }
     for (rank, link) in shown.iter().enumerate() {
         writeln!(
@@ -420,6 +423,9 @@ pub(crate) fn links(args: LinksArgs, ctx: &Ctx) -> Result<()> {
         for r in &link.reasons {
             writeln!(out, "    · {}", r.text(lang))?;
         }
+    }
+    if shown.len() < all.len() {
+        writeln!(out, "\n{} more (--limit)", all.len() - shown.len())?;
     }
     Ok(())
 }

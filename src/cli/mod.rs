@@ -61,9 +61,38 @@ pub enum Command {
     Export(export_cmd::ExportArgs),
     /// Open the terminal navigator (the default).
     Tui,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(DocsForShell),
+    /// Print the man page (roff).
+    Man,
 }
 
-/// Runs the command line and returns the process exit code.
+/// Arguments of `policynav completions`.
+#[derive(Debug, clap::Args)]
+pub struct DocsForShell {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Writes what `policynav completions` and `policynav man` print, from the clap
+/// definitions, so the help, the completions and the man page cannot disagree.
+fn write_docs(command: &Command) -> Result<()> {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    let mut out = std::io::stdout().lock();
+    match command {
+        Command::Completions(a) => {
+            clap_complete::generate(a.shell, &mut cli, "policynav", &mut out);
+        }
+        _ => clap_mangen::Man::new(cli).render(&mut out)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Runs the command line and returns the process exit code: 0 on success, 1 when
+/// `search`, `links` or `facts` found nothing (like grep and rg), 2 on an error.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -71,6 +100,9 @@ pub fn main() -> ExitCode {
         Err(err) => {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
+            }
+            if err.downcast_ref::<NothingFound>().is_some() {
+                return ExitCode::from(1);
             }
             if let Some(stopped) = err.downcast_ref::<crate::tui::Stopped>() {
                 let _ = writeln!(std::io::stderr(), "policynav: {stopped}");
@@ -82,13 +114,37 @@ pub fn main() -> ExitCode {
                 "policynav: {}",
                 terminal::terminal_safe(&message)
             );
-            ExitCode::FAILURE
+            ExitCode::from(2)
         }
+    }
+}
+
+/// A command found nothing and has said so: the process exits with status 1.
+#[derive(Debug)]
+pub(crate) struct NothingFound;
+
+impl std::fmt::Display for NothingFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("nothing found")
+    }
+}
+
+impl std::error::Error for NothingFound {}
+
+/// `Ok` when something was found, else [`NothingFound`].
+pub(crate) fn found(any: bool) -> Result<()> {
+    if any {
+        Ok(())
+    } else {
+        Err(NothingFound.into())
     }
 }
 
 fn run(cli: Cli) -> Result<()> {
     check_today()?;
+    if let Some(c @ (Command::Completions(_) | Command::Man)) = &cli.command {
+        return write_docs(c);
+    }
     let locations = Locations::resolve(cli.corpus.as_deref(), cli.index.as_deref())?;
     match cli.command {
         None | Some(Command::Tui) => crate::tui::run(locations),
@@ -117,6 +173,8 @@ fn run(cli: Cli) -> Result<()> {
                 | Command::Index(_)
                 | Command::Search(_)
                 | Command::Export(_)
+                | Command::Completions(_)
+                | Command::Man
                 | Command::Tui => {
                     unreachable!("handled above")
                 }

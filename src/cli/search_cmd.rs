@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use super::terminal::terminal_safe;
 use crate::search::{
-    self, BuildProgress, Filters, Hit, IndexInfo, SearchIndex, SearchRequest, SearchResults,
+    self, BuildProgress, Filters, Hit, IndexInfo, SearchIndex, SearchOptions, SearchRequest,
+    SearchResults, Sort,
 };
 use crate::workspace::Locations;
 
@@ -108,20 +109,22 @@ pub struct SearchArgs {
     /// as-of:, min-amount:).
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Only this document (id, as listed by `policynav docs`).
-    #[arg(long, value_name = "ID")]
+    /// Only these documents (ids as listed by `policynav docs`; several: a,b).
+    #[arg(long, value_name = "ID,...")]
     pub doc: Option<String>,
-    /// Only this jurisdiction (Beijing, 北京, 浙江省 …).
-    #[arg(long, value_name = "J")]
+    /// Only these jurisdictions (Beijing, 北京, 浙江省 …; several: Baotou,Beijing).
+    #[arg(long, value_name = "J,...")]
     pub jurisdiction: Option<String>,
-    /// Only this level: province, municipality, city or district.
-    #[arg(long, value_name = "L")]
+    /// Only these levels: province, municipality, city, district (or 省, 直辖市, 市, 区).
+    #[arg(long, value_name = "L,...")]
     pub level: Option<String>,
-    /// Only this measure type (topic id, as listed by `policynav topics`).
-    #[arg(long, value_name = "T")]
+    /// Only these measure types (id, Chinese or English name, as listed by `policynav
+    /// topics`: listing, 认定奖励 …).
+    #[arg(long, value_name = "T,...")]
     pub topic: Option<String>,
-    /// Only documents with this standing: in-force, draft, expired, not-yet-in-force.
-    #[arg(long, value_name = "S")]
+    /// Only documents with this standing: in-force, draft, expired, not-yet-in-force
+    /// (or 现行有效, 征求意见稿 …).
+    #[arg(long, value_name = "S,...")]
     pub status: Option<String>,
     /// The date for --status (default today), YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
@@ -129,12 +132,24 @@ pub struct SearchArgs {
     /// Only provisions offering support of at least this amount (100万, 1.5亿, 500000).
     #[arg(long, value_name = "AMOUNT")]
     pub min_amount: Option<String>,
+    /// Order of the hits: score (best match), amount (largest support first) or date
+    /// (newest document first).
+    #[arg(long, default_value = "score", value_name = "ORDER", value_parser = ["score", "amount", "date"])]
+    pub sort: String,
     /// Show at most this many hits (0: none, only how many match).
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
     /// Print the results as JSON (shape: README.md, "Searching").
     #[arg(long)]
     pub json: bool,
+    /// With --json: why each hit ranks where it does (text score, literal or by its
+    /// measure, frame, measure-ness, heading, final score).
+    #[arg(long)]
+    pub explain: bool,
+    /// Colour the highlights: auto (in a terminal, unless NO_COLOR is set), always or
+    /// never. Without colour, highlights are marked 【like this】.
+    #[arg(long, default_value = "auto", value_name = "WHEN", value_parser = ["auto", "always", "never"])]
+    pub color: String,
 }
 
 /// The `--json` output of `policynav search`.
@@ -145,23 +160,27 @@ struct SearchOutput<'a> {
     results: &'a SearchResults,
 }
 
+/// Every value of a filter option (`a,b`), each parsed.
+fn values<T>(
+    option: &str,
+    text: Option<&str>,
+    parse: impl Fn(&str) -> Result<T>,
+) -> Result<Vec<T>> {
+    text.map(search::split_values)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| parse(v).with_context(|| format!("--{option}")))
+        .collect()
+}
+
 pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
+    let text = |v: &str| -> Result<String> { Ok(v.to_string()) };
     let filters = Filters {
-        doc: args.doc.clone(),
-        jurisdiction: args.jurisdiction.clone(),
-        level: args
-            .level
-            .as_deref()
-            .map(search::parse_level)
-            .transpose()
-            .context("--level")?,
-        topic: args.topic.clone(),
-        status: args
-            .status
-            .as_deref()
-            .map(search::parse_validity)
-            .transpose()
-            .context("--status")?,
+        doc: values("doc", args.doc.as_deref(), text)?,
+        jurisdiction: values("jurisdiction", args.jurisdiction.as_deref(), text)?,
+        level: values("level", args.level.as_deref(), search::parse_level)?,
+        topic: values("topic", args.topic.as_deref(), text)?,
+        status: values("status", args.status.as_deref(), search::parse_validity)?,
         as_of: args
             .as_of
             .as_deref()
@@ -181,6 +200,10 @@ pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
             None => None,
         },
     };
+    let options = SearchOptions {
+        sort: Sort::parse(&args.sort)?,
+        explain: args.explain,
+    };
     let query = args.query.join(" ");
     let index = SearchIndex::open_or_build_at(locations, &mut progress_printer(!args.json))?;
     super::print_warnings(&index.store().catalog().warnings());
@@ -189,19 +212,25 @@ pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
         filters,
         limit: args.limit.max(1),
     };
-    let mut results = index.search(&request)?;
+    let mut results = index.search_with(&request, &options)?;
     // --limit 0 asks how many match, like `rg --max-count 0` shows no line
+    let any = !results.hits.is_empty();
     results.hits.truncate(args.limit);
     if args.json {
-        return super::print_json(&SearchOutput {
+        super::print_json(&SearchOutput {
             query: &query,
             results: &results,
-        });
+        })?;
+    } else {
+        let colour = match args.color.as_str() {
+            "always" => true,
+            "never" => false,
+            _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        let mut out = std::io::stdout().lock();
+        print_human(&mut out, &query, &results, colour)?;
     }
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = std::io::stdout().lock();
-    print_human(&mut out, &query, &results, colour)?;
-    Ok(())
+    super::found(any)
 }
 
 fn print_human(

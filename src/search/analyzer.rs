@@ -22,7 +22,7 @@ use crate::text;
 pub const TOKENIZER_NAME: &str = "policynav_zh";
 
 /// Bump when anything here changes the tokens of a text: the index is then rebuilt.
-pub const ANALYZER_VERSION: u32 = 2;
+pub const ANALYZER_VERSION: u32 = 4;
 
 /// Longest token kept, in bytes (a guard against runs of Latin noise).
 const MAX_TOKEN_BYTES: usize = 40;
@@ -116,7 +116,7 @@ fn analyze_simplified(jieba: &Jieba, text: &str, simplified: &str, mode: Mode) -
     let byte_of = |c: usize| orig_bytes[c.min(n_chars)];
     // to_simplified keeps the char count; should it ever not, offsets are clamped.
     let figs = figures::scan(simplified);
-    let positions = collapsed_positions(simplified.chars().count(), &figs);
+    let positions = collapsed_positions(simplified, &figs);
     let pos_of = |c: usize| positions[c.min(positions.len() - 1)];
     let inside_figure = |start: usize, end: usize| {
         figs.iter()
@@ -143,6 +143,30 @@ fn analyze_simplified(jieba: &Jieba, text: &str, simplified: &str, mode: Mode) -
         });
     }
     if mode == Mode::Index {
+        // A word jieba's HMM made up (in no dictionary) may join characters across a
+        // word boundary (`第2批第1项` gives `批第`): its characters are indexed too, each
+        // at its own position, so that a query segmented without that context
+        // (`第2批`) still finds it, as a phrase.
+        let made_up: Vec<(usize, usize)> = terms
+            .iter()
+            .filter(|t| t.text.chars().count() > 1 && !jieba.has_word(&t.text))
+            .filter_map(|t| {
+                let first = orig_bytes.iter().position(|b| *b == t.bytes.start)?;
+                Some((first, t.text.chars().count()))
+            })
+            .collect();
+        for (first, len) in made_up {
+            for (i, c) in simplified.chars().skip(first).take(len).enumerate() {
+                if c.is_alphanumeric() {
+                    terms.push(Term {
+                        text: c.to_lowercase().collect(),
+                        bytes: byte_of(first + i)..byte_of(first + i + 1),
+                        position: pos_of(first + i),
+                        figure: false,
+                    });
+                }
+            }
+        }
         // jieba's search mode adds only 2- and 3-character dictionary words inside a
         // longer word; add the longer ones too, so 专精特新 is found inside 专精特新贷
         // and the domain dictionary can hold compounds without hiding their parts.
@@ -198,34 +222,70 @@ fn analyze_simplified(jieba: &Jieba, text: &str, simplified: &str, mode: Mode) -
     terms
 }
 
-/// Position of each char index: the char index, with every figure counted as one char.
-fn collapsed_positions(n_chars: usize, figs: &[FigureSpan]) -> Vec<usize> {
-    let mut out = Vec::with_capacity(n_chars + 1);
-    let mut shift = 0usize;
+/// Position of each char index (and of the end): the char index, with every figure
+/// counted as one char and quotation marks, brackets and spaces counted as none, so that
+/// `专精特新板` is a phrase in `“专精特新”板` and `首台套` in `首台(套)`. Sentence punctuation
+/// (，。；、) still separates phrases.
+fn collapsed_positions(simplified: &str, figs: &[FigureSpan]) -> Vec<usize> {
+    let chars: Vec<char> = simplified.chars().collect();
+    let n = chars.len();
+    let mut out = Vec::with_capacity(n + 1);
+    let mut pos = 0usize;
     let mut fig = figs.iter().peekable();
     let mut c = 0usize;
-    while c <= n_chars {
+    while c < n {
+        while fig.peek().is_some_and(|f| f.start < c) {
+            fig.next();
+        }
         match fig.peek() {
-            Some(f) if c == f.start => {
-                let p = c - shift;
-                for _ in f.start..f.end.min(n_chars + 1) {
-                    out.push(p);
+            Some(f) if c == f.start && f.end > c => {
+                for _ in c..f.end.min(n) {
+                    out.push(pos);
                 }
-                shift += f.end - f.start - 1;
-                c = f.end;
+                pos += 1;
+                c = f.end.min(n);
                 fig.next();
             }
             _ => {
-                out.push(c - shift);
+                out.push(pos);
+                if !joins_words(chars[c]) {
+                    pos += 1;
+                }
                 c += 1;
             }
         }
     }
-    out.truncate(n_chars + 1);
-    while out.len() < n_chars + 1 {
-        out.push(out.last().copied().unwrap_or(0) + 1);
-    }
+    out.push(pos);
     out
+}
+
+/// Marks that may stand inside a term without breaking it: quotation marks, brackets,
+/// book-title marks and spaces.
+fn joins_words(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”'
+            | '‘'
+            | '’'
+            | '"'
+            | '\''
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '《'
+            | '》'
+            | '〈'
+            | '〉'
+            | '('
+            | ')'
+            | '（'
+            | '）'
+            | '【'
+            | '】'
+            | '['
+            | ']'
+    ) || c.is_whitespace()
 }
 
 /// The tantivy tokenizer (index mode).
@@ -393,6 +453,18 @@ mod tests {
     }
 
     #[test]
+    fn quotation_marks_and_brackets_take_no_position() {
+        let terms = analyze_terms("浙江股權交易中心“專精特新”板,首台(套)", Mode::Index);
+        let at = |w: &str| terms.iter().find(|t| t.text == w).map(|t| t.position);
+        let srdi = at("专精特新").expect("专精特新");
+        assert_eq!(at("板"), Some(srdi + 4), "{terms:?}");
+        // a comma still separates
+        let first = at("首台").expect("首台");
+        assert_eq!(at("套"), Some(first + 2), "{terms:?}");
+        assert!(first > srdi + 5, "{terms:?}");
+    }
+
+    #[test]
     fn long_domain_words_keep_their_parts() {
         let w = words("专精特新贷和中小微企业", Mode::Index);
         for part in ["专精特新贷", "专精特新", "中小微企业", "企业"] {
@@ -437,6 +509,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn characters_of_a_made_up_word_are_found_alone() {
+        let index = words("开展第2批第1项专项行动", Mode::Index);
+        assert!(index.contains(&"批".to_string()), "{index:?}");
+        assert!(index.contains(&"第".to_string()), "{index:?}");
+        let query = words("第2批", Mode::Query);
+        assert!(
+            query.iter().all(|w| index.contains(w)),
+            "{query:?} in {index:?}"
+        );
     }
 
     #[test]

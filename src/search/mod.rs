@@ -4,7 +4,12 @@
 //!   ([`analyze`]): Traditional → Simplified, jieba with the domain dictionary,
 //!   punctuation dropped, figures as canonical tokens, offsets in the original text.
 //! * [`figures`]: `300万`, `300萬元`, `3,000,000元`, `三百万` → one token `¥3000000`.
-//! * [`query`]: the forgiving query language (phrases, `-exclusions`, `OR`, `field:value`).
+//! * [`query`]: the forgiving query language (phrases, `-exclusions`, `OR`, `field:value`),
+//!   widened by what the words name: instrument families and measure frames
+//!   (`corpus/frames.toml`), Taiwan spellings, short forms and synonyms
+//!   (`corpus/synonyms.toml`).
+//! * [`rank`]: the hits ranked by what a consultant looks for (literal matches first,
+//!   measures above passing mentions), with the features behind each rank.
 //! * the index itself ([`SearchIndex`]): one tantivy document per provision, kept in
 //!   `locations.index_dir`, built on first use and rebuilt when its inputs (corpus files,
 //!   domain files, program version) change or when it is damaged. It stores every field
@@ -25,6 +30,8 @@
 pub mod analyzer;
 pub mod figures;
 pub mod query;
+pub mod rank;
+mod suggest;
 
 use std::ops::{Bound, Range};
 
@@ -33,8 +40,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -49,28 +56,55 @@ use crate::store::write::{jurisdiction_key, jurisdiction_keys};
 use crate::store::{Fields, Store, schema};
 use crate::workspace::{Locations, Workspace};
 use query::{Alternative, Expander, Group, ParsedQuery};
+pub use rank::Ranking;
 
-/// Restrictions on which provisions a search may return.
+/// Restrictions on which provisions a search may return. Each facet takes several
+/// values (any of them); an empty facet does not restrict.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
-    /// Only this document id.
-    pub doc: Option<String>,
-    /// Only this jurisdiction (English or Chinese name, case-insensitive).
-    pub jurisdiction: Option<String>,
-    /// Only this administrative level.
-    pub level: Option<Level>,
-    /// Only provisions of this measure type (topic id).
-    pub topic: Option<String>,
-    /// Only documents with this standing on `as_of`.
-    pub status: Option<Validity>,
+    /// Only these document ids.
+    pub doc: Vec<String>,
+    /// Only these jurisdictions (English or Chinese name, case-insensitive).
+    pub jurisdiction: Vec<String>,
+    /// Only these administrative levels.
+    pub level: Vec<Level>,
+    /// Only provisions of these measure types (topic id, Chinese or English name).
+    pub topic: Vec<String>,
+    /// Only documents with one of these standings on `as_of`.
+    pub status: Vec<Validity>,
     /// The date for `status` (today when `None`).
     pub as_of: Option<NaiveDate>,
     /// Only provisions offering support of at least this many yuan.
     pub min_amount: Option<f64>,
 }
 
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first (see [`rank`]).
+    #[default]
+    Score,
+    /// Largest support amount first (provisions without one last), then best match.
+    Amount,
+    /// Newest document first (published, else effective, else written), then best match.
+    Date,
+}
+
+impl Sort {
+    /// Parses `score`, `amount` or `date`.
+    pub fn parse(text: &str) -> Result<Sort> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "score" | "relevance" => Ok(Sort::Score),
+            "amount" => Ok(Sort::Amount),
+            "date" => Ok(Sort::Date),
+            _ => anyhow::bail!("sort {text:?}: use score, amount or date"),
+        }
+    }
+}
+
 /// A search as the user asked it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchRequest {
     /// The query text, in any script, with optional "phrases" and -exclusions.
     pub query: String,
@@ -78,6 +112,15 @@ pub struct SearchRequest {
     pub filters: Filters,
     /// At most this many hits.
     pub limit: usize,
+}
+
+/// How to present the hits of a [`SearchRequest`] ([`SearchIndex::search_with`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SearchOptions {
+    /// The order of the hits.
+    pub sort: Sort,
+    /// Fill in [`Hit::ranking`] (why each hit ranks where it does).
+    pub explain: bool,
 }
 
 /// A highlighted excerpt of a provision's original text.
@@ -107,8 +150,12 @@ pub struct Hit {
     pub text: String,
     /// Highlighted excerpt.
     pub snippet: Snippet,
-    /// BM25 score with boosts.
+    /// The ranking score (BM25 with boosts, weighed by measure and frame; see [`rank`]).
+    /// Only the order is meaningful.
     pub score: f32,
+    /// Why it ranks where it does (with [`SearchRequest::explain`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranking: Option<Ranking>,
 }
 
 /// The answer to a [`SearchRequest`].
@@ -118,7 +165,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// How many provisions matched in all (before `limit`).
     pub total: usize,
-    /// Hints about the query (ignored syntax, OR fallback …).
+    /// Hints about the query (ignored syntax, OR fallback, no match and the closest
+    /// known words …).
     pub notes: Vec<String>,
 }
 
@@ -127,16 +175,23 @@ pub struct SearchIndex {
     store: Store,
     info: IndexInfo,
     expander: Expander,
+    taxonomy: crate::topics::Taxonomy,
 }
 
 /// Highlight length of a snippet, in characters.
 const SNIPPET_CHARS: usize = 90;
-/// Boost of a match in the article heading, relative to the provision text.
-const HEADING_BOOST: f32 = 1.5;
+/// Boost of a match in the article heading, relative to the provision text: it counts,
+/// but every provision of the article shares it, so the provision's own words weigh more.
+const HEADING_BOOST: f32 = 0.5;
 /// Boost of a match in the document title (ranking only, never enough to match).
 const TITLE_BOOST: f32 = 0.3;
 /// Boost of the words typed together found as one exact phrase.
 const PHRASE_BOOST: f32 = 2.0;
+/// Weight of a provision matching a word by the measure it names (its frame trigger)
+/// instead of printing it.
+const CONCEPT_WEIGHT: f32 = 0.5;
+/// How many of the best hits by text score are ranked again ([`rank`]).
+const RESCORE_WINDOW: usize = 100;
 
 /// BM25 statistics of the searchable clauses only: the store also holds articles with
 /// provisions, documents and links, which must not change how a match is weighed.
@@ -198,21 +253,36 @@ impl SearchIndex {
     ) -> Result<SearchIndex> {
         let domain = locations.domain_dir();
         crate::text::use_dictionary_of(domain)?;
-        let expander = Expander::new(crate::text::Vocabulary::load(domain)?);
+        let vocabulary = crate::text::Vocabulary::load(domain)?;
+        let rules = crate::analysis::Rules::load(domain)?;
         let (store, info) = crate::pipeline::open(locations, force, progress)?;
-        Ok(SearchIndex {
-            store,
-            info,
-            expander,
-        })
+        Ok(SearchIndex::over_with(store, info, vocabulary, rules))
     }
 
-    /// A search over an opened store.
+    /// A search over an opened store with the bundled analysis rules (measure types,
+    /// frames); [`SearchIndex::over_with`] for a corpus folder with its own.
     pub fn over(store: Store, info: IndexInfo, vocabulary: crate::text::Vocabulary) -> SearchIndex {
+        let rules = crate::analysis::Rules {
+            taxonomy: crate::analysis::load_taxonomy(None)
+                .unwrap_or_else(|e| panic!("the bundled topics.toml is valid: {e:#}")),
+            frames: crate::analysis::FrameRules::bundled(),
+        };
+        SearchIndex::over_with(store, info, vocabulary, rules)
+    }
+
+    /// A search over an opened store, with the query vocabulary and the analysis rules
+    /// (measure types, frames) the store was built with.
+    pub fn over_with(
+        store: Store,
+        info: IndexInfo,
+        vocabulary: crate::text::Vocabulary,
+        rules: crate::analysis::Rules,
+    ) -> SearchIndex {
         SearchIndex {
             store,
             info,
-            expander: Expander::new(vocabulary),
+            expander: Expander::new(vocabulary, rules.frames),
+            taxonomy: rules.taxonomy,
         }
     }
 
@@ -231,8 +301,17 @@ impl SearchIndex {
         self.store.documents().collect()
     }
 
-    /// Runs a search.
+    /// Runs a search, best hits first.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.search_with(request, &SearchOptions::default())
+    }
+
+    /// Runs a search in the order asked for, with the ranking features if asked.
+    pub fn search_with(
+        &self,
+        request: &SearchRequest,
+        options: &SearchOptions,
+    ) -> Result<SearchResults> {
         let mut parsed = self.expander.parse(&request.query);
         let mut notes = std::mem::take(&mut parsed.notes);
         let filters = merge_filters(&request.filters, &parsed.fields, &mut notes)?;
@@ -265,32 +344,72 @@ impl SearchIndex {
         // only the clauses a search returns (the store holds other entries too)
         let mut filter_queries = filter_queries;
         filter_queries.push(term_query(f.searchable, schema::SEARCHABLE));
-        let build =
-            |or_mode: bool| -> Box<dyn Query> { build_query(f, &parsed, &filter_queries, or_mode) };
-        let mut query = build(false);
-        let collector = (TopDocs::with_limit(limit).order_by_score(), Count);
-        let (mut top, mut total) = searcher
-            .search_with_statistics_provider(&*query, &collector, &stats)
-            .context("searching the index")?;
+        let window = match options.sort {
+            Sort::Score => limit.max(RESCORE_WINDOW),
+            _ => limit,
+        };
+        let mut wanted = Wanted::All;
+        let mut query = build_query(f, &parsed, &filter_queries, wanted);
+        let (mut top, mut total) = collect(&searcher, &stats, &*query, window, options.sort)?;
         if total == 0 && parsed.required.len() > 1 {
-            query = build(true);
-            (top, total) = searcher
-                .search_with_statistics_provider(&*query, &collector, &stats)
-                .context("searching the index")?;
-            if total > 0 {
-                let words: Vec<&str> = parsed.required.iter().map(|g| g.label.as_str()).collect();
-                notes.push(format!(
-                    "no provision has all of {}; showing provisions with any of them",
-                    words.join(" ")
-                ));
+            // Any of the words, but never a lone character (元 of 元宇宙), and only when
+            // most of the words occur somewhere: a query about something the corpus does
+            // not cover (不存在的词汇xyz) finds nothing rather than an incidental word.
+            let mut strong = 0;
+            let mut known = 0;
+            for g in parsed.required.iter().filter(|g| !g.is_weak()) {
+                strong += 1;
+                known += usize::from(suggest::known(&searcher, f, g)?);
+            }
+            if known > 0 && 2 * known >= strong {
+                wanted = Wanted::Any;
+                query = build_query(f, &parsed, &filter_queries, wanted);
+                (top, total) = collect(&searcher, &stats, &*query, window, options.sort)?;
+                if total > 0 {
+                    let words: Vec<&str> =
+                        parsed.required.iter().map(|g| g.label.as_str()).collect();
+                    notes.push(format!(
+                        "no provision has all of {}; showing provisions with any of them",
+                        words.join(" ")
+                    ));
+                    notes.extend(suggest::partial_match(&searcher, f, &parsed)?);
+                }
             }
         }
+        if total == 0 && !parsed.required.is_empty() {
+            notes.extend(suggest::no_match(&searcher, f, &parsed)?);
+        }
 
+        let probes = probes(f, &parsed, wanted);
+        let ranked = rank::rank(
+            &searcher,
+            self.expander.frames(),
+            &parsed.triggers,
+            &probes,
+            top,
+            limit,
+            (options.sort == Sort::Score).then_some(f.id),
+        )?;
         let generator =
-            snippet_generator(&searcher, &*query, f.body).context("preparing snippets")?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            if let Some(hit) = self.hit(&searcher, address, score, &generator)? {
+            snippet_generator(&searcher, &parsed, f.body, false).context("preparing snippets")?;
+        let by_measure = if ranked.iter().any(|(_, r)| !r.literal) && !parsed.highlight.is_empty() {
+            Some(
+                snippet_generator(&searcher, &parsed, f.body, true)
+                    .context("preparing snippets")?,
+            )
+        } else {
+            None
+        };
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (address, ranking) in ranked {
+            let generator = match &by_measure {
+                Some(g) if !ranking.literal => g,
+                _ => &generator,
+            };
+            if let Some(mut hit) = self.hit(&searcher, address, ranking.final_score, generator)? {
+                if options.explain {
+                    hit.ranking = Some(ranking);
+                }
                 hits.push(hit);
             }
         }
@@ -327,6 +446,7 @@ impl SearchIndex {
             text: text.to_string(),
             snippet: make_snippet(text, generator),
             score,
+            ranking: None,
         }))
     }
 
@@ -339,48 +459,82 @@ impl SearchIndex {
         let f = self.store.fields();
         let docs: Vec<&DocumentMeta> = self.store.documents().collect();
         let mut out: Vec<Box<dyn Query>> = Vec::new();
-        if let Some(id) = &filters.doc {
-            if !docs.iter().any(|d| &d.id == id) {
-                let known: Vec<&str> = docs.iter().map(|d| d.id.as_str()).take(20).collect();
-                anyhow::bail!("--doc {id}: no such document (known: {})", known.join(", "));
+        let any_of = |field, values: Vec<String>| -> Box<dyn Query> {
+            Box::new(TermSetQuery::new(
+                values
+                    .iter()
+                    .map(|v| tantivy::Term::from_field_text(field, v)),
+            ))
+        };
+        if !filters.doc.is_empty() {
+            for id in &filters.doc {
+                if !docs.iter().any(|d| &d.id == id) {
+                    let known: Vec<&str> = docs.iter().map(|d| d.id.as_str()).take(20).collect();
+                    anyhow::bail!("--doc {id}: no such document (known: {})", known.join(", "));
+                }
             }
-            out.push(term_query(f.doc, id));
+            out.push(any_of(f.doc, filters.doc.clone()));
         }
-        if let Some(j) = &filters.jurisdiction {
-            let key = jurisdiction_key(j);
-            if !docs.iter().any(|d| jurisdiction_keys(d).contains(&key)) {
-                let mut names: Vec<&str> = docs.iter().map(|d| d.jurisdiction.as_str()).collect();
-                names.sort_unstable();
-                names.dedup();
-                anyhow::bail!(
-                    "--jurisdiction {j}: no document from there (known: {})",
-                    names.join(", ")
-                );
+        if !filters.jurisdiction.is_empty() {
+            let mut keys = Vec::new();
+            for j in &filters.jurisdiction {
+                let key = jurisdiction_key(j);
+                if !docs.iter().any(|d| jurisdiction_keys(d).contains(&key)) {
+                    let mut names: Vec<&str> =
+                        docs.iter().map(|d| d.jurisdiction.as_str()).collect();
+                    names.sort_unstable();
+                    names.dedup();
+                    anyhow::bail!(
+                        "--jurisdiction {j}: no document from there (known: {})",
+                        names.join(", ")
+                    );
+                }
+                keys.push(key);
             }
-            out.push(term_query(f.jurisdiction, &key));
+            out.push(any_of(f.jurisdiction, keys));
         }
-        if let Some(level) = filters.level {
-            out.push(term_query(f.level, level.id()));
+        if !filters.level.is_empty() {
+            let ids = filters.level.iter().map(|l| l.id().to_string()).collect();
+            out.push(any_of(f.level, ids));
         }
-        if let Some(topic) = &filters.topic {
-            let topics = &self.store.catalog().topics;
-            if !topics.iter().any(|t| t == topic) {
-                anyhow::bail!(
-                    "--topic {topic}: no such measure type (known: {})",
-                    topics.join(", ")
-                );
+        if !filters.topic.is_empty() {
+            let mut ids = Vec::new();
+            for topic in &filters.topic {
+                let known = &self.store.catalog().topics;
+                let id = self
+                    .taxonomy
+                    .get(topic.trim())
+                    .map(|t| t.id.clone())
+                    .filter(|id| known.contains(id));
+                let Some(id) = id else {
+                    let names: Vec<String> = self
+                        .taxonomy
+                        .topics
+                        .iter()
+                        .map(|t| format!("{} {}", t.id, t.zh))
+                        .collect();
+                    anyhow::bail!(
+                        "--topic {topic}: no such measure type (known: {})",
+                        names.join(", ")
+                    );
+                };
+                ids.push(id);
             }
-            out.push(term_query(f.topic, topic));
+            out.push(any_of(f.topic, ids));
         }
-        if let Some(status) = filters.status {
+        if !filters.status.is_empty() {
             let date = filters.as_of.unwrap_or_else(Workspace::today);
             let allowed: Vec<tantivy::Term> = docs
                 .iter()
-                .filter(|d| d.validity_on(date) == status)
+                .filter(|d| filters.status.contains(&d.validity_on(date)))
                 .map(|d| tantivy::Term::from_field_text(f.doc, &d.id))
                 .collect();
             if allowed.is_empty() {
-                notes.push(format!("no document has status {} on {date}", status.id()));
+                let ids: Vec<&str> = filters.status.iter().map(|s| s.id()).collect();
+                notes.push(format!(
+                    "no document has status {} on {date}",
+                    ids.join(" or ")
+                ));
                 return Ok(None);
             }
             out.push(Box::new(TermSetQuery::new(allowed)));
@@ -397,29 +551,95 @@ impl SearchIndex {
     }
 }
 
-/// tantivy's `SnippetGenerator::create` (the query's terms on `field` that occur in the
-/// index, weighted by rarity), but re-tokenising each hit with a per-text jieba instead
-/// of the analyzer registered for indexing, so a search never loads the whole dictionary.
+/// Runs `query`: the best `window` hits in the order asked for (text score, amount or
+/// date), with the number of all matches.
+fn collect(
+    searcher: &tantivy::Searcher,
+    stats: &SearchableStats,
+    query: &dyn Query,
+    window: usize,
+    sort: Sort,
+) -> Result<(Vec<(f32, DocAddress)>, usize)> {
+    const WHAT: &str = "searching the index";
+    Ok(match sort {
+        Sort::Score => {
+            let collector = (TopDocs::with_limit(window).order_by_score(), Count);
+            searcher
+                .search_with_statistics_provider(query, &collector, stats)
+                .context(WHAT)?
+        }
+        Sort::Amount => {
+            let by = TopDocs::with_limit(window).tweak_score(|segment: &tantivy::SegmentReader| {
+                let amounts = segment
+                    .fast_fields()
+                    .f64(AMOUNT_FIELD)
+                    .ok()
+                    .map(|c| c.first_or_default_col(f64::NEG_INFINITY));
+                move |doc: tantivy::DocId, score: f32| {
+                    let amount = amounts
+                        .as_ref()
+                        .map_or(f64::NEG_INFINITY, |c| c.get_val(doc));
+                    (amount, score)
+                }
+            });
+            let (top, total) = searcher
+                .search_with_statistics_provider(query, &(by, Count), stats)
+                .context(WHAT)?;
+            (top.into_iter().map(|((_, s), at)| (s, at)).collect(), total)
+        }
+        Sort::Date => {
+            let by = TopDocs::with_limit(window).tweak_score(|segment: &tantivy::SegmentReader| {
+                let dates = segment
+                    .fast_fields()
+                    .u64(DATE_FIELD)
+                    .ok()
+                    .map(|c| c.first_or_default_col(0));
+                move |doc: tantivy::DocId, score: f32| {
+                    let date = dates.as_ref().map_or(0, |c| c.get_val(doc));
+                    (date, score)
+                }
+            });
+            let (top, total) = searcher
+                .search_with_statistics_provider(query, &(by, Count), stats)
+                .context(WHAT)?;
+            (top.into_iter().map(|((_, s), at)| (s, at)).collect(), total)
+        }
+    })
+}
+
+use rank::{AMOUNT_FIELD, DATE_FIELD};
+
+/// Highlights the words of the query (as typed, in other spellings, synonyms and single
+/// words of their instrument family; not the parts of a family's longer words, such as
+/// 给予 of 给予支持), weighted by rarity like tantivy's `SnippetGenerator::create`, and,
+/// with `measures`, the words that show a measure the query names (for hits found by
+/// their measure). Each hit is re-tokenised with a per-text jieba instead of the analyzer
+/// registered for indexing, so a search never loads the whole dictionary.
 fn snippet_generator(
     searcher: &tantivy::Searcher,
-    query: &dyn Query,
+    parsed: &ParsedQuery,
     field: tantivy::schema::Field,
+    measures: bool,
 ) -> tantivy::Result<SnippetGenerator> {
-    let mut terms = std::collections::BTreeSet::new();
-    query.query_terms(&mut |term, _| {
-        if term.field() == field {
-            terms.insert(term.clone());
-        }
-    });
     let mut weights = std::collections::BTreeMap::new();
-    for term in terms {
-        let value = term.value();
-        let Some(text) = value.as_str() else {
+    let words = parsed
+        .required
+        .iter()
+        .flat_map(|g| &g.alternatives)
+        .filter(|a| a.terms.len() == 1 || a.weight >= 1.0)
+        .flat_map(|a| a.terms.iter().map(|(_, t)| (t, 1.0)));
+    let measure_words = parsed
+        .highlight
+        .iter()
+        .filter(|_| measures)
+        .map(|t| (t, 0.5));
+    for (word, weight) in words.chain(measure_words) {
+        if weights.contains_key(word) {
             continue;
-        };
-        let doc_freq = searcher.doc_freq(&term)?;
+        }
+        let doc_freq = searcher.doc_freq(&tantivy::Term::from_field_text(field, word))?;
         if doc_freq > 0 {
-            weights.insert(text.to_string(), 1.0 / (1.0 + doc_freq as tantivy::Score));
+            weights.insert(word.clone(), weight / (1.0 + doc_freq as tantivy::Score));
         }
     }
     Ok(SnippetGenerator::new(
@@ -496,7 +716,8 @@ fn make_snippet(text: &str, generator: &SnippetGenerator) -> Snippet {
     }
 }
 
-/// Filters from the flags, completed by `field:value` written in the query.
+/// Filters from the flags, completed by `field:value` written in the query (several
+/// values separated by commas, like the flags).
 fn merge_filters(
     flags: &Filters,
     fields: &[(String, String)],
@@ -505,7 +726,7 @@ fn merge_filters(
     let mut out = flags.clone();
     for (name, value) in fields {
         let value = value.trim();
-        macro_rules! set {
+        macro_rules! set_one {
             ($slot:expr, $parsed:expr) => {{
                 let parsed = $parsed;
                 if $slot.is_some() && $slot.as_ref() != Some(&parsed) {
@@ -517,14 +738,29 @@ fn merge_filters(
                 }
             }};
         }
+        macro_rules! set_many {
+            ($slot:expr, $parse:expr) => {{
+                let parsed = split_values(value)
+                    .into_iter()
+                    .map($parse)
+                    .collect::<Result<Vec<_>>>()?;
+                if !$slot.is_empty() && $slot != parsed {
+                    notes.push(format!(
+                        "{name}:{value} in the query was overridden by the --{name} option"
+                    ));
+                } else {
+                    $slot = parsed;
+                }
+            }};
+        }
         match name.as_str() {
-            "doc" => set!(out.doc, value.to_string()),
-            "jurisdiction" => set!(out.jurisdiction, value.to_string()),
-            "level" => set!(out.level, parse_level(value)?),
-            "topic" => set!(out.topic, value.to_string()),
-            "status" => set!(out.status, parse_validity(value)?),
-            "as-of" => set!(out.as_of, parse_date(value)?),
-            "min-amount" => set!(
+            "doc" => set_many!(out.doc, |v: &str| Ok(v.to_string())),
+            "jurisdiction" => set_many!(out.jurisdiction, |v: &str| Ok(v.to_string())),
+            "level" => set_many!(out.level, parse_level),
+            "topic" => set_many!(out.topic, |v: &str| Ok(v.to_string())),
+            "status" => set_many!(out.status, parse_validity),
+            "as-of" => set_one!(out.as_of, parse_date(value)?),
+            "min-amount" => set_one!(
                 out.min_amount,
                 figures::parse_amount(value).with_context(|| format!(
                     "min-amount:{value}: not an amount (try 100万 or 1000000)"
@@ -534,6 +770,14 @@ fn merge_filters(
         }
     }
     Ok(out)
+}
+
+/// Several filter values written `a,b` (also with `，`, `、` or `;`).
+pub fn split_values(text: &str) -> Vec<&str> {
+    text.split([',', '，', '、', ';', '；'])
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// Parses an administrative level: its id, Chinese or English label (`city`, 地级市, 市).
@@ -603,44 +847,127 @@ fn alternative_query(
     }
 }
 
-/// A group matches in the provision text or its article heading.
-fn group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for alt in &group.alternatives {
-        clauses.push((Occur::Should, alternative_query(f.body, alt, 1.0)));
-        clauses.push((
+/// One alternative in the provision text, or its article heading for the words as
+/// typed (and their other spellings).
+fn in_text(f: &Fields, alt: &Alternative) -> Box<dyn Query> {
+    if alt.weight < 1.0 {
+        return alternative_query(f.body, alt, 1.0);
+    }
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, alternative_query(f.body, alt, 1.0)),
+        (
             Occur::Should,
             alternative_query(f.heading, alt, HEADING_BOOST),
-        ));
+        ),
+    ]))
+}
+
+/// A group matches in the provision text or its article heading (the best of its
+/// alternatives counts), or, for a word that names a measure, by the provision's frame.
+fn group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
+    let mut best: Vec<Box<dyn Query>> = group.alternatives.iter().map(|a| in_text(f, a)).collect();
+    if !group.concepts.is_empty() {
+        let concepts: Vec<(Occur, Box<dyn Query>)> = group
+            .concepts
+            .iter()
+            .map(|c| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    tantivy::Term::from_field_text(f.concept, c),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        best.push(Box::new(BoostQuery::new(
+            Box::new(BooleanQuery::new(concepts)),
+            CONCEPT_WEIGHT,
+        )));
     }
-    Box::new(BooleanQuery::new(clauses))
+    if best.len() == 1 {
+        return best.remove(0);
+    }
+    Box::new(DisjunctionMaxQuery::new(best))
+}
+
+/// A group in the text only (no concepts): whether a provision prints it.
+fn literal_group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
+    let alternatives: Vec<(Occur, Box<dyn Query>)> = group
+        .alternatives
+        .iter()
+        .map(|a| (Occur::Should, in_text(f, a)))
+        .collect();
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+/// The probes [`rank`] reads literal and heading matches with.
+fn probes(f: &Fields, parsed: &ParsedQuery, wanted: Wanted) -> rank::Probes {
+    let concepts = parsed.required.iter().any(|g| !g.concepts.is_empty());
+    let words = if concepts || wanted != Wanted::All {
+        parsed
+            .required
+            .iter()
+            .map(|g| literal_group_query(f, g))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let headings: Vec<(Occur, Box<dyn Query>)> = parsed
+        .required
+        .iter()
+        .flat_map(|g| &g.alternatives)
+        .filter(|a| a.weight >= 1.0)
+        .map(|a| (Occur::Should, alternative_query(f.heading, a, 1.0)))
+        .collect();
+    rank::Probes {
+        words,
+        of: parsed.required.len(),
+        heading: (!headings.is_empty())
+            .then(|| Box::new(BooleanQuery::new(headings)) as Box<dyn Query>),
+    }
+}
+
+/// Which of the required groups a provision must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    /// Every one.
+    All,
+    /// At least one of those that are not a lone character.
+    Any,
 }
 
 fn build_query(
     f: &Fields,
     parsed: &ParsedQuery,
     filters: &[Box<dyn Query>],
-    or_mode: bool,
+    wanted: Wanted,
 ) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    if parsed.required.is_empty() {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
-    } else if or_mode {
-        let any: Vec<(Occur, Box<dyn Query>)> = parsed
-            .required
-            .iter()
-            .map(|g| (Occur::Should, group_query(f, g)))
-            .collect();
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-    } else {
-        for g in &parsed.required {
-            clauses.push((Occur::Must, group_query(f, g)));
+    match wanted {
+        _ if parsed.required.is_empty() => {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Wanted::All => {
+            for g in &parsed.required {
+                clauses.push((Occur::Must, group_query(f, g)));
+            }
+        }
+        Wanted::Any => {
+            let strong: Vec<(Occur, Box<dyn Query>)> = parsed
+                .required
+                .iter()
+                .filter(|g| !g.is_weak())
+                .map(|g| (Occur::Should, group_query(f, g)))
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(strong))));
+            for g in parsed.required.iter().filter(|g| g.is_weak()) {
+                clauses.push((Occur::Should, group_query(f, g)));
+            }
         }
     }
     for g in &parsed.excluded {
         clauses.push((
             Occur::MustNot,
-            Box::new(forward_only::ForwardOnly(group_query(f, g))),
+            Box::new(forward_only::ForwardOnly(literal_group_query(f, g))),
         ));
     }
     for phrase in &parsed.phrases {
@@ -830,15 +1157,17 @@ mod tests {
     fn query_fields_fill_in_missing_flags() {
         let mut notes = Vec::new();
         let flags = Filters {
-            doc: Some("a".into()),
+            doc: vec!["a".into()],
             ..Filters::default()
         };
         let fields = vec![
             ("doc".to_string(), "b".to_string()),
             ("min-amount".to_string(), "100万".to_string()),
+            ("jurisdiction".to_string(), "北京,Baotou".to_string()),
         ];
         let f = merge_filters(&flags, &fields, &mut notes).unwrap();
-        assert_eq!(f.doc.as_deref(), Some("a"));
+        assert_eq!(f.doc, ["a"]);
+        assert_eq!(f.jurisdiction, ["北京", "Baotou"]);
         assert_eq!(f.min_amount, Some(1_000_000.0));
         assert_eq!(notes.len(), 1, "{notes:?}");
     }

@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 
 use super::analyzer::{self, Mode, Segmenter};
+use crate::analysis::FrameRules;
+use crate::analysis::frames::NamedKind;
 use crate::text::{self, Vocabulary};
 
 /// One way of matching a group: a single term or a phrase (terms with relative positions).
@@ -24,8 +26,29 @@ pub struct Alternative {
 pub struct Group {
     /// What the user typed for it (for notes).
     pub label: String,
-    /// Ways to match it.
+    /// Ways to match it in the text.
     pub alternatives: Vec<Alternative>,
+    /// What else satisfies it, as values of the store's `concept` field: the frame
+    /// triggers the word names (`t:tradefair` for 展位, with their specific forms) and
+    /// its instrument family (`i:grant` for 补贴), so a provision of that measure matches
+    /// even when it does not print the word (ranked below those that do).
+    pub concepts: Vec<String>,
+    /// The triggers the word itself names (without their specific forms).
+    pub names: Vec<String>,
+}
+
+impl Group {
+    /// A single character that is not a figure (元, 的): never enough on its own when
+    /// the query falls back to matching any of its words.
+    pub fn is_weak(&self) -> bool {
+        self.label.chars().filter(|c| c.is_alphanumeric()).count() <= 1
+            && self.alternatives.len() <= 1
+            && self.concepts.is_empty()
+            && !self
+                .alternatives
+                .iter()
+                .any(|a| a.terms.iter().any(|(_, t)| t.starts_with(['¥', '%'])))
+    }
 }
 
 /// A parsed query.
@@ -41,6 +64,12 @@ pub struct ParsedQuery {
     pub fields: Vec<(String, String)>,
     /// `*`: every provision.
     pub match_all: bool,
+    /// Every frame trigger the query names: a provision with one of them is the measure
+    /// asked for (one with a specific form of it, or another of its family, is related).
+    pub triggers: Vec<String>,
+    /// Words that show the measures named (the triggers' words), highlighted in the
+    /// snippets of provisions found by their measure.
+    pub highlight: Vec<String>,
     /// What was ignored or reinterpreted.
     pub notes: Vec<String>,
 }
@@ -58,22 +87,31 @@ pub const FIELDS: &[(&str, &[&str])] = &[
 
 /// Weight of a synonym alternative relative to the word typed.
 const SYNONYM_WEIGHT: f32 = 0.7;
+/// Weight of another word of an instrument family (补贴 for 奖励).
+const FAMILY_WEIGHT: f32 = 0.8;
+/// `concept` values (see [`crate::store::schema`]).
+const TRIGGER_PREFIX: &str = crate::store::schema::CONCEPT_TRIGGER;
+const INSTRUMENT_PREFIX: &str = crate::store::schema::CONCEPT_INSTRUMENT;
+/// A word this long (in characters) is also matched as its parts in a row, since a
+/// quotation mark may split it in the text (专精特新板 in `“专精特新”板`).
+const SPLIT_MIN_CHARS: usize = 4;
 /// At most this many spellings of one phrase.
 const MAX_PHRASE_VARIANTS: usize = 8;
 /// Longest run of terms looked up in the vocabulary.
 const MAX_SPAN: usize = 4;
 
 /// The vocabulary prepared for lookups.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Expander {
     vocabulary: Vocabulary,
+    frames: FrameRules,
     /// word → (is_equivalence, group index)
     index: HashMap<String, Vec<(bool, usize)>>,
 }
 
 impl Expander {
-    /// Prepares `vocabulary` for query expansion.
-    pub fn new(vocabulary: Vocabulary) -> Expander {
+    /// Prepares `vocabulary` and the measure frames' words for query expansion.
+    pub fn new(vocabulary: Vocabulary, frames: FrameRules) -> Expander {
         let mut index: HashMap<String, Vec<(bool, usize)>> = HashMap::new();
         for (i, g) in vocabulary.equivalences.iter().enumerate() {
             for w in g {
@@ -85,12 +123,21 @@ impl Expander {
                 index.entry(w.clone()).or_default().push((false, i));
             }
         }
-        Expander { vocabulary, index }
+        Expander {
+            vocabulary,
+            frames,
+            index,
+        }
     }
 
     /// The vocabulary in use.
     pub fn vocabulary(&self) -> &Vocabulary {
         &self.vocabulary
+    }
+
+    /// The measure frames in use.
+    pub fn frames(&self) -> &FrameRules {
+        &self.frames
     }
 
     /// Parses and normalises a query.
@@ -150,6 +197,25 @@ impl Expander {
             out.notes
                 .push("NOT without a word after it was ignored".into());
         }
+        for g in &out.required {
+            for t in &g.names {
+                if !out.triggers.contains(t) {
+                    out.triggers.push(t.clone());
+                }
+            }
+        }
+        for t in &out.triggers {
+            let Some(rule) = self.frames.trigger(t) else {
+                continue;
+            };
+            for w in &rule.rule.any {
+                for term in analyzer::analyze_terms_with(w, Mode::Query, Segmenter::PerText) {
+                    if !out.highlight.contains(&term.text) {
+                        out.highlight.push(term.text);
+                    }
+                }
+            }
+        }
         out
     }
 
@@ -159,6 +225,7 @@ impl Expander {
         let terms = analyzer::analyze_terms_with(text, Mode::Query, Segmenter::PerText);
         let phrase = (terms.len() > 1).then(|| relative(&terms));
         let mut groups = Vec::new();
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
         let mut i = 0;
         while i < terms.len() {
             // longest run of contiguous terms that is a vocabulary word
@@ -198,7 +265,10 @@ impl Expander {
                 groups.push(Group {
                     label,
                     alternatives,
+                    concepts: Vec::new(),
+                    names: Vec::new(),
                 });
+                ranges.push(terms[i].bytes.start..terms[j - 1].bytes.end);
                 i = j;
             } else {
                 // A word with a Taiwan/Mainland spelling inside it (网络安全 vs
@@ -222,11 +292,118 @@ impl Expander {
                 groups.push(Group {
                     label,
                     alternatives,
+                    concepts: Vec::new(),
+                    names: Vec::new(),
                 });
+                ranges.push(t.bytes.clone());
                 i += 1;
             }
         }
+        // a long word also as its parts in a row (专精特新 板 for `“专精特新”板`)
+        for g in &mut groups {
+            let parts: Vec<Alternative> = g
+                .alternatives
+                .iter()
+                .filter(|a| a.terms.len() == 1 && a.weight >= 1.0)
+                .filter_map(|a| split_word(&a.terms[0].1))
+                .collect();
+            for p in parts {
+                if !g.alternatives.iter().any(|x| x.terms == p.terms) {
+                    g.alternatives.push(p);
+                }
+            }
+        }
+        self.add_measures(text, &mut groups, &ranges);
+        // a lone character written against a word that names a measure is part of it
+        // (费 in 展位费, which the dictionary splits 展位 费)
+        for i in 0..groups.len() {
+            if !groups[i].concepts.is_empty() || !groups[i].is_weak() {
+                continue;
+            }
+            let touching = |j: usize| {
+                j < groups.len()
+                    && !groups[j].names.is_empty()
+                    && (ranges[j].end == ranges[i].start || ranges[i].end == ranges[j].start)
+            };
+            let from = [i.wrapping_sub(1), i + 1]
+                .into_iter()
+                .find(|&j| touching(j));
+            if let Some(j) = from {
+                groups[i].concepts = groups[j]
+                    .concepts
+                    .iter()
+                    .filter(|c| c.starts_with(TRIGGER_PREFIX))
+                    .cloned()
+                    .collect();
+                groups[i].names = groups[j].names.clone();
+            }
+        }
         (groups, phrase)
+    }
+
+    /// Widens the groups of a run of words typed together with what they name: an
+    /// instrument word gets the other words of its family (奖励 → 补贴, 资金支持 …), a word
+    /// naming a trigger gets the trigger as a concept (展位费 → `tradefair`).
+    fn add_measures(&self, text: &str, groups: &mut [Group], ranges: &[std::ops::Range<usize>]) {
+        let named = self.frames.named_in_query(&text::to_simplified(text));
+        if named.is_empty() {
+            return;
+        }
+        let chars = |b: usize| text[..b.min(text.len())].chars().count();
+        for (g, bytes) in groups.iter_mut().zip(ranges) {
+            let range = chars(bytes.start)..chars(bytes.end);
+            let len = range.end - range.start;
+            // instruments: the longest words inside the group (利息补贴, not its 补贴),
+            // covering at least half of it
+            let inside: Vec<_> = named
+                .iter()
+                .filter(|n| n.kind == NamedKind::Instrument)
+                .filter(|n| n.chars.start >= range.start && n.chars.end <= range.end)
+                .collect();
+            for n in &inside {
+                let n_len = n.chars.end - n.chars.start;
+                let longer = inside.iter().any(|o| {
+                    o.chars.start <= n.chars.start
+                        && o.chars.end >= n.chars.end
+                        && o.chars.end - o.chars.start > n_len
+                });
+                if longer || 2 * n_len < len {
+                    continue;
+                }
+                let Some(family) = self.frames.instrument(&n.id).filter(|f| !f.general) else {
+                    continue;
+                };
+                // the family's one-word names as words; its longer wordings (资金支持,
+                // 给予支持) through the provision's frame, which records the family
+                for w in &family.words {
+                    let a = alternative(w, FAMILY_WEIGHT);
+                    if a.terms.len() == 1 && !g.alternatives.iter().any(|x| x.terms == a.terms) {
+                        g.alternatives.push(a);
+                    }
+                }
+                let concept = format!("{INSTRUMENT_PREFIX}{}", family.id);
+                if !g.concepts.contains(&concept) {
+                    g.concepts.push(concept);
+                }
+            }
+            // triggers named by a word inside the group, or by a word the group is part of
+            for n in named.iter().filter(|n| n.kind == NamedKind::Trigger) {
+                let within = n.chars.start >= range.start && n.chars.end <= range.end;
+                let around = range.start >= n.chars.start && range.end <= n.chars.end;
+                if !(within || around) {
+                    continue;
+                }
+                if !g.names.contains(&n.id) {
+                    g.names.push(n.id.clone());
+                }
+                for t in self.frames.with_specifics(&n.id) {
+                    let concept = format!("{TRIGGER_PREFIX}{t}");
+                    if !g.concepts.contains(&concept) {
+                        g.concepts.push(concept);
+                    }
+                }
+            }
+        }
     }
 
     /// A quoted phrase: matched exactly, in each Mainland/Taiwan spelling.
@@ -261,8 +438,41 @@ impl Expander {
         (!alternatives.is_empty()).then(|| Group {
             label: text.to_string(),
             alternatives,
+            concepts: Vec::new(),
+            names: Vec::new(),
         })
     }
+}
+
+/// A long dictionary word as its parts in a row (专精特新板 → 专精特新 板): the longest
+/// shorter dictionary word at each point, else one character. `None` when that adds
+/// nothing to the word itself.
+fn split_word(word: &str) -> Option<Alternative> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < SPLIT_MIN_CHARS || !chars.iter().all(|c| text::is_han(*c)) {
+        return None;
+    }
+    let jieba = text::jieba_for(word);
+    let mut parts: Vec<(usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let longest = (i + 2..=chars.len())
+            .rev()
+            .filter(|&j| j - i < chars.len())
+            .find(|&j| jieba.has_word(&chars[i..j].iter().collect::<String>()))
+            .unwrap_or(i + 1);
+        parts.push((i, chars[i..longest].iter().collect()));
+        i = longest;
+    }
+    // Parts that are all dictionary words are indexed inside the word anyway (jieba's
+    // search mode), so their phrase would find nothing more; only a lone character
+    // (板 of 专精特新板) is not.
+    let lone = parts.iter().any(|(_, p)| p.chars().count() == 1);
+    let long = parts.iter().any(|(_, p)| p.chars().count() > 1);
+    (parts.len() > 1 && lone && long).then_some(Alternative {
+        terms: parts,
+        weight: 1.0,
+    })
 }
 
 fn push_groups(required: &mut Vec<Group>, mut groups: Vec<Group>, pending_or: &mut bool) {
@@ -317,6 +527,10 @@ fn closing_quote(open: char) -> Option<char> {
     }
 }
 
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}'
+}
+
 fn lex(query: &str, notes: &mut Vec<String>) -> Vec<Item> {
     let mut items = Vec::new();
     let chars: Vec<char> = query.chars().collect();
@@ -324,7 +538,7 @@ fn lex(query: &str, notes: &mut Vec<String>) -> Vec<Item> {
     let mut noted_parens = false;
     while i < chars.len() {
         let c = chars[i];
-        if c.is_whitespace() || c == '\u{3000}' {
+        if is_space(c) {
             i += 1;
             continue;
         }
@@ -334,29 +548,38 @@ fn lex(query: &str, notes: &mut Vec<String>) -> Vec<Item> {
         let start = if exclude { i + 1 } else { i };
         if let Some(close) = chars.get(start).and_then(|&q| closing_quote(q)) {
             let body_start = start + 1;
-            match chars[body_start..].iter().position(|&x| x == close) {
+            let found = chars[body_start..].iter().position(|&x| x == close);
+            // quotation marks inside a word (“专精特新”板) are part of the word
+            let inside_word = found.is_some_and(|len| {
+                let after = body_start + len + 1;
+                chars.get(after).is_some_and(|c| !is_space(*c))
+                    && !chars[body_start..body_start + len]
+                        .iter()
+                        .any(|c| is_space(*c))
+            });
+            match found.filter(|_| !inside_word) {
                 Some(len) => {
                     let text: String = chars[body_start..body_start + len].iter().collect();
                     items.push(Item::Phrase { text, exclude });
                     i = body_start + len + 1;
                 }
+                None if inside_word => {}
                 None => {
                     notes.push(format!(
                         "unbalanced quote {}: the rest was searched as words",
                         chars[start]
                     ));
                     i = body_start;
+                    continue;
                 }
             }
-            continue;
+            if !inside_word {
+                continue;
+            }
         }
-        // a whitespace-delimited chunk (stopping at an opening quote)
+        // a whitespace-delimited chunk
         let mut end = start;
-        while end < chars.len()
-            && !chars[end].is_whitespace()
-            && chars[end] != '\u{3000}'
-            && (end == start || closing_quote(chars[end]).is_none())
-        {
+        while end < chars.len() && !is_space(chars[end]) {
             end += 1;
         }
         let chunk: String = chars[start..end].iter().collect();
@@ -423,12 +646,24 @@ fn lex(query: &str, notes: &mut Vec<String>) -> Vec<Item> {
             }
             continue;
         }
-        items.push(Item::Word {
-            text: bare.to_string(),
-            exclude,
-        });
+        // quotation marks inside a word are not word boundaries (“专精特新”板)
+        let word: String = bare.chars().filter(|c| !is_inner_quote(*c)).collect();
+        if !word.is_empty() {
+            items.push(Item::Word {
+                text: word,
+                exclude,
+            });
+        }
     }
     items
+}
+
+/// Quotation marks a word may be printed with.
+fn is_inner_quote(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”' | '‘' | '’' | '"' | '「' | '」' | '『' | '』' | '《' | '》' | '＂'
+    )
 }
 
 #[cfg(test)]
@@ -436,7 +671,7 @@ mod tests {
     use super::*;
 
     fn expander() -> Expander {
-        Expander::new(Vocabulary::bundled())
+        Expander::new(Vocabulary::bundled(), FrameRules::bundled())
     }
 
     fn labels(groups: &[Group]) -> Vec<&str> {
@@ -512,6 +747,85 @@ mod tests {
         );
         let q = expander().parse("上市 OR 挂牌 补贴");
         assert_eq!(labels(&q.required), ["上市 OR 挂牌", "补贴"]);
+    }
+
+    #[test]
+    fn instrument_words_widen_to_their_family_unless_quoted() {
+        let q = expander().parse("上市奖励");
+        let reward = &q.required[1];
+        let words = alt_words(reward);
+        for w in ["奖励", "补贴", "补助", "资助"] {
+            assert!(words.contains(&w.to_string()), "{w}: {words:?}");
+        }
+        assert!(reward.concepts.contains(&"i:grant".to_string()));
+        assert!(reward.alternatives[1..].iter().all(|a| a.weight < 1.0));
+        // quoted: exactly the word
+        let q = expander().parse("\"奖励\"");
+        assert_eq!(alt_words(&q.required[0]), ["奖励"]);
+        assert!(q.required[0].concepts.is_empty());
+        // a general family does not widen
+        let q = expander().parse("培训");
+        assert_eq!(alt_words(&q.required[0]), ["培训"]);
+    }
+
+    #[test]
+    fn words_that_name_a_measure_carry_its_trigger() {
+        let q = expander().parse("展位费补贴");
+        assert_eq!(labels(&q.required), ["展位", "费", "补贴"]);
+        // 费 is written against 展位: it belongs to the same measure
+        for g in &q.required[..2] {
+            assert!(g.concepts.contains(&"t:tradefair".to_string()), "{g:?}");
+        }
+        assert_eq!(q.triggers, ["tradefair"]);
+        assert!(q.highlight.contains(&"展会".to_string()));
+        // a general trigger also stands for its specific forms
+        let q = expander().parse("上市");
+        assert!(q.required[0].concepts.contains(&"t:neeq".to_string()));
+        assert_eq!(q.triggers, ["listing"]);
+        // nothing named: no concepts
+        let q = expander().parse("发展");
+        assert!(q.required[0].concepts.is_empty() && q.triggers.is_empty());
+    }
+
+    #[test]
+    fn quotation_marks_inside_a_word_keep_it_whole() {
+        for text in ["“专精特新”板", "\"专精特新\"板", "專精特新板"] {
+            let q = expander().parse(text);
+            assert_eq!(q.required.len(), 1, "{text}: {:?}", labels(&q.required));
+            let words = alt_words(&q.required[0]);
+            assert!(
+                words.contains(&"专精特新板".to_string()),
+                "{text}: {words:?}"
+            );
+            // its parts in a row, for `“专精特新”板` in the text
+            assert!(
+                q.required[0]
+                    .alternatives
+                    .iter()
+                    .any(|a| a.terms == [(0, "专精特新".to_string()), (4, "板".to_string())]),
+                "{text}"
+            );
+        }
+        // a phrase set off by spaces is still a phrase
+        let q = expander().parse("\"资金补贴\" 上市");
+        assert_eq!(labels(&q.required), ["资金补贴", "上市"]);
+    }
+
+    #[test]
+    fn short_forms_match_their_full_names() {
+        let words = alt_words(&expander().parse("北交所").required[0]);
+        assert!(words.contains(&"北京证券交易所".to_string()), "{words:?}");
+        let words = alt_words(&expander().parse("专板").required[0]);
+        assert!(words.contains(&"专精特新专板".to_string()), "{words:?}");
+    }
+
+    #[test]
+    fn single_characters_are_weak() {
+        let q = expander().parse("元宇宙");
+        assert_eq!(labels(&q.required), ["元", "宇宙"]);
+        assert!(q.required[0].is_weak());
+        assert!(!q.required[1].is_weak());
+        assert!(!expander().parse("300万").required[0].is_weak());
     }
 
     #[test]

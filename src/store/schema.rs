@@ -19,7 +19,7 @@ use tantivy::schema::{
 use crate::search::analyzer::TOKENIZER_NAME;
 
 /// Bump when the fields or what the records hold change: the store is then rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// `kind` of a clause entry.
 pub const KIND_CLAUSE: &str = "clause";
@@ -29,6 +29,12 @@ pub const KIND_DOCUMENT: &str = "document";
 pub const KIND_LINKS: &str = "links";
 /// `searchable` value of the clauses a search returns.
 pub const SEARCHABLE: &str = "y";
+/// `concept` value of a clause with a support figure.
+pub const SUPPORT: &str = "support";
+/// `concept` prefix of a frame trigger id.
+pub const CONCEPT_TRIGGER: &str = "t:";
+/// `concept` prefix of an instrument family id.
+pub const CONCEPT_INSTRUMENT: &str = "i:";
 
 /// The fields of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -71,6 +77,12 @@ pub struct Fields {
     pub figure: Field,
     /// The stored record (JSON).
     pub record: Field,
+    /// What search ranks a searchable clause by (a fast field): `t:` + each frame trigger
+    /// id, `i:` + each instrument family id, and [`SUPPORT`] when it has a support figure.
+    pub concept: Field,
+    /// Date of the clause's document (published, else effective, else written) in days
+    /// from the Common Era, 0 when unknown (a fast field: `search --sort date`).
+    pub date: Field,
     /// Ordinal of a provision in the full build that made the store (a fast field the
     /// build's link pass maps candidates back to its features by).
     pub pord: Field,
@@ -105,6 +117,8 @@ pub fn schema() -> (Schema, Fields) {
         figure: b.add_text_field("figure", STRING),
         record: b.add_bytes_field("record", STORED),
         pord: b.add_u64_field("pord", FAST),
+        concept: b.add_text_field("concept", STRING | FAST),
+        date: b.add_u64_field("date", FAST),
     };
     (b.build(), fields)
 }
@@ -137,5 +151,7 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
         figure: get("figure")?,
         record: get("record")?,
         pord: get("pord")?,
+        concept: get("concept")?,
+        date: get("date")?,
     })
 }

@@ -60,6 +60,24 @@ fn support_amount(analysis: &ClauseAnalysis) -> Option<f64> {
         .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
 }
 
+/// The `concept` values of a searchable clause: its frame triggers and instrument
+/// families, and whether it offers a support figure (what search ranks measures by).
+fn concepts(analysis: &ClauseAnalysis) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for frame in &analysis.frames {
+        out.push(format!("{}{}", schema::CONCEPT_TRIGGER, frame.trigger));
+        for i in &frame.instruments {
+            out.push(format!("{}{i}", schema::CONCEPT_INSTRUMENT));
+        }
+    }
+    if analysis.support().next().is_some() {
+        out.push(schema::SUPPORT.to_string());
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Writes to one store folder.
 pub struct StoreWriter {
     index: Index,
@@ -207,6 +225,15 @@ impl StoreWriter {
                 d.add_text(f.heading, h);
             }
             d.add_text(f.title, &meta.title);
+            for c in concepts(analysis) {
+                d.add_text(f.concept, &c);
+            }
+            if let Some(date) = meta.published.or(meta.effective).or(meta.written) {
+                d.add_u64(
+                    f.date,
+                    chrono::Datelike::num_days_from_ce(&date).max(0) as u64,
+                );
+            }
         }
         if let Some(p) = pord {
             d.add_u64(f.pord, p);

@@ -615,9 +615,9 @@ fn request_search(app: &mut App) {
     let request = SearchRequest {
         query,
         filters: Filters {
-            jurisdiction: app.search.jurisdiction.clone(),
-            status: app.search.status,
-            topic: app.search.topic.clone(),
+            jurisdiction: app.search.jurisdiction.clone().into_iter().collect(),
+            status: app.search.status.into_iter().collect(),
+            topic: app.search.topic.clone().into_iter().collect(),
             as_of: app.search.status.map(|_| app.today),
             ..Filters::default()
         },

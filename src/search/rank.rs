@@ -1,0 +1,298 @@
+//! Ranking: the hits the text score put first are ranked again by what a consultant looks
+//! for, read from each clause's fast fields and the query.
+//!
+//! * **literal**: the provision prints every word of the query (or a word the query
+//!   widens it to: Taiwan spelling, synonym, instrument family). Provisions found only
+//!   because they are the measure a word names (展位费 → a trade-fair measure that says
+//!   参展) rank below all that print the words.
+//! * **measure**: a provision that is a measure (it offers a support figure, a specific
+//!   instrument such as a grant or an interest subsidy, and has a frame trigger) ranks
+//!   above one that merely mentions the words.
+//! * **frame**: its frame is the one the query names, or of the same family.
+//! * **heading**: a match in the article heading (already weighed in the text score).
+//!
+//! `final = bm25 × (1 + MEASURE_WEIGHT × measure) × (1 + FRAME_WEIGHT × frame)`; hits are
+//! ordered by the number of query words they print (all of them first), then by `final`.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::schema::{Field, Value};
+use tantivy::{DocAddress, DocId, Searcher, TERMINATED, TantivyDocument};
+
+use crate::analysis::FrameRules;
+use crate::store::schema;
+
+/// How much being a measure multiplies the text score (at most).
+const MEASURE_WEIGHT: f32 = 2.0;
+/// How much having the frame the query names multiplies it (a same-family frame: half).
+const FRAME_WEIGHT: f32 = 0.3;
+/// Parts of `measure`: a support figure, a specific instrument, a frame trigger.
+const MEASURE_SUPPORT: f32 = 0.5;
+const MEASURE_INSTRUMENT: f32 = 0.3;
+const MEASURE_TRIGGER: f32 = 0.2;
+
+/// Why a hit ranks where it does (`search --json --explain`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranking {
+    /// The text score: BM25 of the query's words and their alternatives in the provision,
+    /// its article heading and document title, with the boosts (README, "Searching").
+    pub bm25: f32,
+    /// The provision prints every word of the query (or an accepted alternative).
+    pub literal: bool,
+    /// How many of the query's words it prints, of how many.
+    pub words: [usize; 2],
+    /// `exact` when its frame trigger is one the query names, `family` when it is of the
+    /// same family, absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<&'static str>,
+    /// Its frame triggers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<String>,
+    /// How much it is a measure, 0 to 1: support figure 0.5, specific instrument 0.3,
+    /// frame trigger 0.2.
+    pub measure: f32,
+    /// It offers a support figure (amount or ratio).
+    pub support_figure: bool,
+    /// It names a specific instrument (grant, interest subsidy, voucher …).
+    pub instrument: bool,
+    /// A query word is in its article heading.
+    pub heading: bool,
+    /// Its largest support amount in yuan (what `--sort amount` orders by).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
+    /// The date of its document (what `--sort date` orders by).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<chrono::NaiveDate>,
+    /// The score hits are ordered by (after the number of words printed).
+    #[serde(rename = "final")]
+    pub final_score: f32,
+}
+
+/// The queries whose matches decide `literal`, `words` and `heading`.
+pub(crate) struct Probes {
+    /// One query per required word, matching it in the text or heading (no concepts).
+    /// Empty when every match of the search is literal anyway.
+    pub words: Vec<Box<dyn Query>>,
+    /// How many required words the query has.
+    pub of: usize,
+    /// The query's words in article headings.
+    pub heading: Option<Box<dyn Query>>,
+}
+
+/// Ranks `top` (text score, address), keeping at most `limit`. With `reorder_by_id`
+/// (the clause id field) the hits are ordered by rank, equal ranks by id; `None` keeps
+/// the given order (a `--sort` other than score).
+pub(crate) fn rank(
+    searcher: &Searcher,
+    frames: &FrameRules,
+    query_triggers: &[String],
+    probes: &Probes,
+    top: Vec<(f32, DocAddress)>,
+    limit: usize,
+    reorder_by_id: Option<Field>,
+) -> Result<Vec<(DocAddress, Ranking)>> {
+    let weight = |q: &dyn Query| -> Result<Box<dyn Weight>> {
+        q.weight(EnableScoring::disabled_from_searcher(searcher))
+            .context("ranking the hits")
+    };
+    let word_weights: Vec<Box<dyn Weight>> = probes
+        .words
+        .iter()
+        .map(|q| weight(q.as_ref()))
+        .collect::<Result<_>>()?;
+    let heading_weight = probes
+        .heading
+        .as_ref()
+        .map(|q| weight(q.as_ref()))
+        .transpose()?;
+    let families: Vec<&str> = query_triggers
+        .iter()
+        .filter_map(|t| frames.trigger(t))
+        .map(|t| t.family.as_str())
+        .collect();
+
+    // per segment, in doc order (scorers only move forward)
+    let mut by_segment: BTreeMap<u32, Vec<(DocId, usize)>> = BTreeMap::new();
+    for (i, (_, at)) in top.iter().enumerate() {
+        by_segment
+            .entry(at.segment_ord)
+            .or_default()
+            .push((at.doc_id, i));
+    }
+    let mut rankings: Vec<Option<Ranking>> = vec![None; top.len()];
+    for (segment, mut docs) in by_segment {
+        docs.sort_unstable();
+        let reader = searcher.segment_reader(segment);
+        let mut word_scorers = word_weights
+            .iter()
+            .map(|w| w.scorer(reader, 1.0))
+            .collect::<tantivy::Result<Vec<_>>>()
+            .context("ranking the hits")?;
+        let mut heading_scorer = heading_weight
+            .as_ref()
+            .map(|w| w.scorer(reader, 1.0))
+            .transpose()
+            .context("ranking the hits")?;
+        let concepts = reader
+            .fast_fields()
+            .str(CONCEPT_FIELD)
+            .context("reading the ranking fields")?;
+        let amounts = reader.fast_fields().f64(AMOUNT_FIELD).ok();
+        let dates = reader.fast_fields().u64(DATE_FIELD).ok();
+        let mut value = String::new();
+        for (doc, i) in docs {
+            let words = if word_scorers.is_empty() {
+                probes.of
+            } else {
+                let mut n = 0;
+                for s in word_scorers.iter_mut() {
+                    n += usize::from(matches(s.as_mut(), doc));
+                }
+                n
+            };
+            let heading = heading_scorer
+                .as_mut()
+                .is_some_and(|s| matches(s.as_mut(), doc));
+            let mut triggers = Vec::new();
+            let (mut support_figure, mut instrument) = (false, false);
+            if let Some(col) = &concepts {
+                for ord in col.term_ords(doc) {
+                    if !col.ord_to_str(ord, &mut value).unwrap_or(false) {
+                        continue;
+                    }
+                    if let Some(t) = value.strip_prefix(schema::CONCEPT_TRIGGER) {
+                        triggers.push(t.to_string());
+                    } else if let Some(i) = value.strip_prefix(schema::CONCEPT_INSTRUMENT) {
+                        instrument |= frames.instrument(i).is_some_and(|f| !f.general);
+                    } else if value == schema::SUPPORT {
+                        support_figure = true;
+                    }
+                }
+            }
+            let frame = if triggers.iter().any(|t| query_triggers.contains(t)) {
+                Some("exact")
+            } else if triggers
+                .iter()
+                .filter_map(|t| frames.trigger(t))
+                .any(|t| families.contains(&t.family.as_str()))
+            {
+                Some("family")
+            } else {
+                None
+            };
+            let measure = f32::from(u8::from(support_figure)) * MEASURE_SUPPORT
+                + f32::from(u8::from(instrument)) * MEASURE_INSTRUMENT
+                + f32::from(u8::from(!triggers.is_empty())) * MEASURE_TRIGGER;
+            let frame_factor = match frame {
+                Some("exact") => 1.0,
+                Some(_) => 0.5,
+                None => 0.0,
+            };
+            let bm25 = top[i].0;
+            rankings[i] = Some(Ranking {
+                bm25,
+                literal: words == probes.of,
+                words: [words, probes.of],
+                frame,
+                triggers,
+                measure,
+                support_figure,
+                instrument,
+                heading,
+                amount: amounts.as_ref().and_then(|c| c.first(doc)),
+                date: dates
+                    .as_ref()
+                    .and_then(|c| c.first(doc))
+                    .and_then(|d| i32::try_from(d).ok())
+                    .and_then(chrono::NaiveDate::from_num_days_from_ce_opt),
+                final_score: bm25
+                    * (1.0 + MEASURE_WEIGHT * measure)
+                    * (1.0 + FRAME_WEIGHT * frame_factor),
+            });
+        }
+    }
+    let mut out: Vec<(DocAddress, Ranking)> = top
+        .into_iter()
+        .zip(rankings)
+        .filter_map(|((_, at), r)| r.map(|r| (at, r)))
+        .collect();
+    if let Some(id_field) = reorder_by_id {
+        out.sort_by(|a, b| {
+            b.1.words[0]
+                .cmp(&a.1.words[0])
+                .then(b.1.final_score.total_cmp(&a.1.final_score))
+                .then(a.0.cmp(&b.0))
+        });
+        break_ties(searcher, id_field, &mut out, |r| {
+            (r.words[0], r.final_score.to_bits())
+        })?;
+    }
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// Orders the hits of equal rank by provision id, so that the same store content gives
+/// the same order whatever segments a build or an update left (a `--limit` then picks
+/// the same provisions every time). Only tied hits have their id read.
+fn break_ties<K: PartialEq>(
+    searcher: &Searcher,
+    id_field: Field,
+    out: &mut [(DocAddress, Ranking)],
+    key: impl Fn(&Ranking) -> K,
+) -> Result<()> {
+    let mut start = 0;
+    while start < out.len() {
+        let mut end = start + 1;
+        while end < out.len() && key(&out[end].1) == key(&out[start].1) {
+            end += 1;
+        }
+        if end - start > 1 {
+            let mut keyed = Vec::with_capacity(end - start);
+            for (at, r) in out[start..end].iter().cloned() {
+                let doc: TantivyDocument = searcher.doc(at).context("reading a hit's id")?;
+                let id = doc
+                    .get_first(id_field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                keyed.push((id, at, r));
+            }
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+            for (slot, (_, at, r)) in out[start..end].iter_mut().zip(keyed) {
+                *slot = (at, r);
+            }
+        }
+        start = end;
+    }
+    Ok(())
+}
+
+/// Names of the fast fields read (a test keeps them in step with the schema).
+const CONCEPT_FIELD: &str = "concept";
+pub(crate) const AMOUNT_FIELD: &str = "amount";
+pub(crate) const DATE_FIELD: &str = "date";
+
+/// Whether `scorer` (moving forward only) matches `doc`.
+fn matches(scorer: &mut dyn tantivy::query::Scorer, doc: DocId) -> bool {
+    let mut at = scorer.doc();
+    if at < doc && at != TERMINATED {
+        at = scorer.seek(doc);
+    }
+    at == doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_field_names_are_the_schemas() {
+        let (schema, f) = schema::schema();
+        assert_eq!(schema.get_field_name(f.concept), CONCEPT_FIELD);
+        assert_eq!(schema.get_field_name(f.amount), AMOUNT_FIELD);
+        assert_eq!(schema.get_field_name(f.date), DATE_FIELD);
+    }
+}
