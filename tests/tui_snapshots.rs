@@ -104,7 +104,7 @@ fn compare_measure_type_view() {
 fn digest_and_export_prompt() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let ws = workspace_with_data(dir.path().to_path_buf());
+        let ws = library_with_data(dir.path().to_path_buf());
         let mut app = tui_common::app_in(
             ws,
             Digest {
@@ -200,7 +200,7 @@ fn a_popup_never_leaves_half_a_double_width_character() {
     let mut app = app((80, 24));
     press(&mut app, "j l ?");
     let buf = buffer(&app);
-    let area = policynav::tui::update::help_area(app.size);
+    let area = policynav::tui::layout::help_area(app.size);
     assert!(matches!(app.popup, Some(Popup::Help { .. })));
     for y in area.top()..area.bottom() {
         let left = &buf[(area.x - 1, y)];

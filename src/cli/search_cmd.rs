@@ -160,6 +160,7 @@ pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
             })?),
             None => None,
         },
+        ..Filters::default()
     };
     let query = args.query.join(" ");
     let index = SearchIndex::open_or_build_at(locations, &mut progress_printer(!args.json))?;

@@ -23,6 +23,7 @@
 //! ```
 
 pub mod analyzer;
+pub mod facets;
 pub mod figures;
 pub mod query;
 
@@ -67,6 +68,34 @@ pub struct Filters {
     pub as_of: Option<NaiveDate>,
     /// Only provisions offering support of at least this many yuan.
     pub min_amount: Option<f64>,
+    /// Several values at once (the navigator's filter panel): a provision passes when
+    /// it matches one of the values of each list that is not empty, and the single
+    /// values above. Jurisdictions, English or Chinese names.
+    pub jurisdictions: Vec<String>,
+    /// Any of these administrative levels.
+    pub levels: Vec<Level>,
+    /// Any of these standings on `as_of`.
+    pub statuses: Vec<Validity>,
+    /// Any of these measure types (topic ids).
+    pub topics: Vec<String>,
+    /// Support (the largest support amount, in yuan) in any of these ranges; a range
+    /// includes its start and excludes its end, an open end is `None`.
+    pub amounts: Vec<(Option<f64>, Option<f64>)>,
+    /// Documents dated (published, else written, else effective) in any of these
+    /// ranges, both ends included.
+    pub dated: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl Filters {
+    /// True when nothing is restricted.
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+/// The date a document is known by: published, else written, else effective.
+pub fn document_date(meta: &DocumentMeta) -> Option<NaiveDate> {
+    meta.published.or(meta.written).or(meta.effective)
 }
 
 /// A search as the user asked it.
@@ -384,7 +413,7 @@ impl SearchIndex {
                 return Ok(None);
             }
             out.push(Box::new(TermSetQuery::new(allowed)));
-        } else if filters.as_of.is_some() {
+        } else if filters.as_of.is_some() && filters.statuses.is_empty() {
             notes.push("--as-of only matters with --status; it was ignored".into());
         }
         if let Some(min) = filters.min_amount {
@@ -392,6 +421,73 @@ impl SearchIndex {
                 Bound::Included(tantivy::Term::from_field_f64(f.amount, min)),
                 Bound::Unbounded,
             )));
+        }
+        // several values of one facet: any of them
+        if !filters.jurisdictions.is_empty() {
+            let keys: Vec<tantivy::Term> = filters
+                .jurisdictions
+                .iter()
+                .map(|j| tantivy::Term::from_field_text(f.jurisdiction, &jurisdiction_key(j)))
+                .collect();
+            out.push(Box::new(TermSetQuery::new(keys)));
+        }
+        if !filters.levels.is_empty() {
+            let keys: Vec<tantivy::Term> = filters
+                .levels
+                .iter()
+                .map(|l| tantivy::Term::from_field_text(f.level, l.id()))
+                .collect();
+            out.push(Box::new(TermSetQuery::new(keys)));
+        }
+        if !filters.topics.is_empty() {
+            let keys: Vec<tantivy::Term> = filters
+                .topics
+                .iter()
+                .map(|t| tantivy::Term::from_field_text(f.topic, t))
+                .collect();
+            out.push(Box::new(TermSetQuery::new(keys)));
+        }
+        if !filters.statuses.is_empty() || !filters.dated.is_empty() {
+            let date = filters.as_of.unwrap_or_else(Workspace::today);
+            let allowed: Vec<tantivy::Term> = docs
+                .iter()
+                .filter(|d| {
+                    filters.statuses.is_empty() || filters.statuses.contains(&d.validity_on(date))
+                })
+                .filter(|d| {
+                    filters.dated.is_empty()
+                        || document_date(d).is_some_and(|day| {
+                            filters.dated.iter().any(|(a, b)| *a <= day && day <= *b)
+                        })
+                })
+                .map(|d| tantivy::Term::from_field_text(f.doc, &d.id))
+                .collect();
+            if allowed.is_empty() {
+                notes.push("no document has the chosen status or date".into());
+                return Ok(None);
+            }
+            out.push(Box::new(TermSetQuery::new(allowed)));
+        }
+        if !filters.amounts.is_empty() {
+            let any: Vec<(Occur, Box<dyn Query>)> = filters
+                .amounts
+                .iter()
+                .map(|(from, to)| {
+                    let lower = match from {
+                        Some(v) => Bound::Included(tantivy::Term::from_field_f64(f.amount, *v)),
+                        None => Bound::Unbounded,
+                    };
+                    let upper = match to {
+                        Some(v) => Bound::Excluded(tantivy::Term::from_field_f64(f.amount, *v)),
+                        None => Bound::Unbounded,
+                    };
+                    (
+                        Occur::Should,
+                        Box::new(RangeQuery::new(lower, upper)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            out.push(Box::new(BooleanQuery::new(any)));
         }
         Ok(Some(out))
     }
