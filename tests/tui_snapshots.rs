@@ -235,3 +235,42 @@ fn the_caret_sits_after_double_width_characters() {
     );
     assert!(s.contains(&expect), "{s}");
 }
+
+#[test]
+fn filter_panel() {
+    for size in SIZES {
+        let mut app = app(size);
+        press(&mut app, "/");
+        type_text(&mut app, "上市");
+        press(&mut app, "enter f");
+        type_text(&mut app, "北京");
+        press(&mut app, "space tab tab tab space");
+        snap("filter_panel", &app);
+        press(&mut app, "esc");
+        snap("filters_on", &app);
+    }
+}
+
+#[test]
+fn compare_compact_and_by_amount() {
+    for size in SIZES {
+        let mut app = app(size);
+        compare_topic(&mut app, "listing");
+        press(&mut app, "v");
+        snap("compare_compact", &app);
+        press(&mut app, "o");
+        snap("compare_compact_by_amount", &app);
+    }
+}
+
+#[test]
+fn as_of_date() {
+    for size in SIZES {
+        let mut app = app(size);
+        press(&mut app, "t ctrl-u");
+        type_text(&mut app, "2014-06-01");
+        snap("date_prompt", &app);
+        press(&mut app, "enter");
+        snap("browse_as_of_2014", &app);
+    }
+}

@@ -35,7 +35,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     // Lay out from the frame itself so nothing is ever drawn outside the buffer, even
     // before a resize has reached update.
-    let a = layout::areas(size, app.lib.len());
+    let a = layout::areas(size, app.listed());
     draw_tabs(app, frame.buffer_mut(), a.tabs);
     match app.view {
         View::Browse => draw_browse(app, frame.buffer_mut(), &a),
@@ -290,7 +290,21 @@ fn draw_browse(app: &App, buf: &mut Buffer, a: &Areas) {
             l
         })
         .collect();
-    Paragraph::new(rows).render(area, buf);
+    if app.lib.opened.is_none() {
+        let text = match &app.index {
+            IndexState::Failed(e) => format!("The store cannot be opened: {e}"),
+            _ => format!(
+                "First start: building the store of the corpus ({}). Everything appears here when it is ready.",
+                app.counts
+            ),
+        };
+        Paragraph::new(text)
+            .style(style(Emph::Dim))
+            .wrap(Wrap { trim: true })
+            .render(area, buf);
+    } else {
+        Paragraph::new(rows).render(area, buf);
+    }
 
     // outline
     let focused = b.focus == Pane::Outline;
@@ -447,7 +461,7 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
             if !s.filters.is_empty() {
                 rows.push(Line::styled(
                     format!(
-                        "Filters are on ({} values): f shows them, Ctrl-X clears them.",
+                        "Filters are on ({} values): f shows them, Ctrl-x clears them.",
                         s.filters.count()
                     ),
                     style(Emph::Warn),

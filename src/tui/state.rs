@@ -359,8 +359,9 @@ pub struct CompareColumn {
     pub doc: String,
     /// Header lines (jurisdiction, badge, title).
     pub header: Vec<TextLine>,
-    /// Body lines, padded so that row *n* starts on the same line in every column
-    /// (see [`CompareState::row_starts`]); a gap is a dim "—".
+    /// Body lines (for the columns on screen only), padded so that row *n* starts on
+    /// the same line in every column (see [`CompareState::row_starts`]); a gap is a
+    /// dim "—".
     pub lines: Vec<TextLine>,
     /// The clause of each displayed row (None for a gap).
     pub cells: Vec<Option<String>>,
@@ -434,6 +435,8 @@ pub struct CompareState {
     pub compact_sel: usize,
     /// Built from.
     pub key: Key,
+    /// The cells on screen were wrapped for.
+    pub cells_key: Key,
 }
 
 /// One row of the digest list.

@@ -16,18 +16,36 @@ pub const MIN_COLUMN: u16 = 34;
 /// Lines above the body of a column: header lines and the rule.
 pub const HEADER_LINES: usize = 4;
 
+/// Each row's provisions: (index of the comparison's column, index in its clauses).
+fn members(cmp: &Comparison) -> Vec<Vec<(usize, usize)>> {
+    let mut rows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); cmp.rows];
+    for (ci, col) in cmp.columns.iter().enumerate() {
+        for (k, cc) in col.clauses.iter().enumerate() {
+            if let Some(r) = rows.get_mut(cc.row) {
+                r.push((ci, k));
+            }
+        }
+    }
+    rows
+}
+
+/// The largest support amount of each row.
+fn row_amounts(cmp: &Comparison, members: &[Vec<(usize, usize)>]) -> Vec<Option<f64>> {
+    members
+        .iter()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(ci, k)| support_amount(&cmp.columns[*ci].clauses[*k].figures))
+                .fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.max(v))))
+        })
+        .collect()
+}
+
 /// The order of the comparison's rows for display.
 pub fn row_order(cmp: &Comparison, order: RowOrder) -> Vec<usize> {
     let mut rows: Vec<usize> = (0..cmp.rows).collect();
     if order == RowOrder::Amount {
-        let amount = |r: usize| {
-            cmp.columns
-                .iter()
-                .filter_map(|c| c.at_row(r))
-                .filter_map(|c| support_amount(&c.figures))
-                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
-        };
-        let amounts: Vec<Option<f64>> = rows.iter().map(|r| amount(*r)).collect();
+        let amounts = row_amounts(cmp, &members(cmp));
         rows.sort_by(|a, b| {
             amounts[*b]
                 .unwrap_or(-1.0)
@@ -46,7 +64,8 @@ pub fn origin(app: &App) -> Option<String> {
     }
 }
 
-/// Lays the comparison out for the current size (both modes).
+/// Lays the comparison out for the current size (both modes). The cells of the
+/// columns on screen only are wrapped, whatever the number of documents.
 pub fn layout(app: &mut App) {
     let body = app.areas().compare_body;
     let c = &app.compare;
@@ -61,24 +80,35 @@ pub fn layout(app: &mut App) {
         app.digest_rev,
     ));
     if k != c.key {
-        build(app, body.width);
+        skeleton(app, body.width);
         app.compare.key = k;
+        app.compare.cells_key = None;
+    }
+    fit_columns(app);
+    let c = &app.compare;
+    let k = key((c.key, c.col_offset));
+    if !c.compact && k != c.cells_key {
+        lay_cells(app);
+        app.compare.cells_key = k;
     }
     fit(app);
 }
 
-fn build(app: &mut App, width: u16) {
+/// What does not depend on which columns are on screen: the columns with something
+/// to show (the origin first) and the clause of each of their rows, the row order and
+/// labels, the compact lines.
+fn skeleton(app: &mut App, width: u16) {
     let Some(cmp) = app.compare.comparison.clone() else {
         let c = &mut app.compare;
         c.columns.clear();
         c.row_starts.clear();
         c.row_labels.clear();
+        c.row_order.clear();
         c.compact_lines.clear();
         c.empty.clear();
         return;
     };
     let origin = origin(app);
-    // the columns with something to show, the origin first
     let mut order: Vec<usize> = (0..cmp.columns.len())
         .filter(|i| !cmp.columns[*i].clauses.is_empty())
         .collect();
@@ -89,21 +119,181 @@ fn build(app: &mut App, width: u16) {
         .filter(|c| c.clauses.is_empty())
         .map(|c| app.lib.place(&c.doc))
         .collect();
+    let members = members(&cmp);
+    let amounts = row_amounts(&cmp, &members);
     let rows = row_order(&cmp, app.compare.order);
     let labels: Vec<TextLine> = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| row_label(app, &cmp, *r, i, rows.len()))
+        .map(|(i, r)| row_label(app, &cmp, &members[*r], amounts[*r], *r, i, rows.len()))
         .collect();
-
     let n = order.len().max(1);
     let fit = usize::from(width / MIN_COLUMN).clamp(1, n);
     let col_width = width / u16::try_from(fit).unwrap_or(1).max(1);
-    let text_w = usize::from(col_width.saturating_sub(2)).max(1);
-    let mut columns: Vec<CompareColumn> = Vec::new();
-    let mut cells: Vec<Vec<Vec<TextLine>>> = Vec::new();
-    for &ci in &order {
-        let col = &cmp.columns[ci];
+    let columns: Vec<CompareColumn> = order
+        .iter()
+        .map(|&ci| {
+            let col = &cmp.columns[ci];
+            CompareColumn {
+                doc: col.doc.clone(),
+                header: Vec::new(),
+                lines: Vec::new(),
+                cells: rows
+                    .iter()
+                    .map(|r| col.at_row(*r).map(|cc| cc.id.clone()))
+                    .collect(),
+            }
+        })
+        .collect();
+
+    // compact: one line per cell
+    let position: std::collections::HashMap<usize, usize> =
+        order.iter().enumerate().map(|(p, ci)| (*ci, p)).collect();
+    let mut compact = Vec::new();
+    let line_w = usize::from(width).max(20);
+    for (i, &r) in rows.iter().enumerate() {
+        compact.push(CompactLine {
+            line: labels[i].clone(),
+            clause: None,
+        });
+        let mut cells: Vec<&(usize, usize)> = members[r].iter().collect();
+        cells.sort_by_key(|(ci, _)| position.get(ci).copied().unwrap_or(usize::MAX));
+        if app.compare.order == RowOrder::Amount {
+            cells.sort_by(|a, b| {
+                let amount = |x: &(usize, usize)| {
+                    support_amount(&cmp.columns[x.0].clauses[x.1].figures).unwrap_or(-1.0)
+                };
+                amount(b).total_cmp(&amount(a))
+            });
+        }
+        for &&(ci, k) in &cells {
+            let col = &cmp.columns[ci];
+            let cc = &col.clauses[k];
+            compact.push(CompactLine {
+                line: compact_line(app, &col.doc, cc, origin.as_deref(), line_w),
+                clause: Some(cc.id.clone()),
+            });
+        }
+    }
+
+    let c = &mut app.compare;
+    c.col_width = col_width;
+    c.visible_cols = fit;
+    c.columns = columns;
+    c.empty = empty;
+    c.row_order = rows;
+    c.row_labels = labels;
+    c.compact_lines = compact;
+}
+
+fn compact_line(
+    app: &App,
+    doc: &str,
+    cc: &crate::compare::ComparedClause,
+    origin: Option<&str>,
+    width: usize,
+) -> TextLine {
+    let is_origin = origin == Some(doc);
+    let place = app.lib.place(doc);
+    let pad = 12usize.saturating_sub(super::super::wrap::str_width(&place));
+    let mut segs = vec![
+        Seg {
+            text: if app.digest.ids.contains(&cc.id) {
+                "● "
+            } else {
+                "  "
+            }
+            .into(),
+            emph: Emph::Marked,
+        },
+        Seg {
+            text: format!("{place}{} ", " ".repeat(pad)),
+            emph: Emph::Heading,
+        },
+    ];
+    // a short tier in a column of its own
+    let tier = if is_origin {
+        Seg {
+            text: "本条 origin".into(),
+            emph: Emph::Marked,
+        }
+    } else {
+        match app.compare.extra.tiers.get(&cc.id) {
+            Some(t) => Seg {
+                text: format!(
+                    "{} {}",
+                    t.zh().chars().take(2).collect::<String>(),
+                    t.en().split(' ').next().unwrap_or("")
+                ),
+                emph: tier_seg(*t).emph,
+            },
+            None => Seg {
+                text: String::new(),
+                emph: Emph::Dim,
+            },
+        }
+    };
+    if !app.compare.extra.tiers.is_empty() || is_origin {
+        let pad = 13usize.saturating_sub(super::super::wrap::str_width(&tier.text));
+        segs.push(Seg {
+            text: format!("{}{}", tier.text, " ".repeat(pad)),
+            emph: tier.emph,
+        });
+    }
+    let figs: Vec<String> = cc.figures.iter().map(|f| f.display()).collect();
+    if figs.is_empty() {
+        segs.push(Seg {
+            text: "no figure".into(),
+            emph: Emph::Dim,
+        });
+    } else {
+        segs.push(Seg {
+            text: shown(app, &figs.join(" · ")),
+            emph: Emph::Figure,
+        });
+    }
+    segs.push(Seg {
+        text: format!("  {}", cc.id),
+        emph: Emph::Dim,
+    });
+    fit_line(&TextLine { segs, link: None }, width)
+}
+
+/// Keeps the cursor's column on screen (the origin column is pinned; the others
+/// scroll).
+fn fit_columns(app: &mut App) {
+    let c = &mut app.compare;
+    let ncols = c.columns.len();
+    c.cursor.0 = c.cursor.0.min(ncols.saturating_sub(1));
+    let scrolling = c.visible_cols.saturating_sub(1);
+    let last_start = ncols.saturating_sub(1).saturating_sub(scrolling);
+    c.col_offset = c.col_offset.min(last_start);
+    if c.cursor.0 > 0 && scrolling > 0 {
+        let i = c.cursor.0 - 1;
+        if i < c.col_offset {
+            c.col_offset = i;
+        } else if i >= c.col_offset + scrolling {
+            c.col_offset = i + 1 - scrolling;
+        }
+    }
+}
+
+/// Wraps the cells of the columns on screen and lines their rows up: row r starts on
+/// the same line in every column, under its label line.
+fn lay_cells(app: &mut App) {
+    let Some(cmp) = app.compare.comparison.clone() else {
+        return;
+    };
+    let origin = origin(app);
+    let text_w = usize::from(app.compare.col_width.saturating_sub(2)).max(1);
+    let visible = visible_columns(&app.compare);
+    let rows = app.compare.row_order.clone();
+    let mut laid: Vec<(usize, Vec<TextLine>, Vec<Vec<TextLine>>)> = Vec::new();
+    for &p in &visible {
+        let doc = app.compare.columns[p].doc.clone();
+        let Some(col) = cmp.columns.iter().find(|c| c.doc == doc) else {
+            continue;
+        };
         let mut header = vec![TextLine {
             segs: vec![
                 Seg {
@@ -124,134 +314,47 @@ fn build(app: &mut App, width: u16) {
         t.truncate(2);
         header.extend(t);
         header.truncate(HEADER_LINES - 1);
-        let mut col_cells = Vec::new();
-        let mut ids = Vec::new();
-        for &r in &rows {
-            let mut cell = Vec::new();
-            match col.at_row(r) {
+        let is_origin = Some(&col.doc) == origin.as_ref();
+        let cells: Vec<Vec<TextLine>> = rows
+            .iter()
+            .map(|&r| match col.at_row(r) {
                 Some(cc) => {
-                    cell.push(cell_heading(
-                        app,
-                        cc.id.as_str(),
-                        text_w,
-                        Some(&col.doc) == origin.as_ref(),
-                    ));
+                    let mut cell = vec![cell_heading(app, cc.id.as_str(), text_w, is_origin)];
                     let marks = figure_marks(&cc.text, &cc.figures);
                     let (t, marks) = in_script(app, &cc.text, marks);
                     cell.extend(text_lines(&t, &marks, text_w, 0, Emph::Plain));
-                    ids.push(Some(cc.id.clone()));
+                    cell
                 }
-                None => {
-                    cell.push(TextLine::plain("—", Emph::Dim));
-                    ids.push(None);
-                }
-            }
-            col_cells.push(cell);
-        }
-        cells.push(col_cells);
-        columns.push(CompareColumn {
-            doc: col.doc.clone(),
-            header,
-            lines: Vec::new(),
-            cells: ids,
-        });
-    }
-    // align: row r starts on the same line in every column, under its label line
-    let mut row_starts = Vec::with_capacity(rows.len());
-    let mut at = 0;
-    for (i, _) in rows.iter().enumerate() {
-        row_starts.push(at);
-        for col in &mut columns {
-            col.lines.push(TextLine::default());
-        }
-        at += 1;
-        let h = cells.iter().map(|c| c[i].len()).max().unwrap_or(0);
-        for (ci, col) in columns.iter_mut().enumerate() {
-            let cell = std::mem::take(&mut cells[ci][i]);
-            let pad = h - cell.len();
-            col.lines.extend(cell);
-            col.lines
-                .extend(std::iter::repeat_n(TextLine::default(), pad));
-        }
-        at += h;
-    }
-
-    // compact: one line per cell
-    let mut compact = Vec::new();
-    let line_w = usize::from(width).max(20);
-    for (i, &r) in rows.iter().enumerate() {
-        compact.push(CompactLine {
-            line: labels[i].clone(),
-            clause: None,
-        });
-        let mut members: Vec<(usize, &crate::compare::ComparedClause)> = order
-            .iter()
-            .filter_map(|&ci| cmp.columns[ci].at_row(r).map(|cc| (ci, cc)))
+                None => vec![TextLine::plain("—", Emph::Dim)],
+            })
             .collect();
-        if app.compare.order == RowOrder::Amount {
-            members.sort_by(|a, b| {
-                support_amount(&b.1.figures)
-                    .unwrap_or(-1.0)
-                    .total_cmp(&support_amount(&a.1.figures).unwrap_or(-1.0))
-            });
-        }
-        for (ci, cc) in members {
-            let col = &cmp.columns[ci];
-            let is_origin = Some(&col.doc) == origin.as_ref();
-            let place = app.lib.place(&col.doc);
-            let pad = 12usize.saturating_sub(super::super::wrap::str_width(&place));
-            let mut segs = vec![
-                Seg {
-                    text: if app.digest.ids.contains(&cc.id) {
-                        "● "
-                    } else {
-                        "  "
-                    }
-                    .into(),
-                    emph: Emph::Marked,
-                },
-                Seg {
-                    text: format!("{place}{} ", " ".repeat(pad)),
-                    emph: Emph::Heading,
-                },
-            ];
-            segs.push(tier_or_origin(app, &cc.id, is_origin));
-            let figs: Vec<String> = cc.figures.iter().map(|f| f.display()).collect();
-            segs.push(Seg {
-                text: " ".into(),
-                emph: Emph::Plain,
-            });
-            if figs.is_empty() {
-                segs.push(Seg {
-                    text: "no figure".into(),
-                    emph: Emph::Dim,
-                });
-            } else {
-                segs.push(Seg {
-                    text: shown(app, &figs.join(" · ")),
-                    emph: Emph::Figure,
-                });
-            }
-            segs.push(Seg {
-                text: format!("  {}", cc.id),
-                emph: Emph::Dim,
-            });
-            compact.push(CompactLine {
-                line: fit_line(&TextLine { segs, link: None }, line_w),
-                clause: Some(cc.id.clone()),
-            });
-        }
+        laid.push((p, header, cells));
     }
-
+    let mut row_starts = Vec::with_capacity(rows.len());
+    let mut lines: Vec<Vec<TextLine>> = vec![Vec::new(); laid.len()];
+    let mut at = 0;
+    for i in 0..rows.len() {
+        row_starts.push(at);
+        let h = laid.iter().map(|(_, _, c)| c[i].len()).max().unwrap_or(0);
+        for (li, (_, _, cells)) in laid.iter_mut().enumerate() {
+            let cell = std::mem::take(&mut cells[i]);
+            let pad = h - cell.len();
+            lines[li].push(TextLine::default());
+            lines[li].extend(cell);
+            lines[li].extend(std::iter::repeat_n(TextLine::default(), pad));
+        }
+        at += 1 + h;
+    }
     let c = &mut app.compare;
-    c.col_width = col_width;
-    c.visible_cols = fit;
-    c.columns = columns;
-    c.empty = empty;
-    c.row_order = rows;
+    for col in &mut c.columns {
+        col.header.clear();
+        col.lines.clear();
+    }
+    for ((p, header, _), body) in laid.into_iter().zip(lines) {
+        c.columns[p].header = header;
+        c.columns[p].lines = body;
+    }
     c.row_starts = row_starts;
-    c.row_labels = labels;
-    c.compact_lines = compact;
 }
 
 /// The tier of a compared clause, or "origin" for the compared provision's own column.
@@ -308,7 +411,15 @@ fn cell_heading(app: &App, id: &str, width: usize, is_origin: bool) -> TextLine 
     fit_line(&TextLine { segs, link: None }, width)
 }
 
-fn row_label(app: &App, cmp: &Comparison, r: usize, i: usize, n: usize) -> TextLine {
+fn row_label(
+    app: &App,
+    cmp: &Comparison,
+    members: &[(usize, usize)],
+    amount: Option<f64>,
+    r: usize,
+    i: usize,
+    n: usize,
+) -> TextLine {
     let label = cmp.row_labels.get(r);
     let words = match label {
         Some(l) if !l.zh.is_empty() => format!("{} · {}", l.zh, l.en),
@@ -325,19 +436,18 @@ fn row_label(app: &App, cmp: &Comparison, r: usize, i: usize, n: usize) -> TextL
         },
     ];
     // the largest support in the row, and where
-    let best = cmp
-        .columns
-        .iter()
-        .filter_map(|c| c.at_row(r).map(|cc| (c, cc)))
-        .filter_map(|(c, cc)| support_amount(&cc.figures).map(|a| (a, c)))
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    if let Some((amount, col)) = best {
+    if let Some(amount) = amount {
+        let doc = members
+            .iter()
+            .find(|(ci, k)| support_amount(&cmp.columns[*ci].clauses[*k].figures) == Some(amount))
+            .map(|(ci, _)| cmp.columns[*ci].doc.as_str())
+            .unwrap_or("");
         segs.push(Seg {
-            text: format!(" · most: {} ({})", yuan(amount), app.lib.place(&col.doc)),
+            text: format!(" · most: {} ({})", yuan(amount), app.lib.place(doc)),
             emph: Emph::Figure,
         });
     }
-    let count = cmp.columns.iter().filter(|c| c.at_row(r).is_some()).count();
+    let count = members.len();
     segs.push(Seg {
         text: format!(" · {count} document{}", if count == 1 { "" } else { "s" }),
         emph: Emph::Dim,
@@ -368,22 +478,8 @@ pub fn fit(app: &mut App) {
         c.scroll = c.scroll.min(n.saturating_sub(body_h));
         return;
     }
-    let ncols = c.columns.len();
     let nrows = c.row_starts.len();
-    c.cursor.0 = c.cursor.0.min(ncols.saturating_sub(1));
     c.cursor.1 = c.cursor.1.min(nrows.saturating_sub(1));
-    // the origin column is pinned; the others scroll
-    let scrolling = c.visible_cols.saturating_sub(1);
-    let last_start = ncols.saturating_sub(1).saturating_sub(scrolling);
-    c.col_offset = c.col_offset.min(last_start);
-    if c.cursor.0 > 0 && scrolling > 0 {
-        let i = c.cursor.0 - 1;
-        if i < c.col_offset {
-            c.col_offset = i;
-        } else if i >= c.col_offset + scrolling {
-            c.col_offset = i + 1 - scrolling;
-        }
-    }
     let lines = c.columns.first().map(|c| c.lines.len()).unwrap_or(0);
     if let Some(&start) = c.row_starts.get(c.cursor.1) {
         let end = c.row_starts.get(c.cursor.1 + 1).copied().unwrap_or(lines);

@@ -14,15 +14,19 @@ pub fn value_rows(app: &App) -> usize {
     usize::from(area.height.saturating_sub(4)).max(1)
 }
 
-/// True when `label` matches what was typed (case and script insensitive).
+/// True when `label` matches what was typed: every word typed, case-insensitive, in
+/// either script (what is typed is converted to Simplified; labels are names and
+/// titles as the manifest gives them, in Simplified).
 pub fn matches(label: &str, find: &str) -> bool {
     let find = find.trim();
     if find.is_empty() {
         return true;
     }
-    let norm = |s: &str| crate::text::to_simplified(s).to_lowercase();
-    let l = norm(label);
-    norm(find).split_whitespace().all(|w| l.contains(w))
+    let l = label.to_lowercase();
+    let typed = crate::text::to_simplified(find).to_lowercase();
+    typed
+        .split_whitespace()
+        .all(|w| l.contains(w) || label.contains(w))
 }
 
 /// Every value of a facet, with its count and whether it is chosen.
@@ -32,13 +36,16 @@ pub fn facet_values(app: &App, facet: Facet) -> Vec<FacetValue> {
     let mut out = Vec::new();
     match facet {
         Facet::Jurisdiction => {
-            for (en, zh) in app.lib.jurisdictions() {
-                let count = counts.map(|c| {
+            let by_name: std::collections::HashMap<&str, usize> = counts
+                .map(|c| {
                     c.jurisdictions
                         .iter()
-                        .find(|(j, _)| *j == en)
-                        .map_or(0, |(_, n)| *n)
-                });
+                        .map(|(j, n)| (j.as_str(), *n))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for (en, zh) in app.lib.jurisdictions() {
+                let count = counts.map(|_| by_name.get(en.as_str()).copied().unwrap_or(0));
                 out.push(FacetValue {
                     facet,
                     ticked: f.jurisdictions.contains(&en),

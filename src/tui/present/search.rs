@@ -227,7 +227,7 @@ pub fn filter_line(app: &mut App) {
     out.push(("  ".into(), Emph::Plain));
     out.push(("f".into(), Emph::Key));
     out.push((" edit · ".into(), Emph::Dim));
-    out.push(("Ctrl-X".into(), Emph::Key));
+    out.push(("Ctrl-x".into(), Emph::Key));
     out.push((" clear".into(), Emph::Dim));
     app.search.filter_line = out;
 }

@@ -68,7 +68,16 @@ impl App {
 
     /// The screen areas for the current size.
     pub fn areas(&self) -> Areas {
-        layout::areas(self.size, self.lib.len())
+        layout::areas(self.size, self.listed())
+    }
+
+    /// The rows the document list asks for (room for a note while the store is built).
+    pub fn listed(&self) -> usize {
+        if self.lib.opened.is_none() {
+            4
+        } else {
+            self.lib.len()
+        }
     }
 
     /// The clause the user is looking at in the current view, if any.

@@ -197,7 +197,7 @@ pub fn panel_action(app: &mut App, action: Action) {
                 "no filters".to_string()
             } else {
                 format!(
-                    "filtered by {n} value{} (Ctrl-X clears)",
+                    "filtered by {n} value{} (Ctrl-x clears)",
                     if n == 1 { "" } else { "s" }
                 )
             });
