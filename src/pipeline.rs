@@ -96,6 +96,10 @@ pub struct StoreInfo {
     /// Of that, how long linking the provisions took (the rest is reading, analysing
     /// and indexing the documents).
     pub link_ms: Option<u64>,
+    /// What a full check of the files found (`policynav index --check`): `ok`, or what
+    /// was damaged (the store was then built again).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
 }
 
 /// The domain rules the pipeline reads documents with, loaded once.
@@ -279,6 +283,7 @@ pub fn open(
     if !force
         && let Ok(store) = Store::open_dir(&current)
         && verdict(&locations.corpus, store.catalog())? == Verdict::Fresh
+        && verified(&current, store.catalog().generation).is_ok()
     {
         let info = info_of(&store, dir, "none", None, Vec::new(), None);
         progress(Progress::Ready);
@@ -290,7 +295,10 @@ pub fn open(
     let domain = Domain::load(locations)?;
     let started = Instant::now();
     // under the lock: check again (another process may have done the work)
-    let opened = Store::open_dir(&current);
+    let opened = Store::open_dir(&current).and_then(|store| {
+        verified(&current, store.catalog().generation)?;
+        Ok(store)
+    });
     let mut linking = None;
     let (action, reason, updated) = match (&opened, force) {
         (_, true) => {
@@ -350,6 +358,13 @@ pub fn open(
         },
     };
     drop(opened);
+    if action != "none" {
+        // just written: its files are what the next check compares against
+        let generation = Store::open_dir(&current)
+            .map(|s| s.catalog().generation)
+            .unwrap_or(0);
+        crate::store::verify::mark_verified(&current, generation);
+    }
     let store = Store::open_dir(&current).map_err(|why| {
         anyhow!(
             "{}: the store just written cannot be opened: {why}",
@@ -362,6 +377,40 @@ pub fn open(
     info.link_ms = linking.map(|d| d.as_millis() as u64);
     progress(Progress::Ready);
     Ok((store, info))
+}
+
+/// Ok when the files of generation `generation` in `dir` are known good, or pass a
+/// full check now (which is then recorded); else what is wrong.
+fn verified(dir: &Path, generation: u64) -> std::result::Result<(), String> {
+    if crate::store::verify::is_verified(dir, generation) {
+        return Ok(());
+    }
+    let checked = crate::store::verify::check(dir)?;
+    crate::store::verify::mark_verified(dir, checked);
+    Ok(())
+}
+
+/// Checks every file of the store now (`policynav index --check`), whatever the last
+/// check found; a damaged store is built again. Returns what the check found (`None`
+/// when all was well) and the store.
+pub fn check(
+    locations: &Locations,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Option<String>, Store, StoreInfo)> {
+    let current = locations.index_dir.join(CURRENT);
+    let found = crate::store::verify::check(&current).err();
+    if found.is_none() {
+        let generation = Store::open_dir(&current)
+            .map(|s| s.catalog().generation)
+            .unwrap_or(0);
+        crate::store::verify::mark_verified(&current, generation);
+    } else {
+        // forget the last good check, so that opening sees the damage
+        let _ = fs::remove_file(current.join("verified.json"));
+    }
+    let (store, mut info) = open(locations, false, progress)?;
+    info.check = Some(found.clone().unwrap_or_else(|| "ok".into()));
+    Ok((found, store, info))
 }
 
 fn info_of(
@@ -396,6 +445,7 @@ fn info_of(
         updated,
         took_ms,
         link_ms: None,
+        check: None,
     }
 }
 

@@ -67,6 +67,15 @@ fn corpus() -> (tempfile::TempDir, Locations) {
         }
     }
     std::fs::write(folder.join("manifest.toml"), manifest).unwrap();
+    // tuning: rule files to try instead of the bundled ones
+    if let Some(domain) = std::env::var_os("POLICYNAV_EVAL_DOMAIN") {
+        for name in ["links.toml", "frames.toml", "topics.toml"] {
+            let from = Path::new(&domain).join(name);
+            if from.is_file() {
+                std::fs::copy(&from, folder.join(name)).unwrap();
+            }
+        }
+    }
     let locations = Locations {
         corpus: policynav::corpus::CorpusSource::Folder(folder),
         index_dir: dir.path().join("index"),
@@ -151,6 +160,7 @@ struct Metrics {
 }
 
 fn evaluate(store: &Store, j: &Judgments, only_held_out: bool) -> Metrics {
+    let verbose = std::env::var_os("POLICYNAV_EVAL_VERBOSE").is_some() && !only_held_out;
     let mut resolver = Resolver {
         store,
         cache: HashMap::new(),
@@ -236,6 +246,13 @@ fn evaluate(store: &Store, j: &Judgments, only_held_out: bool) -> Metrics {
                 same_n += 1;
                 if s.contains(id) {
                     same_ok += 1;
+                } else if verbose {
+                    let how = if r.contains(id) {
+                        "related"
+                    } else {
+                        "unjudged"
+                    };
+                    println!("WRONG-SAME {p} -> {id} ({how})");
                 }
             }
         }

@@ -15,8 +15,11 @@ use crate::workspace::Locations;
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     /// Rebuild even if the index is up to date.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "check")]
     pub rebuild: bool,
+    /// Check every file of the index (checksums, counts) now; a damaged index is rebuilt.
+    #[arg(long)]
+    pub check: bool,
     /// Print what was done as JSON.
     #[arg(long)]
     pub json: bool,
@@ -26,6 +29,10 @@ pub(crate) fn index(args: IndexArgs, locations: &Locations) -> Result<()> {
     let mut progress = progress_printer(!args.json);
     let index = if args.rebuild {
         SearchIndex::rebuild_at(locations, &mut progress)?
+    } else if args.check {
+        let (_, store, info) = crate::pipeline::check(locations, &mut progress)?;
+        let vocabulary = crate::text::Vocabulary::load(locations.domain_dir())?;
+        SearchIndex::over(store, info, vocabulary)
     } else {
         SearchIndex::open_or_build_at(locations, &mut progress)?
     };
@@ -48,7 +55,7 @@ fn describe(info: &IndexInfo) -> String {
         info.dir.display()
     );
     let secs = info.took_ms.unwrap_or(0) as f64 / 1000.0;
-    match info.action.as_str() {
+    let line = match info.action.as_str() {
         "built" => format!(
             "indexed {what} ({:.2} s, {:.1} MB/s; reason: {})",
             secs.max(1e-3),
@@ -61,6 +68,11 @@ fn describe(info: &IndexInfo) -> String {
             info.reason.as_deref().unwrap_or("")
         ),
         _ => format!("index up to date: {what}"),
+    };
+    match &info.check {
+        Some(c) if c == "ok" => format!("every file checked: ok; {line}"),
+        Some(c) => format!("the index was {c}; {line}"),
+        None => line,
     }
 }
 

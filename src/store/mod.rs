@@ -25,6 +25,7 @@
 pub mod catalog;
 pub mod schema;
 pub(crate) mod sources;
+pub mod verify;
 pub mod write;
 
 use std::collections::HashMap;

@@ -1,0 +1,235 @@
+//! The store as a consultant meets it through the real binary: a document added or
+//! removed changes the store in place (search, links and compare see it, and the links
+//! other provisions gain or lose), a process killed while changing it leaves the store
+//! as it was or as it became, and damaged files are found and rebuilt.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::Sandbox;
+use serde_json::Value;
+
+/// A copy of beijing-2024 with a word of its own, as a newly added document `id`.
+fn add_copy(env: &Sandbox, id: &str, word: &str) {
+    let text = std::fs::read_to_string(env.corpus().join("beijing-2024.txt")).unwrap();
+    assert!(text.contains("首流片"));
+    std::fs::write(
+        env.corpus().join(format!("{id}.txt")),
+        text.replacen("首流片", &format!("首流片与{word}"), 1),
+    )
+    .unwrap();
+    let manifest = env.corpus().join("manifest.toml");
+    let mut m = std::fs::read_to_string(&manifest).unwrap();
+    m.push_str(&format!(
+        "\n[[document]]\nid = \"{id}\"\nfile = \"{id}.txt\"\ntitle = \"副本\"\njurisdiction = \"Shanghai\"\njurisdiction_zh = \"上海市\"\nlevel = \"municipality\"\nstatus = \"final\"\n"
+    ));
+    std::fs::write(&manifest, m).unwrap();
+}
+
+fn link_ids(env: &Sandbox, id: &str) -> Vec<String> {
+    env.json(&["links", id, "--json", "--limit", "50"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_document_added_and_removed_changes_the_store_in_place() {
+    let env = Sandbox::new().with_corpus_copy();
+    let first = env.json(&["index", "--json"]);
+    assert_eq!(first["action"], "built");
+    let before_links = link_ids(&env, "beijing-2021/9.4");
+
+    add_copy(&env, "copy", "紫微星");
+    let added = env.json(&["index", "--json"]);
+    assert_eq!(added["action"], "updated", "{added}");
+    assert_eq!(added["updated"], serde_json::json!(["copy"]));
+    assert_eq!(added["documents"], first["documents"].as_u64().unwrap() + 1);
+
+    // search, links, compare and docs see the new document
+    let hits: Vec<String> = env.json(&["search", "紫微星", "--json"])["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(hits, ["copy/1.2"]);
+    let links = env.json(&["links", "copy/6.5", "--json"]);
+    let first_link = &links[0];
+    assert_eq!(first_link["tier"], "same", "{links:#}");
+    assert!(
+        ["beijing-2024/6.5", "beijing-2021/9.4"].contains(&first_link["id"].as_str().unwrap()),
+        "{links:#}"
+    );
+    // an old provision gains the new one among its links
+    let after_links = link_ids(&env, "beijing-2021/9.4");
+    assert!(
+        after_links.iter().any(|l| l == "copy/6.5"),
+        "{after_links:?}"
+    );
+    let cmp = env.json(&["compare", "--topic", "listing", "--json"]);
+    assert!(
+        cmp["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["doc"] == "copy" && !c["clauses"].as_array().unwrap().is_empty()),
+        "{cmp:#}"
+    );
+    assert!(env.text(&["docs"]).contains("copy"));
+
+    // removed again: gone everywhere, and the links into it with it
+    let manifest = env.corpus().join("manifest.toml");
+    let m = std::fs::read_to_string(&manifest).unwrap();
+    let cut = m.rfind("\n[[document]]\nid = \"copy\"").unwrap();
+    std::fs::write(&manifest, &m[..cut]).unwrap();
+    let removed = env.json(&["index", "--json"]);
+    assert_eq!(removed["action"], "updated", "{removed}");
+    assert_eq!(removed["documents"], first["documents"]);
+    assert!(
+        env.json(&["search", "紫微星", "--json"])["hits"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(link_ids(&env, "beijing-2021/9.4"), before_links);
+    assert!(env.run(&["show", "copy"]).status.code() != Some(0));
+}
+
+/// The store's answer as it is on disk, without bringing it up to date first: its
+/// documents and the ids of a search.
+fn on_disk(env: &Sandbox) -> (Vec<String>, Vec<String>) {
+    let store = policynav::store::Store::open_dir(&env.index_dir().join("current"))
+        .expect("the store on disk opens");
+    let docs = store.documents().map(|d| d.id.clone()).collect();
+    let vocabulary = policynav::text::Vocabulary::bundled();
+    let info = policynav::pipeline::StoreInfo {
+        dir: env.index_dir(),
+        generation: store.catalog().generation,
+        documents: 0,
+        clauses: 0,
+        provisions: 0,
+        text_bytes: 0,
+        size_bytes: 0,
+        action: "none".into(),
+        reason: None,
+        updated: Vec::new(),
+        took_ms: None,
+        link_ms: None,
+        check: None,
+    };
+    let index = policynav::search::SearchIndex::over(store, info, vocabulary);
+    let hits = index
+        .search(&policynav::search::SearchRequest {
+            query: "上市 OR 紫微星".into(),
+            filters: Default::default(),
+            limit: 50,
+        })
+        .expect("the store on disk answers")
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    (docs, hits)
+}
+
+/// The ids of a search, the store's answer to compare states by.
+fn answer(env: &Sandbox) -> Value {
+    let mut v = env.json(&["search", "上市 OR 紫微星", "--json", "--limit", "50"]);
+    for h in v["hits"].as_array_mut().unwrap() {
+        h.as_object_mut().unwrap().retain(|k, _| k == "id");
+    }
+    v["notes"] = Value::Null;
+    v
+}
+
+#[test]
+fn a_process_killed_while_changing_the_store_leaves_it_as_before_or_after() {
+    let env = Sandbox::new().with_corpus_copy();
+    env.ok(&["index"]);
+    let before = answer(&env);
+    add_copy(&env, "copy", "紫微星");
+    // how long an update takes here, to spread the kills over it
+    let start = Instant::now();
+    let out = env.run(&["index", "--json"]);
+    assert!(out.status.success());
+    let update = start.elapsed();
+    assert_ne!(before, answer(&env), "the update is visible");
+
+    for round in 0..4 {
+        // back to the state before the document, then kill an update at a point of it
+        let manifest = env.corpus().join("manifest.toml");
+        let m = std::fs::read_to_string(&manifest).unwrap();
+        let cut = m.rfind("\n[[document]]\nid = \"copy\"").unwrap();
+        std::fs::write(&manifest, &m[..cut]).unwrap();
+        env.ok(&["index"]);
+        let before = on_disk(&env);
+        std::fs::write(&manifest, &m).unwrap();
+        let mut child = env
+            .cmd()
+            .args(["index"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(update.mul_f64(round as f64 / 3.0));
+        let _ = child.kill();
+        let _ = child.wait();
+        // whatever the moment, the store on disk is exactly as before the update or
+        // as after it, never something in between
+        let now = on_disk(&env);
+        env.ok(&["index"]);
+        let after = on_disk(&env);
+        assert!(
+            after.0.iter().any(|d| d == "copy") && after.1.iter().any(|h| h == "copy/1.2"),
+            "round {round}: the update completes: {after:?}"
+        );
+        assert!(
+            now == before || now == after,
+            "round {round}: neither before nor after: {now:?}"
+        );
+    }
+}
+
+/// Flips `n` bytes in the middle of the store's biggest file, keeping its size.
+fn corrupt(env: &Sandbox, n: usize) {
+    let current = env.index_dir().join("current");
+    let biggest = std::fs::read_dir(&current)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "store" || x == "idx"))
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap();
+    let mut bytes = std::fs::read(&biggest).unwrap();
+    let at = bytes.len() / 3;
+    for b in &mut bytes[at..at + n] {
+        *b ^= 0x5a;
+    }
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&biggest, &bytes).unwrap();
+}
+
+#[test]
+fn a_same_size_corruption_is_found_and_the_store_rebuilt() {
+    let env = Sandbox::new();
+    env.ok(&["index"]);
+    let good = answer(&env);
+    corrupt(&env, 64);
+    // every command still answers, and the answer is the right one
+    assert_eq!(answer(&env), good);
+    let v = env.json(&["index", "--json"]);
+    assert_eq!(v["action"], "none", "the search above rebuilt it: {v}");
+
+    // `index --check` reads every file again, and says what it found
+    let v = env.json(&["index", "--check", "--json"]);
+    assert_eq!(v["check"], "ok", "{v}");
+    corrupt(&env, 1);
+    let v = env.json(&["index", "--check", "--json"]);
+    assert!(v["check"].as_str().unwrap().starts_with("damaged"), "{v}");
+    assert_eq!(v["action"], "built", "{v}");
+    assert_eq!(answer(&env), good);
+}
