@@ -73,12 +73,15 @@ enum Msg {
     InputClosed(String),
 }
 
-/// Opens what the first frame needs: the domain rules and the store as it is on disk
-/// (none when it must first be built). Nothing here reads the corpus.
+/// Opens what the first frame needs: the domain rules and the store as it is on disk,
+/// if its files passed their last check unchanged (else none: the store thread checks,
+/// repairs or builds it first). Nothing here reads the corpus.
 pub fn open_library(locations: &Locations) -> Result<Library> {
     let domain = Arc::new(Domain::load(locations)?);
-    let opened = Store::open_dir(&locations.index_dir.join(CURRENT))
+    let current = locations.index_dir.join(CURRENT);
+    let opened = Store::open_dir(&current)
         .ok()
+        .filter(|store| crate::store::verify::is_verified(&current, store.catalog().generation))
         .map(|store| {
             let info = info_of(&store, &locations.index_dir);
             Opened::new(store, info, &domain)
@@ -102,6 +105,7 @@ fn info_of(store: &Store, dir: &Path) -> StoreInfo {
         updated: Vec::new(),
         took_ms: None,
         link_ms: None,
+        check: None,
     }
 }
 

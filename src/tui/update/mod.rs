@@ -263,14 +263,10 @@ fn store_ready(app: &mut App, opened: super::data::Opened) {
         } else {
             updated.join(", ")
         };
-        app.say(match after.cmp(&before) {
-            std::cmp::Ordering::Greater => {
-                format!("the corpus changed: {what} (now {after} documents)")
-            }
-            std::cmp::Ordering::Less => {
-                format!("the corpus changed: {what} (now {after} documents)")
-            }
-            std::cmp::Ordering::Equal => format!("the corpus changed: {what}"),
+        app.say(if after == before {
+            format!("the corpus changed: {what}")
+        } else {
+            format!("the corpus changed: {what} (now {after} documents)")
         });
     }
     // searches and comparisons are answered again from the new store
