@@ -1,5 +1,5 @@
-//! Where things live ([`Locations`]), and the [`Workspace`] the navigator and the export
-//! work from: the store with the corpus read back from it.
+//! Where things live ([`Locations`]), and the [`Workspace`] the export works from: the
+//! store with the corpus (or the part of it an export needs) read back from it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use directories::ProjectDirs;
 
-use crate::compare::{CompareRequest, Comparison};
 use crate::corpus::{Corpus, CorpusSource, Document};
 use crate::facts::Figure;
 use crate::links::Link;
@@ -130,8 +129,9 @@ impl Analysis {
     }
 }
 
-/// The store with the whole corpus read back from it, for the views that still hold
-/// every document in memory (the navigator and the export).
+/// The store with the corpus read back from it, for the export, which still works from
+/// documents in memory (the navigator reads the store page by page and builds one
+/// holding only the documents an export needs).
 ///
 /// Nothing here reads or analyses the corpus: [`Workspace::open`] opens the store
 /// (updating it first if the corpus changed, see [`crate::pipeline`]) and reads the
@@ -218,19 +218,6 @@ impl Workspace {
     /// The links of a provision (or an article's provisions), best first.
     pub fn links(&self, id: &str) -> Vec<Link> {
         self.store.links(id).unwrap_or_default()
-    }
-
-    /// Jurisdictions side by side (see [`crate::compare::compare`]).
-    pub fn compare(&self, request: &CompareRequest) -> Result<Comparison> {
-        crate::compare::compare(
-            &self.store,
-            crate::compare::Rules {
-                taxonomy: &self.taxonomy,
-                frames: &self.domain.rules.frames,
-                links: &self.domain.links,
-            },
-            request,
-        )
     }
 
     /// Today's date, the default for every "as of" question and the "made on" date

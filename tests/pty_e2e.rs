@@ -1,6 +1,8 @@
 //! The real binary in a pseudo-terminal, read back through a vt100 screen parser:
 //! the consultant's whole errand (search, open, follow the equivalent, compare, collect,
-//! export, quit), and the terminal given back as it was found, also on SIGTERM.
+//! export, quit); acting on a comparison, the filter panel and the as-of date; a
+//! document added from another terminal appearing; two navigators sharing one digest;
+//! and the terminal given back as it was found, also on SIGTERM and SIGQUIT.
 //!
 //! Every wait polls the screen with a generous deadline (the machine may be busy);
 //! nothing here is a timing assertion.
@@ -41,6 +43,10 @@ impl Drop for Session {
 
 impl Session {
     fn start(dir: &Path) -> Session {
+        Session::start_in(dir, &dir.join("data"))
+    }
+
+    fn start_in(dir: &Path, data: &Path) -> Session {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -53,7 +59,7 @@ impl Session {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_policynav"));
         cmd.arg("--index");
         cmd.arg(dir.join("index"));
-        cmd.env("POLICYNAV_DATA_DIR", dir.join("data"));
+        cmd.env("POLICYNAV_DATA_DIR", data);
         cmd.env("POLICYNAV_TODAY", "2026-06-01");
         cmd.env("HOME", dir.join("home"));
         cmd.env("TERM", "xterm-256color");
@@ -126,6 +132,13 @@ impl Session {
                 panic!("timed out waiting for {what}; screen:\n{}", self.screen());
             }
         }
+    }
+
+    /// Waits until the document list is drawn and the store is ready.
+    fn wait_ready(&mut self) {
+        self.wait("the document list", SLOW, |s| {
+            s.screen().contains("Documents") && s.screen().contains("documents ·")
+        });
     }
 
     fn wait_text(&mut self, text: &str, timeout: Duration) {
@@ -258,7 +271,7 @@ fn search_open_follow_compare_collect_export_quit() {
     if let Some(l) = s.lflag() {
         assert_eq!(l & libc::ICANON, 0, "the navigator runs in raw mode");
     }
-    s.wait_text("index ready", SLOW);
+    s.wait_ready();
 
     // search for 上市 and open the Beijing 300万 listing clause
     s.send("/");
@@ -338,5 +351,180 @@ fn sigterm_restores_the_terminal() {
     let status = s.wait_exit();
     // 128 + 15, as a shell reports a process stopped by SIGTERM
     assert_eq!(status.exit_code(), 143, "{status:?}");
+    s.assert_restored();
+}
+
+#[test]
+fn compare_open_mark_filters_and_the_date() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("home")).unwrap();
+    let mut s = Session::start(dir.path());
+    s.wait_ready();
+    s.wait_text("as of 2026-06-01", STEP);
+
+    // the as-of date: Baotou's draft term ended 2025-12-31; on 2025-01-01 it had not
+    s.wait_text("term ended", STEP);
+    s.send("t");
+    s.wait_text("Status badges as of which day?", STEP);
+    s.send("\x15");
+    s.send("2025-01-01\r");
+    s.wait_text("AS OF 2025-01-01", STEP);
+    s.wait("the badges of 2025-01-01", STEP, |s| {
+        !s.screen().contains("term ended")
+    });
+    s.send("t");
+    s.wait_text("Status badges as of which day?", STEP);
+    s.send("\x15\r");
+    s.wait_text("as of 2026-06-01", STEP);
+
+    // the filter panel: counts for the query, type-to-find, a value chosen, kept on Esc
+    s.send("/");
+    s.wait_text("Search (any script", STEP);
+    s.send("上市");
+    s.wait("the hits for 上市", STEP, |s| {
+        s.screen().contains("hits │") && s.screen().contains("beijing-2021/9.4")
+    });
+    s.send("\r");
+    s.send("f");
+    s.wait_text("Filters ·", STEP);
+    s.wait_text("hits with these filters", STEP);
+    s.send("北京");
+    s.wait_text("[ ] 北京市 Beijing", STEP);
+    s.send(" ");
+    s.wait_text("[x] 北京市 Beijing", STEP);
+    s.send("\x1b");
+    s.wait_text("filters: 北京市", STEP);
+    s.wait("only Beijing hits", STEP, |s| {
+        let screen = s.screen();
+        !screen.contains("haidian-2013/") && screen.contains("北京市 beijing-")
+    });
+
+    // compare a hit, then act on the comparison: compact, mark, open
+    s.select("j", "beijing-2024/6.5");
+    s.send("c");
+    s.wait_text("Compare: the measure of beijing-2024/6.5", STEP);
+    s.wait_text("origin", STEP);
+    s.send("v");
+    s.wait_text("本条 origin", STEP);
+    s.send(" ");
+    s.wait_text("Digest (1)", STEP);
+    // the mark moved the cursor to the next provision; Enter opens it in Browse
+    s.settle();
+    let next = s.selected();
+    let id = next
+        .split_whitespace()
+        .find(|w| w.contains('/') && w.contains('-'))
+        .unwrap_or_else(|| panic!("no clause id selected: {next}"))
+        .to_string();
+    s.send("\r");
+    s.wait_text("BROWSE", STEP);
+    s.wait_text(&format!(" {id} "), STEP);
+    s.send(" ");
+    s.wait_text("Digest (2)", STEP);
+
+    s.send("q");
+    let status = s.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    s.assert_restored();
+    let saved = std::fs::read_to_string(dir.path().join("data/digest.json")).unwrap();
+    assert!(
+        saved.contains("beijing-2024/6.5") && saved.contains(&id),
+        "{saved}"
+    );
+}
+
+#[test]
+fn a_document_added_from_another_terminal_appears() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("home")).unwrap();
+    let mut s = Session::start(dir.path());
+    s.wait_ready();
+    s.wait_text("5 documents", STEP);
+    let file = dir.path().join("added.txt");
+    std::fs::write(
+        &file,
+        "测试市支持中小企业发展的若干措施\n\n一、支持企业上市\n1.对在境内外证券交易所上市的企业，市财政给予一次性奖励200万元。\n2.对在新三板挂牌的企业，给予奖励50万元。\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_policynav"))
+        .args(["--index"])
+        .arg(dir.path().join("index"))
+        .arg("add")
+        .arg(&file)
+        .args([
+            "--id",
+            "testville-2026",
+            "--jurisdiction",
+            "Testville",
+            "--jurisdiction-zh",
+            "测试市",
+            "--level",
+            "city",
+        ])
+        .env("POLICYNAV_DATA_DIR", dir.path().join("data"))
+        .env("HOME", dir.path().join("home"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // no restart: the navigator notices and reads the store again
+    s.wait_text("6 documents", SLOW);
+    s.wait_text("测试市", STEP);
+    s.send("q");
+    assert!(s.wait_exit().success());
+    s.assert_restored();
+}
+
+#[test]
+fn two_navigators_share_one_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("home")).unwrap();
+    let data = dir.path().join("data");
+    let mut a = Session::start_in(dir.path(), &data);
+    a.wait_ready();
+    let mut b = Session::start_in(dir.path(), &data);
+    b.wait_ready();
+    // A marks the first clause of the first document
+    a.send("l");
+    a.settle();
+    a.send(" ");
+    a.wait_text("Digest (1)", STEP);
+    // B sees it without a restart, then marks another: both are kept
+    b.wait_text("Digest (1)", STEP);
+    b.send("j");
+    b.send("l");
+    b.settle();
+    b.send(" ");
+    b.wait_text("Digest (2)", STEP);
+    a.wait_text("Digest (2)", STEP);
+    a.send("q");
+    b.send("q");
+    assert!(a.wait_exit().success());
+    assert!(b.wait_exit().success());
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data.join("digest.json")).unwrap()).unwrap();
+    assert_eq!(saved["ids"].as_array().unwrap().len(), 2, "{saved}");
+}
+
+#[test]
+fn sigquit_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("home")).unwrap();
+    let mut s = Session::start(dir.path());
+    s.wait("the document list", SLOW, |s| {
+        s.screen().contains("Documents")
+    });
+    let pid = s.child.process_id().expect("a pid");
+    // SAFETY: signalling our own child process.
+    unsafe {
+        libc::kill(pid as libc::pid_t, libc::SIGQUIT);
+    }
+    let status = s.wait_exit();
+    // 128 + 3, as a shell reports a process stopped by SIGQUIT
+    assert_eq!(status.exit_code(), 131, "{status:?}");
     s.assert_restored();
 }

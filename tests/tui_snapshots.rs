@@ -104,7 +104,7 @@ fn compare_measure_type_view() {
 fn digest_and_export_prompt() {
     for size in SIZES {
         let dir = tempfile::tempdir().unwrap();
-        let ws = workspace_with_data(dir.path().to_path_buf());
+        let ws = library_with_data(dir.path().to_path_buf());
         let mut app = tui_common::app_in(
             ws,
             Digest {
@@ -200,7 +200,7 @@ fn a_popup_never_leaves_half_a_double_width_character() {
     let mut app = app((80, 24));
     press(&mut app, "j l ?");
     let buf = buffer(&app);
-    let area = policynav::tui::update::help_area(app.size);
+    let area = policynav::tui::layout::help_area(app.size);
     assert!(matches!(app.popup, Some(Popup::Help { .. })));
     for y in area.top()..area.bottom() {
         let left = &buf[(area.x - 1, y)];
@@ -234,4 +234,43 @@ fn the_caret_sits_after_double_width_characters() {
         a.query.y + 1
     );
     assert!(s.contains(&expect), "{s}");
+}
+
+#[test]
+fn filter_panel() {
+    for size in SIZES {
+        let mut app = app(size);
+        press(&mut app, "/");
+        type_text(&mut app, "上市");
+        press(&mut app, "enter f");
+        type_text(&mut app, "北京");
+        press(&mut app, "space tab tab tab space");
+        snap("filter_panel", &app);
+        press(&mut app, "esc");
+        snap("filters_on", &app);
+    }
+}
+
+#[test]
+fn compare_compact_and_by_amount() {
+    for size in SIZES {
+        let mut app = app(size);
+        compare_topic(&mut app, "listing");
+        press(&mut app, "v");
+        snap("compare_compact", &app);
+        press(&mut app, "o");
+        snap("compare_compact_by_amount", &app);
+    }
+}
+
+#[test]
+fn as_of_date() {
+    for size in SIZES {
+        let mut app = app(size);
+        press(&mut app, "t ctrl-u");
+        type_text(&mut app, "2014-06-01");
+        snap("date_prompt", &app);
+        press(&mut app, "enter");
+        snap("browse_as_of_2014", &app);
+    }
 }

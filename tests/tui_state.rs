@@ -4,7 +4,7 @@
 mod tui_common;
 
 use policynav::export::Digest;
-use policynav::tui::state::{Effect, Pane, Popup, SearchFocus, View};
+use policynav::tui::state::{Effect, Facet, Pane, Popup, SearchFocus, View};
 use policynav::tui::{Action, update};
 use tui_common::*;
 
@@ -41,7 +41,7 @@ fn starts_on_the_document_list() {
     let app = app((80, 24));
     assert_eq!(app.view, View::Browse);
     assert_eq!(app.browse.focus, Pane::Docs);
-    assert_eq!(app.docs.len(), 5);
+    assert_eq!(app.lib.len(), 5);
     assert!(!app.browse.outline_rows.is_empty());
     // the document pane shows the first document's metadata
     let text: String = app.browse.detail.lines.iter().map(|l| l.text()).collect();
@@ -63,7 +63,10 @@ fn moving_through_documents_and_outline() {
         .clause
         .clone()
         .expect("a clause in the detail pane");
-    assert!(shown.starts_with(&app.docs[1].id), "{shown}");
+    assert!(
+        shown.starts_with(&app.lib.meta_at(1).unwrap().id),
+        "{shown}"
+    );
     press(&mut app, "j j");
     assert_ne!(app.browse.detail.clause.as_deref(), Some(shown.as_str()));
     press(&mut app, "G");
@@ -144,25 +147,64 @@ fn query_editing_is_by_character_and_paste_is_one_edit() {
 }
 
 #[test]
-fn filters_are_one_key_away_and_restrict_hits() {
-    let mut app = app((80, 24));
+fn the_filter_panel_counts_finds_and_keeps_several_values() {
+    let mut app = app((100, 30));
     search_for(&mut app, "上市");
     let all = app.search.results.as_ref().unwrap().total;
-    press(&mut app, "alt-j");
-    assert_eq!(app.search.jurisdiction.as_deref(), Some("Beijing"));
+    // f is a letter in the query line: the panel opens from the hits (or with Alt-F)
+    press(&mut app, "enter f");
+    let Some(Popup::Filters(p)) = &app.popup else {
+        panic!("f opens no filter panel")
+    };
+    assert_eq!(p.facet, Facet::Jurisdiction);
+    // every jurisdiction with its count for this query
+    let counts: usize = p.values.iter().filter_map(|v| v.count).sum();
+    assert_eq!(counts, all, "{:?}", p.values);
+    let beijing = p
+        .values
+        .iter()
+        .find(|v| v.key == "Beijing")
+        .expect("Beijing is a value");
+    assert!(beijing.count.unwrap() > 0 && beijing.count.unwrap() < all);
+    // type to find: 北京 leaves Beijing alone
+    type_text(&mut app, "北京");
+    let Some(Popup::Filters(p)) = &app.popup else {
+        panic!()
+    };
+    assert_eq!(p.values.len(), 1, "{:?}", p.values);
+    press(&mut app, "space");
+    // a second facet: measure types, several at once
+    press(&mut app, "tab tab tab");
+    let Some(Popup::Filters(p)) = &app.popup else {
+        panic!()
+    };
+    assert_eq!(p.facet, Facet::Topic);
+    assert!(p.values[0].count.unwrap_or(0) > 0, "most hits first");
+    press(&mut app, "space down space");
+    assert_eq!(app.search.filters.topics.len(), 2);
+    // Esc closes and keeps
+    press(&mut app, "esc");
+    assert!(app.popup.is_none());
+    assert_eq!(
+        app.search.filters.jurisdictions,
+        vec!["Beijing".to_string()]
+    );
     let r = app.search.results.as_ref().unwrap();
     assert!(r.total < all);
-    assert!(
-        r.hits.iter().all(|h| h.doc.starts_with("beijing")),
-        "{:?}",
-        r.hits.iter().map(|h| &h.id).collect::<Vec<_>>()
-    );
-    press(&mut app, "alt-s");
-    assert!(app.search.status.is_some());
-    press(&mut app, "enter");
-    assert_eq!(app.search.focus, SearchFocus::Results);
-    press(&mut app, "M");
-    assert!(app.search.topic.is_some());
+    assert!(r.hits.iter().all(|h| h.doc.starts_with("beijing")));
+    // the query line says which filters are on
+    let line: String = app
+        .search
+        .filter_line
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .collect();
+    assert!(line.contains("北京市"), "{line}");
+    assert!(screen(&app).contains("北京市"));
+    // one key clears them all
+    press(&mut app, "ctrl-x");
+    assert!(app.search.filters.is_empty());
+    assert_eq!(app.search.results.as_ref().unwrap().total, all);
 }
 
 #[test]
@@ -212,22 +254,51 @@ fn compare_a_provision_and_choose_jurisdictions() {
     assert_eq!(app.view, View::Compare);
     let cmp = app.compare.comparison.as_ref().expect("a comparison");
     assert!(cmp.columns.len() >= 2);
+    // the origin is the first column and stays on screen
+    assert_eq!(app.compare.columns[0].doc, "beijing-2024");
     assert!(
-        app.compare.visible_cols >= 1 && app.compare.visible_cols < cmp.columns.len(),
+        app.compare.visible_cols >= 2 && app.compare.visible_cols < app.compare.columns.len(),
         "80 columns cannot show them all"
     );
     press(&mut app, "l");
-    assert_eq!(app.compare.col_offset, 1);
+    assert_eq!(app.compare.cursor.0, 1);
+    assert_eq!(app.compare.col_offset, 0);
+    press(&mut app, "l");
+    assert_eq!(app.compare.cursor.0, 2);
+    assert_eq!(
+        app.compare.col_offset, 1,
+        "the others scroll, the origin stays"
+    );
+    assert_eq!(
+        policynav::tui::present::compare::visible_columns(&app.compare)[0],
+        0
+    );
     // untick the first jurisdiction
     press(&mut app, "J");
     assert!(matches!(app.popup, Some(Popup::Choose(_))));
     press(&mut app, "space enter");
     assert!(app.popup.is_none());
     let cmp = app.compare.comparison.as_ref().unwrap();
-    assert!(!cmp.columns.iter().any(|c| c.doc == app.docs[0].id));
-    // every column lines up: all have the same number of body lines
-    let n = app.compare.columns[0].lines.len();
-    assert!(app.compare.columns.iter().all(|c| c.lines.len() == n));
+    assert!(
+        !cmp.columns
+            .iter()
+            .any(|c| c.doc == app.lib.meta_at(0).unwrap().id)
+    );
+    // every column on screen lines up: all have the same number of body lines
+    let visible = policynav::tui::present::compare::visible_columns(&app.compare);
+    assert!(visible.len() > 1, "{visible:?}");
+    let n = app.compare.columns[visible[0]].lines.len();
+    assert!(n > 0);
+    assert!(
+        visible
+            .iter()
+            .all(|&p| app.compare.columns[p].lines.len() == n),
+        "{:?}",
+        visible
+            .iter()
+            .map(|&p| app.compare.columns[p].lines.len())
+            .collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -237,13 +308,14 @@ fn compare_a_measure_type() {
     assert_eq!(app.view, View::Compare);
     let cmp = app.compare.comparison.as_ref().expect("a comparison");
     assert_eq!(cmp.columns.len(), 5);
-    assert!(
-        app.compare
-            .columns
-            .iter()
-            .any(|c| c.lines.iter().any(|l| l.text() == "none"))
-            || cmp.columns.iter().all(|c| !c.clauses.is_empty())
-    );
+    // the documents without the measure are named, not given empty columns
+    let with: usize = cmp.columns.iter().filter(|c| !c.clauses.is_empty()).count();
+    assert_eq!(app.compare.columns.len(), with);
+    assert_eq!(app.compare.empty.len(), 5 - with);
+    // each row is labelled by the measure it stands for
+    assert_eq!(app.compare.row_labels.len(), cmp.rows);
+    let labels: Vec<String> = app.compare.row_labels.iter().map(|l| l.text()).collect();
+    assert!(labels.iter().any(|l| l.contains("上市")), "{labels:?}");
 }
 
 #[test]
@@ -256,7 +328,7 @@ fn compare_rows_start_on_the_same_line_in_every_column() {
     let n = c.columns[0].lines.len();
     assert!(c.columns.iter().all(|col| col.lines.len() == n));
     // the 70% trade-fair subsidies of Beijing 2021 and Zhejiang are one measure: the
-    // same row, so they start on the same line
+    // same row, so they start on the same line (under the row's label)
     let fair_in = |doc: &str| {
         let col = cmp.columns.iter().find(|col| col.doc == doc).unwrap();
         let clause = col
@@ -276,17 +348,16 @@ fn compare_rows_start_on_the_same_line_in_every_column() {
     let (row_b, line_b) = fair_in("zhejiang-2023");
     assert_eq!(row_a, row_b);
     assert_eq!(line_a, line_b);
-    assert_eq!(line_a, c.row_starts[row_a]);
+    let shown = c.row_order.iter().position(|r| *r == row_a).unwrap();
+    assert_eq!(line_a, c.row_starts[shown] + 1);
     // every row starts, in every column, with its provision or a gap
-    for (r, &start) in c.row_starts.iter().enumerate() {
-        for (col, laid) in cmp.columns.iter().zip(&c.columns) {
-            let first = laid.lines[start].text();
+    for (i, &start) in c.row_starts.iter().enumerate() {
+        let r = c.row_order[i];
+        for laid in &c.columns {
+            let col = cmp.columns.iter().find(|x| x.doc == laid.doc).unwrap();
+            let first = laid.lines[start + 1].text();
             match col.at_row(r) {
                 Some(cl) => assert!(first.starts_with(&cl.id), "row {r}: {first}"),
-                // a document without the measure says so once, then stays blank
-                None if col.clauses.is_empty() => {
-                    assert_eq!(first, if r == 0 { "none" } else { "" }, "row {r}")
-                }
                 None => assert_eq!(first, "—", "row {r} of {}", col.doc),
             }
         }
@@ -296,7 +367,7 @@ fn compare_rows_start_on_the_same_line_in_every_column() {
 #[test]
 fn marking_saves_the_digest_and_it_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let ws = workspace_with_data(dir.path().to_path_buf());
+    let ws = library_with_data(dir.path().to_path_buf());
     let mut app = app_in(ws.clone(), Digest::default(), (80, 24));
     search_for(&mut app, "上市");
     select_hit(&mut app, LISTING_2024);
@@ -325,7 +396,7 @@ fn marking_saves_the_digest_and_it_survives_a_restart() {
 #[test]
 fn export_asks_before_replacing_a_file() {
     let dir = tempfile::tempdir().unwrap();
-    let ws = workspace_with_data(dir.path().to_path_buf());
+    let ws = library_with_data(dir.path().to_path_buf());
     let mut app = app_in(
         ws,
         Digest {

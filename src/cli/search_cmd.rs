@@ -199,6 +199,7 @@ pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
             }
             None => None,
         },
+        ..Filters::default()
     };
     let options = SearchOptions {
         sort: Sort::parse(&args.sort)?,

@@ -28,6 +28,7 @@
 //! ```
 
 pub mod analyzer;
+pub mod facets;
 pub mod figures;
 pub mod query;
 pub mod rank;
@@ -76,6 +77,24 @@ pub struct Filters {
     pub as_of: Option<NaiveDate>,
     /// Only provisions offering support of at least this many yuan.
     pub min_amount: Option<f64>,
+    /// Support (the largest support amount, in yuan) in any of these ranges; a range
+    /// includes its start and excludes its end, an open end is `None`.
+    pub amounts: Vec<(Option<f64>, Option<f64>)>,
+    /// Documents dated (published, else written, else effective) in any of these
+    /// ranges, both ends included.
+    pub dated: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl Filters {
+    /// True when nothing is restricted.
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+/// The date a document is known by: published, else written, else effective.
+pub fn document_date(meta: &DocumentMeta) -> Option<NaiveDate> {
+    meta.published.or(meta.written).or(meta.effective)
 }
 
 /// How hits are ordered.
@@ -351,29 +370,17 @@ impl SearchIndex {
         let mut wanted = Wanted::All;
         let mut query = build_query(f, &parsed, &filter_queries, wanted);
         let (mut top, mut total) = collect(&searcher, &stats, &*query, window, options.sort)?;
-        if total == 0 && parsed.required.len() > 1 {
-            // Any of the words, but never a lone character (元 of 元宇宙), and only when
-            // most of the words occur somewhere: a query about something the corpus does
-            // not cover (不存在的词汇xyz) finds nothing rather than an incidental word.
-            let mut strong = 0;
-            let mut known = 0;
-            for g in parsed.required.iter().filter(|g| !g.is_weak()) {
-                strong += 1;
-                known += usize::from(suggest::known(&searcher, f, g)?);
-            }
-            if known > 0 && 2 * known >= strong {
-                wanted = Wanted::Any;
-                query = build_query(f, &parsed, &filter_queries, wanted);
-                (top, total) = collect(&searcher, &stats, &*query, window, options.sort)?;
-                if total > 0 {
-                    let words: Vec<&str> =
-                        parsed.required.iter().map(|g| g.label.as_str()).collect();
-                    notes.push(format!(
-                        "no provision has all of {}; showing provisions with any of them",
-                        words.join(" ")
-                    ));
-                    notes.extend(suggest::partial_match(&searcher, f, &parsed)?);
-                }
+        if total == 0 && parsed.required.len() > 1 && any_word_fallback(&searcher, f, &parsed)? {
+            wanted = Wanted::Any;
+            query = build_query(f, &parsed, &filter_queries, wanted);
+            (top, total) = collect(&searcher, &stats, &*query, window, options.sort)?;
+            if total > 0 {
+                let words: Vec<&str> = parsed.required.iter().map(|g| g.label.as_str()).collect();
+                notes.push(format!(
+                    "no provision has all of {}; showing provisions with any of them",
+                    words.join(" ")
+                ));
+                notes.extend(suggest::partial_match(&searcher, f, &parsed)?);
             }
         }
         if total == 0 && !parsed.required.is_empty() {
@@ -546,6 +553,43 @@ impl SearchIndex {
                 Bound::Included(tantivy::Term::from_field_f64(f.amount, min)),
                 Bound::Unbounded,
             )));
+        }
+        if !filters.dated.is_empty() {
+            let allowed: Vec<tantivy::Term> = docs
+                .iter()
+                .filter(|d| {
+                    document_date(d).is_some_and(|day| {
+                        filters.dated.iter().any(|(a, b)| *a <= day && day <= *b)
+                    })
+                })
+                .map(|d| tantivy::Term::from_field_text(f.doc, &d.id))
+                .collect();
+            if allowed.is_empty() {
+                notes.push("no document is dated in the chosen years".into());
+                return Ok(None);
+            }
+            out.push(Box::new(TermSetQuery::new(allowed)));
+        }
+        if !filters.amounts.is_empty() {
+            let any: Vec<(Occur, Box<dyn Query>)> = filters
+                .amounts
+                .iter()
+                .map(|(from, to)| {
+                    let lower = match from {
+                        Some(v) => Bound::Included(tantivy::Term::from_field_f64(f.amount, *v)),
+                        None => Bound::Unbounded,
+                    };
+                    let upper = match to {
+                        Some(v) => Bound::Excluded(tantivy::Term::from_field_f64(f.amount, *v)),
+                        None => Bound::Unbounded,
+                    };
+                    (
+                        Occur::Should,
+                        Box::new(RangeQuery::new(lower, upper)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            out.push(Box::new(BooleanQuery::new(any)));
         }
         Ok(Some(out))
     }
@@ -924,6 +968,24 @@ fn probes(f: &Fields, parsed: &ParsedQuery, wanted: Wanted) -> rank::Probes {
         heading: (!headings.is_empty())
             .then(|| Box::new(BooleanQuery::new(headings)) as Box<dyn Query>),
     }
+}
+
+/// Whether a query none of whose provisions has every word may fall back to any of
+/// its words: never a lone character (元 of 元宇宙), and only when most of the words
+/// occur somewhere, so that a query about something the corpus does not cover
+/// (不存在的词汇xyz) finds nothing rather than an incidental word.
+fn any_word_fallback(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    parsed: &ParsedQuery,
+) -> Result<bool> {
+    let mut strong = 0;
+    let mut known = 0;
+    for g in parsed.required.iter().filter(|g| !g.is_weak()) {
+        strong += 1;
+        known += usize::from(suggest::known(searcher, f, g)?);
+    }
+    Ok(known > 0 && 2 * known >= strong)
 }
 
 /// Which of the required groups a provision must match.

@@ -1,8 +1,41 @@
 //! Everything that can happen to the navigator, as plain data. Keys become actions
-//! through the keymap; background work (search, index build, links) reports back as
-//! actions too. [`update`](super::update::update) is the only place they are applied.
+//! through the keymap; background work (opening the store, search, comparisons, saving
+//! and exporting) reports back as actions too. [`update`](super::update::update) is the
+//! only place they are applied.
 
+use crate::compare::Comparison;
+use crate::export::Digest;
+use crate::search::facets::FacetCounts;
 use crate::search::{BuildProgress, SearchResults};
+
+use super::data::Opened;
+use super::state::CompareExtra;
+
+/// A store opened in the background, handed to the UI thread.
+#[derive(Clone)]
+pub struct StoreHandle(pub Box<Opened>);
+
+impl std::fmt::Debug for StoreHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store(generation {})", self.0.store.catalog().generation)
+    }
+}
+
+impl PartialEq for StoreHandle {
+    fn eq(&self, other: &StoreHandle) -> bool {
+        self.0.store.catalog().generation == other.0.store.catalog().generation
+            && self.0.store.dir() == other.0.store.dir()
+    }
+}
+
+/// What saving the digest did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DigestSaved {
+    /// The digest now on disk.
+    pub digest: Digest,
+    /// Clauses another navigator had added or removed meanwhile, merged in.
+    pub merged: Option<String>,
+}
 
 /// One thing to apply to the state.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,8 +46,10 @@ pub enum Action {
     Help,
     /// Switch to the Browse view.
     ViewBrowse,
-    /// Switch to the Search view (and the query line).
+    /// Switch to the Search view, and type a query.
     ViewSearch,
+    /// Switch to the Search view (its results, not the query line).
+    ViewResults,
     /// Switch to the Compare view.
     ViewCompare,
     /// Switch to the Digest view.
@@ -27,7 +62,7 @@ pub enum Action {
     ToggleScript,
     /// Copy the current clause and its citation to the clipboard.
     Copy,
-    /// Add the current clause to the digest, or remove it.
+    /// Add the current clause to the digest, or remove it, and move to the next.
     Mark,
     /// Next item / scroll down.
     Down,
@@ -45,7 +80,7 @@ pub enum Action {
     FocusNext,
     /// Previous pane.
     FocusPrev,
-    /// Open the selection (a document, a clause, a link, a hit).
+    /// Open the selection (a document, a clause, a link, a hit, a compared clause).
     Open,
     /// Close a popup, leave a field, go back a view.
     Cancel,
@@ -53,26 +88,34 @@ pub enum Action {
     Confirm,
     /// Tick or untick a choice.
     Toggle,
-    /// Compare the current provision across jurisdictions.
+    /// Compare the current provision across jurisdictions (in Compare: re-centre on it).
     CompareClause,
     /// Choose a measure type to compare.
     ChooseTopic,
     /// Choose the jurisdictions in the comparison.
     ChooseJurisdictions,
-    /// Scroll the comparison one column left.
+    /// Compare: the cell to the left.
     ScrollLeft,
-    /// Scroll the comparison one column right.
+    /// Compare: the cell to the right.
     ScrollRight,
+    /// Compare: one line per cell, or columns side by side.
+    ToggleCompact,
+    /// Compare: rows in document order, or largest support first.
+    CycleOrder,
     /// Search: go to the result list.
     FocusResults,
     /// Search: go to the query line.
     EditQuery,
-    /// Search filter: next jurisdiction.
-    CycleJurisdiction,
-    /// Search filter: next document status.
-    CycleStatus,
-    /// Search filter: next measure type.
-    CycleTopic,
+    /// Open the filter panel.
+    Filters,
+    /// Clear every filter.
+    ClearFilters,
+    /// Filter panel: the next facet.
+    NextFacet,
+    /// Filter panel: the previous facet.
+    PrevFacet,
+    /// Set the as-of date of the badges.
+    SetDate,
     /// Digest: move the clause up.
     MoveUp,
     /// Digest: move the clause down.
@@ -113,14 +156,22 @@ pub enum Action {
     Wheel(u16, u16, bool),
     /// Search results for the query of this generation.
     SearchDone(u64, Result<SearchResults, String>),
-    /// The index is being checked or built.
+    /// Facet counts for the query of this generation.
+    FacetsDone(u64, Result<FacetCounts, String>),
+    /// A comparison of this generation.
+    CompareDone(u64, Result<(Comparison, CompareExtra), String>),
+    /// The digest was saved.
+    DigestSaved(Result<DigestSaved, String>),
+    /// Another navigator changed the digest on disk.
+    DigestChanged(Digest),
+    /// An export finished (the message to show).
+    ExportDone(Result<String, String>),
+    /// The store is being checked, updated or built.
     IndexProgress(BuildProgress),
-    /// The index could not be opened or built.
+    /// The store is open (first, or again after another process changed it).
+    StoreReady(StoreHandle),
+    /// The store could not be opened or built.
     IndexFailed(String),
-    /// The cross-links have been computed.
-    LinksReady,
-    /// The cross-links could not be computed.
-    LinksFailed(String),
     /// jieba is loaded: rewrap text at word boundaries.
     SegmenterReady,
 }
@@ -134,6 +185,7 @@ impl Action {
             "help" => Help,
             "view_browse" => ViewBrowse,
             "view_search" => ViewSearch,
+            "view_results" => ViewResults,
             "view_compare" => ViewCompare,
             "view_digest" => ViewDigest,
             "back" => Back,
@@ -158,11 +210,15 @@ impl Action {
             "choose_jurisdictions" => ChooseJurisdictions,
             "scroll_left" => ScrollLeft,
             "scroll_right" => ScrollRight,
+            "toggle_compact" => ToggleCompact,
+            "cycle_order" => CycleOrder,
             "focus_results" => FocusResults,
             "edit_query" => EditQuery,
-            "cycle_jurisdiction" => CycleJurisdiction,
-            "cycle_status" => CycleStatus,
-            "cycle_topic" => CycleTopic,
+            "filters" => Filters,
+            "clear_filters" => ClearFilters,
+            "next_facet" => NextFacet,
+            "prev_facet" => PrevFacet,
+            "set_date" => SetDate,
             "move_up" => MoveUp,
             "move_down" => MoveDown,
             "remove" => Remove,

@@ -24,6 +24,9 @@ pub const CONTEXTS: &[(&str, &str)] = &[
     ("search_results", "Search: results"),
     ("compare", "Compare"),
     ("digest", "Digest"),
+    ("filters", "Filter panel (type to find values)"),
+    ("find", "Type-to-find in lists"),
+    ("date", "As-of date"),
     ("export", "Export prompt"),
     ("overwrite", "Replace an existing file?"),
     ("choose", "Choice lists"),
@@ -305,7 +308,7 @@ mod tests {
         assert_eq!(
             k.lookup(
                 &["search_results", "global"],
-                &key(KeyCode::Char('/'), KeyModifiers::NONE)
+                &key(KeyCode::Char('i'), KeyModifiers::NONE)
             ),
             Some(Action::EditQuery)
         );

@@ -118,6 +118,41 @@ pub fn areas(size: (u16, u16), doc_count: usize) -> Areas {
     }
 }
 
+/// Where the help popup goes.
+pub fn help_area(size: (u16, u16)) -> Rect {
+    popup(Rect::new(0, 0, size.0, size.1), 76, 40)
+}
+
+/// Where a choice list goes (a line for type-to-find under its items).
+pub fn choose_area(size: (u16, u16), items: usize) -> Rect {
+    let h = u16::try_from(items + 3).unwrap_or(u16::MAX);
+    popup(Rect::new(0, 0, size.0, size.1), 70, h)
+}
+
+/// Where the export prompt goes.
+pub fn export_area(size: (u16, u16)) -> Rect {
+    popup(Rect::new(0, 0, size.0, size.1), 76, 10)
+}
+
+/// Where the filter panel goes.
+pub fn filter_area(size: (u16, u16)) -> Rect {
+    popup(Rect::new(0, 0, size.0, size.1), 96, 30)
+}
+
+/// The filter panel's facet list (left) and values (right), inside its frame.
+pub fn filter_parts(size: (u16, u16)) -> (Rect, Rect) {
+    let inner_area = inner(filter_area(size));
+    let left_w = 22.min(inner_area.width / 3);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_w), Constraint::Min(0)]).areas(inner_area);
+    (left, right)
+}
+
+/// Where the as-of date prompt goes.
+pub fn date_area(size: (u16, u16)) -> Rect {
+    popup(Rect::new(0, 0, size.0, size.1), 60, 7)
+}
+
 /// A centred popup of at most `w`×`h`, inside `screen`.
 pub fn popup(screen: Rect, w: u16, h: u16) -> Rect {
     let w = w

@@ -15,12 +15,15 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::corpus::Validity;
 use crate::export::{Format, GroupBy};
+use crate::model::labels::Labelled;
 use crate::search::BuildProgress;
 
-use super::layout::{self, Areas, MIN_SIZE, inner};
+use super::layout::{
+    self, Areas, MIN_SIZE, choose_area, date_area, export_area, filter_area, help_area, inner,
+};
+use super::present::{self, badge_emph, badge_text};
 use super::state::*;
-use super::update::{choose_area, export_area, help_area, tabs};
-use crate::model::labels::Labelled;
+use super::update::tabs;
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
@@ -32,7 +35,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     // Lay out from the frame itself so nothing is ever drawn outside the buffer, even
     // before a resize has reached update.
-    let a = layout::areas(size, app.docs.len());
+    let a = layout::areas(size, app.listed());
     draw_tabs(app, frame.buffer_mut(), a.tabs);
     match app.view {
         View::Browse => draw_browse(app, frame.buffer_mut(), &a),
@@ -45,9 +48,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Popup::Help { scroll, lines }) => {
             draw_help(frame.buffer_mut(), help_area(size), *scroll, lines)
         }
-        Some(Popup::Choose(ch)) => {
-            draw_choose(frame.buffer_mut(), choose_area(size, ch.items.len()), ch)
-        }
+        Some(Popup::Choose(ch)) => draw_choose(frame, choose_area(size, ch.items.len()), ch),
+        Some(Popup::Filters(p)) => draw_filters(app, frame, p),
+        Some(Popup::Date(p)) => draw_date(app, frame, date_area(size), p),
         Some(Popup::Export(p)) => draw_export(app, frame, export_area(size), p, false),
         Some(Popup::Overwrite(p)) => draw_export(app, frame, export_area(size), p, true),
         None => {}
@@ -65,8 +68,10 @@ pub fn style(e: Emph) -> Style {
         Emph::Heading => s.add_modifier(Modifier::BOLD),
         Emph::Dim => s.add_modifier(Modifier::DIM),
         Emph::Badge(v) => s.fg(badge_color(v)),
+        Emph::Stale => s.fg(Color::Red).add_modifier(Modifier::BOLD),
         Emph::Marked => s.fg(Color::Green).add_modifier(Modifier::BOLD),
         Emph::Warn => s.fg(Color::Red).add_modifier(Modifier::BOLD),
+        Emph::Key => s.add_modifier(Modifier::BOLD),
     }
 }
 
@@ -137,33 +142,67 @@ fn draw_tabs(app: &App, buf: &mut Buffer, area: Rect) {
         };
         spans.push(Span::styled(label, st));
     }
-    let right = format!(
-        "{} · {} ",
-        match &app.index {
-            IndexState::Ready => "index ready".to_string(),
-            IndexState::Opening(Some(BuildProgress::Indexing { done, total })) =>
-                format!("indexing {done}/{total}"),
-            IndexState::Opening(_) => "opening index".to_string(),
-            IndexState::Failed(_) => "no index".to_string(),
-        },
-        match app.script {
-            Script::Original => "原文 original",
-            Script::Simplified => "简体 simplified",
+    let store = match &app.index {
+        IndexState::Ready => String::new(),
+        IndexState::Opening(Some(BuildProgress::Indexing { done, total })) => {
+            format!("indexing {done}/{total} · ")
         }
-    );
-    Paragraph::new(Line::from(spans)).render(area, buf);
-    let w = u16::try_from(right.width()).unwrap_or(u16::MAX);
+        IndexState::Opening(Some(BuildProgress::Linking { done, total })) => {
+            format!("linking {done}/{total} · ")
+        }
+        IndexState::Opening(_) if app.lib.opened.is_none() => "opening · ".to_string(),
+        IndexState::Opening(_) => "checking · ".to_string(),
+        IndexState::Failed(_) => "no store · ".to_string(),
+    };
+    let script = match app.script {
+        Script::Original => "原文",
+        Script::Simplified => "简体",
+    };
+    // the date every badge is computed for, always in sight
+    let date = if app.as_of == app.today {
+        format!("as of {} ", app.as_of)
+    } else {
+        format!("AS OF {} ", app.as_of)
+    };
+    let right_w = store.width() + script.width() + 3 + date.width();
     let used: u16 = tabs(app)
         .last()
         .map(|(_, l, x)| x + u16::try_from(l.width()).unwrap_or(0))
         .unwrap_or(0);
-    if area.width > used + w {
-        let r = Rect::new(area.right() - w, area.y, w, 1);
-        Paragraph::new(Span::styled(
-            right,
+    Paragraph::new(Line::from(spans)).render(area, buf);
+    let w = u16::try_from(right_w).unwrap_or(u16::MAX);
+    let (store, date_w) = if area.width > used + w {
+        (store, w)
+    } else {
+        (String::new(), u16::try_from(date.width()).unwrap_or(0))
+    };
+    if area.width > used + date_w {
+        let mut right = vec![Span::styled(
+            store,
             Style::new().add_modifier(Modifier::DIM),
-        ))
-        .render(r, buf);
+        )];
+        if area.width > used + w {
+            right.push(Span::styled(
+                format!("{script} · "),
+                Style::new().add_modifier(Modifier::DIM),
+            ));
+        }
+        right.push(Span::styled(
+            date,
+            if app.as_of == app.today {
+                Style::new().add_modifier(Modifier::BOLD)
+            } else {
+                Style::new()
+                    .fg(Color::Yellow)
+                    .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            },
+        ));
+        let line = Line::from(right);
+        let lw = u16::try_from(line.width())
+            .unwrap_or(u16::MAX)
+            .min(area.width);
+        let r = Rect::new(area.right() - lw, area.y, lw, 1);
+        Paragraph::new(line).render(r, buf);
     }
 }
 
@@ -171,6 +210,8 @@ fn draw_status(app: &App, buf: &mut Buffer, area: Rect) {
     let mode = match (&app.popup, app.view) {
         (Some(Popup::Help { .. }), _) => " HELP ",
         (Some(Popup::Choose(_)), _) => " CHOOSE ",
+        (Some(Popup::Filters(_)), _) => " FILTERS ",
+        (Some(Popup::Date(_)), _) => " DATE ",
         (Some(Popup::Export(_) | Popup::Overwrite(_)), _) => " EXPORT ",
         (None, View::Browse) => " BROWSE ",
         (None, View::Search) => " SEARCH ",
@@ -218,16 +259,19 @@ fn draw_browse(app: &App, buf: &mut Buffer, a: &Areas) {
     let b = &app.browse;
     // documents
     let focused = b.focus == Pane::Docs;
-    let block = pane("Documents", focused);
+    let docs_title = if app.lib.len() > usize::from(inner(a.docs).height) {
+        format!("Documents {}/{}", b.docs.sel + 1, app.lib.len())
+    } else {
+        "Documents".to_string()
+    };
+    let block = pane(&docs_title, focused);
     let area = block.inner(a.docs);
     block.render(a.docs, buf);
-    let rows: Vec<Line> = app
-        .docs
+    let rows: Vec<Line> = b
+        .doc_rows
         .iter()
-        .enumerate()
-        .skip(b.docs.offset)
         .take(usize::from(area.height))
-        .map(|(i, d)| {
+        .map(|d| {
             let mut l = Line::from(vec![
                 Span::styled(
                     format!("{} {} ", d.jurisdiction, d.year),
@@ -235,26 +279,36 @@ fn draw_browse(app: &App, buf: &mut Buffer, a: &Areas) {
                 ),
                 Span::styled(format!("{} ", level_short(d.level)), style(Emph::Dim)),
                 Span::styled(
-                    format!("[{}] ", d.validity.en()),
-                    style(Emph::Badge(d.validity)),
+                    format!("{} ", badge_text(&d.standing)),
+                    style(badge_emph(&d.standing)),
                 ),
                 Span::raw(d.title.as_str()),
             ]);
-            if i == b.docs.sel {
+            if d.index == b.docs.sel {
                 l = l.patch_style(selected(focused));
             }
             l
         })
         .collect();
-    Paragraph::new(rows).render(area, buf);
+    if app.lib.opened.is_none() {
+        let text = match &app.index {
+            IndexState::Failed(e) => format!("The store cannot be opened: {e}"),
+            _ => format!(
+                "First start: building the store of the corpus ({}). Everything appears here when it is ready.",
+                app.counts
+            ),
+        };
+        Paragraph::new(text)
+            .style(style(Emph::Dim))
+            .wrap(Wrap { trim: true })
+            .render(area, buf);
+    } else {
+        Paragraph::new(rows).render(area, buf);
+    }
 
     // outline
     let focused = b.focus == Pane::Outline;
-    let title = app
-        .docs
-        .get(b.docs.sel)
-        .map(|d| d.id.as_str())
-        .unwrap_or("Outline");
+    let title = b.doc.as_deref().unwrap_or("Outline");
     let block = pane(title, focused);
     let area = block.inner(a.outline);
     block.render(a.outline, buf);
@@ -330,7 +384,14 @@ fn draw_browse(app: &App, buf: &mut Buffer, a: &Areas) {
 fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
     let s = &app.search;
     let typing = s.focus == SearchFocus::Query && app.popup.is_none();
-    let block = pane("Search (any script; \"phrase\", -exclude)", typing);
+    let block = pane(
+        if typing {
+            "Search (any script; \"phrase\", -exclude) · Esc leaves the line"
+        } else {
+            "Search (/ or i to type)"
+        },
+        typing,
+    );
     let field = block.inner(a.query);
     block.render(a.query, frame.buffer_mut());
     let view = s.input.view(field.width);
@@ -339,30 +400,12 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
         frame.set_cursor_position(Position::new(field.x + view.caret_col, field.y));
     }
 
-    // filters
-    let filter = |name: &'static str, value: Option<String>, key: &'static str| {
-        let active = value.is_some();
-        vec![
-            Span::raw(format!("{name} ")),
-            Span::styled(
-                format!("[{}]", value.unwrap_or_else(|| "all".into())),
-                if active {
-                    style(Emph::Hit)
-                } else {
-                    Style::new().add_modifier(Modifier::BOLD)
-                },
-            ),
-            Span::styled(format!(" {key}  "), style(Emph::Dim)),
-        ]
-    };
-    let mut spans = vec![Span::raw(" ")];
-    spans.extend(filter("jurisdiction", s.jurisdiction.clone(), "Alt-j"));
-    spans.extend(filter(
-        "status",
-        s.status.map(|v| v.en().to_string()),
-        "Alt-s",
-    ));
-    spans.extend(filter("measure type", s.topic.clone(), "Alt-m"));
+    // the active filters, always in sight
+    let spans: Vec<Span> = s
+        .filter_line
+        .iter()
+        .map(|(t, e)| Span::styled(t.as_str(), style(*e)))
+        .collect();
     Paragraph::new(Line::from(spans)).render(a.filters, frame.buffer_mut());
 
     // results
@@ -378,17 +421,21 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
     block.render(a.results, buf);
     let mut rows: Vec<Line> = Vec::new();
     match (&app.index, &s.error, &s.results) {
-        (IndexState::Failed(e), _, _) => {
+        (IndexState::Failed(e), _, _) if app.lib.opened.is_none() => {
             rows.push(Line::styled("Search is unavailable:", style(Emph::Warn)));
             rows.push(Line::raw(e.as_str()));
         }
-        (IndexState::Opening(p), _, _) => {
+        (IndexState::Opening(p), _, _) if app.lib.opened.is_none() => {
             let (ratio, label) = match p {
                 Some(BuildProgress::Indexing { done, total }) if *total > 0 => (
                     (*done as f64 / *total as f64).clamp(0.0, 1.0),
-                    format!("building the search index: {done}/{total} documents"),
+                    format!("building the store: {done}/{total} documents"),
                 ),
-                _ => (0.0, "opening the search index…".to_string()),
+                Some(BuildProgress::Linking { done, total }) if *total > 0 => (
+                    (*done as f64 / *total as f64).clamp(0.0, 1.0),
+                    format!("linking provisions: {done}/{total}"),
+                ),
+                _ => (0.0, "opening the store…".to_string()),
             };
             if area.height >= 2 {
                 Paragraph::new(Line::raw(label.clone())).render(Rect { height: 1, ..area }, buf);
@@ -411,6 +458,15 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
         }
         (_, None, Some(r)) if r.hits.is_empty() => {
             rows.push(Line::raw("No provision matches."));
+            if !s.filters.is_empty() {
+                rows.push(Line::styled(
+                    format!(
+                        "Filters are on ({} values): f shows them, Ctrl-x clears them.",
+                        s.filters.count()
+                    ),
+                    style(Emph::Warn),
+                ));
+            }
             for n in &r.notes {
                 rows.push(Line::styled(n.as_str(), style(Emph::Dim)));
             }
@@ -434,7 +490,11 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
         }
         (_, None, None) => {
             rows.push(Line::styled(
-                "Type a query: words in Simplified or Traditional (上市 补贴), a figure (300万, 70%), a \"phrase\".",
+                if typing {
+                    "Type a query: words in Simplified or Traditional (上市 补贴), a figure (300万, 70%), a \"phrase\"."
+                } else {
+                    "Press / or i to type a query; f chooses filters."
+                },
                 style(Emph::Dim),
             ));
         }
@@ -451,16 +511,37 @@ fn draw_search(app: &App, frame: &mut Frame, a: &Areas) {
 fn draw_compare(app: &App, buf: &mut Buffer, a: &Areas) {
     let c = &app.compare;
     let title = if c.title.is_empty() {
-        "Compare: press c on a provision, or C to choose a measure type"
+        "Compare: press c on a provision, or C to choose a measure type".to_string()
     } else {
-        c.title.as_str()
+        let mut t = c.title.clone();
+        if !c.empty.is_empty() {
+            let names = if c.empty.len() <= 4 {
+                c.empty.join(", ")
+            } else {
+                format!("{}, … {} more", c.empty[..3].join(", "), c.empty.len() - 3)
+            };
+            t.push_str(&format!(" · nothing comparable in {names}"));
+        }
+        t
     };
-    Paragraph::new(Line::styled(
+    let mut title_spans = vec![Span::styled(
         format!(" {title}"),
         Style::new().add_modifier(Modifier::BOLD),
-    ))
-    .render(a.compare_title, buf);
+    )];
+    if c.order == RowOrder::Amount {
+        title_spans.push(Span::styled(
+            " · largest support first",
+            style(Emph::Figure),
+        ));
+    }
+    Paragraph::new(Line::from(title_spans)).render(a.compare_title, buf);
     let body = a.compare_body;
+    if c.pending && c.comparison.is_none() {
+        Paragraph::new("comparing…")
+            .style(style(Emph::Dim))
+            .render(inner(body), buf);
+        return;
+    }
     if let Some(e) = &c.error {
         Paragraph::new(e.as_str())
             .style(style(Emph::Dim))
@@ -468,61 +549,117 @@ fn draw_compare(app: &App, buf: &mut Buffer, a: &Areas) {
             .render(inner(body), buf);
         return;
     }
-    let n = c.columns.len();
-    if n == 0 {
+    if c.columns.is_empty() {
+        if c.comparison.is_some() {
+            Paragraph::new("No document has this measure.")
+                .style(style(Emph::Dim))
+                .render(inner(body), buf);
+        }
         return;
     }
-    let header_h = c
-        .columns
-        .iter()
-        .skip(c.col_offset)
-        .take(c.visible_cols)
-        .map(|col| col.header.len())
-        .max()
-        .unwrap_or(1);
+    if c.compact {
+        let h = usize::from(body.height);
+        let rows: Vec<Line> = c
+            .compact_lines
+            .iter()
+            .enumerate()
+            .skip(c.scroll)
+            .take(h)
+            .map(|(i, l)| {
+                let mut line = self::line(&l.line);
+                if i == c.compact_sel {
+                    line = line.patch_style(selected(true));
+                }
+                line
+            })
+            .collect();
+        Paragraph::new(rows).render(body, buf);
+        return;
+    }
+    let visible = present::compare::visible_columns(c);
+    let n = c.columns.len();
+    let header_h = present::compare::HEADER_LINES;
+    let body_h = usize::from(body.height).saturating_sub(header_h + 1);
     let mut x = body.x;
-    for (i, col) in c
-        .columns
-        .iter()
-        .enumerate()
-        .skip(c.col_offset)
-        .take(c.visible_cols.max(1))
-    {
+    for (slot, &ci) in visible.iter().enumerate() {
+        let col = &c.columns[ci];
         let w = c.col_width.min(body.right().saturating_sub(x));
         if w < 3 {
             break;
         }
         let rect = Rect::new(x, body.y, w, body.height);
         let mut block = Block::new()
-            .borders(Borders::ALL)
-            .border_style(style(Emph::Dim));
-        if i == c.col_offset && c.col_offset > 0 {
+            .borders(Borders::LEFT | Borders::RIGHT | Borders::TOP)
+            .border_style(if ci == c.cursor.0 {
+                Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+            } else {
+                style(Emph::Dim)
+            });
+        if slot == 1 && c.col_offset > 0 {
             block = block.title(Span::styled(
                 format!("◀ {} more", c.col_offset),
                 style(Emph::Dim),
             ));
         }
-        let last_visible = i + 1 == (c.col_offset + c.visible_cols).min(n);
-        if last_visible && i + 1 < n {
+        if slot + 1 == visible.len() && ci + 1 < n {
             block = block.title(
-                Line::styled(format!("{} more ▶", n - i - 1), style(Emph::Dim)).right_aligned(),
+                Line::styled(format!("{} more ▶", n - ci - 1), style(Emph::Dim)).right_aligned(),
             );
+        }
+        if slot == 0 && present::compare::origin(app).as_deref() == Some(col.doc.as_str()) {
+            block = block.title(Span::styled("origin", style(Emph::Marked)));
         }
         let area = block.inner(rect);
         block.render(rect, buf);
         let mut rows: Vec<Line> = col.header.iter().map(line).collect();
-        while rows.len() < header_h {
+        while rows.len() < header_h - 1 {
             rows.push(Line::raw(""));
         }
         rows.push(Line::styled(
             "─".repeat(usize::from(area.width)),
             style(Emph::Dim),
         ));
-        let room = usize::from(area.height).saturating_sub(rows.len());
-        rows.extend(col.lines.iter().skip(c.scroll).take(room).map(line));
+        let start = c.row_starts.get(c.cursor.1).copied();
+        for (i, tl) in col.lines.iter().enumerate().skip(c.scroll).take(body_h) {
+            let mut l = line(tl);
+            if ci == c.cursor.0 && Some(i) == start.map(|s| s + 1) {
+                l = l.patch_style(selected(true));
+            }
+            rows.push(l);
+        }
         Paragraph::new(rows).render(area, buf);
         x = x.saturating_add(w);
     }
+    // row labels span every column, on the line each row starts with
+    let top = body.y + 1 + u16::try_from(header_h).unwrap_or(0);
+    for (r, &start) in c.row_starts.iter().enumerate() {
+        if start < c.scroll || start >= c.scroll + body_h {
+            continue;
+        }
+        let y = top + u16::try_from(start - c.scroll).unwrap_or(0);
+        if y >= body.bottom() {
+            continue;
+        }
+        let width = usize::from(x.saturating_sub(body.x)).saturating_sub(2);
+        if let Some(label) = c.row_labels.get(r) {
+            let mut l = line_owned(&present::fit_line(label, width));
+            if r == c.cursor.1 {
+                l = l.patch_style(Style::new().add_modifier(Modifier::UNDERLINED));
+            }
+            let r = Rect::new(body.x + 1, y, x.saturating_sub(body.x + 2), 1);
+            Clear.render(r, buf);
+            Paragraph::new(l).render(r, buf);
+        }
+    }
+}
+
+fn line_owned(tl: &TextLine) -> Line<'static> {
+    Line::from(
+        tl.segs
+            .iter()
+            .map(|s| Span::styled(s.text.clone(), style(s.emph)))
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn draw_digest(app: &App, buf: &mut Buffer, a: &Areas) {
@@ -543,15 +680,20 @@ fn draw_digest(app: &App, buf: &mut Buffer, a: &Areas) {
             .skip(d.list.offset)
             .take(usize::from(area.height))
             .map(|(i, r)| {
-                let st = if r.found {
+                let st = if r.standing.is_some() {
                     Style::new()
                 } else {
                     style(Emph::Warn)
                 };
-                let mut l = Line::from(vec![
+                let mut spans = vec![
                     Span::styled(format!("{:>2}. ", i + 1), style(Emph::Dim)),
                     Span::styled(r.text.as_str(), st),
-                ]);
+                ];
+                if let Some(sd) = &r.standing {
+                    spans.push(Span::raw(" "));
+                    spans.push(Span::styled(badge_text(sd), style(badge_emph(sd))));
+                }
+                let mut l = Line::from(spans);
                 if i == d.list.sel {
                     l = l.patch_style(selected(true));
                 }
@@ -605,19 +747,39 @@ fn draw_help(buf: &mut Buffer, area: Rect, scroll: usize, lines: &[TextLine]) {
     Paragraph::new(rows).render(inner_area, buf);
 }
 
-fn draw_choose(buf: &mut Buffer, area: Rect, ch: &Chooser) {
+fn draw_choose(frame: &mut Frame, area: Rect, ch: &Chooser) {
+    let buf = frame.buffer_mut();
     open_popup(buf, area);
     let block = pane(&ch.title, true);
     let inner_area = block.inner(area);
     block.render(area, buf);
+    if inner_area.height == 0 {
+        return;
+    }
+    let find = Rect {
+        height: 1,
+        ..inner_area
+    };
+    let view = ch.find.view(find.width.saturating_sub(6));
+    Paragraph::new(Line::from(vec![
+        Span::styled("find: ", style(Emph::Dim)),
+        Span::raw(view.visible.clone()),
+    ]))
+    .render(find, buf);
+    let list = Rect {
+        y: inner_area.y + 1,
+        height: inner_area.height.saturating_sub(1),
+        ..inner_area
+    };
     let multi = ch.purpose == ChoosePurpose::CompareDocs;
     let rows: Vec<Line> = ch
-        .items
+        .shown
         .iter()
         .enumerate()
         .skip(ch.list.offset)
-        .take(usize::from(inner_area.height))
-        .map(|(i, c)| {
+        .take(usize::from(list.height))
+        .filter_map(|(i, &item)| {
+            let c = ch.items.get(item)?;
             let mark = match (multi, c.ticked) {
                 (true, true) => "[x] ",
                 (true, false) => "[ ] ",
@@ -628,10 +790,155 @@ fn draw_choose(buf: &mut Buffer, area: Rect, ch: &Chooser) {
             if i == ch.list.sel {
                 l = l.patch_style(selected(true));
             }
+            Some(l)
+        })
+        .collect();
+    Paragraph::new(rows).render(list, buf);
+    frame.set_cursor_position(Position::new(find.x + 6 + view.caret_col, find.y));
+}
+
+fn draw_filters(app: &App, frame: &mut Frame, p: &FilterPanel) {
+    let area = filter_area(app.size);
+    let buf = frame.buffer_mut();
+    open_popup(buf, area);
+    let total = match &app.search.facets {
+        Some(f) if !app.search.input.text().trim().is_empty() => {
+            format!("{} hits with these filters", f.total)
+        }
+        Some(f) => format!("{} provisions with these filters", f.total),
+        None => "counting…".into(),
+    };
+    let title = format!("Filters · {total}");
+    let block = pane(&title, true);
+    block.render(area, buf);
+    let (left, right) = layout::filter_parts(app.size);
+    let f = &app.search.filters;
+    let chosen = |facet: Facet| match facet {
+        Facet::Jurisdiction => f.jurisdictions.len(),
+        Facet::Level => f.levels.len(),
+        Facet::Status => f.statuses.len(),
+        Facet::Topic => f.topics.len(),
+        Facet::Amount => f.amounts.len(),
+        Facet::Year => f.years.len(),
+    };
+    let facets: Vec<Line> = Facet::ALL
+        .iter()
+        .map(|x| {
+            let n = chosen(*x);
+            let mut l = Line::from(vec![
+                Span::raw(format!(" {}", x.name())),
+                Span::styled(
+                    if n > 0 {
+                        format!(" ({n})")
+                    } else {
+                        String::new()
+                    },
+                    style(Emph::Hit),
+                ),
+            ]);
+            if *x == p.facet {
+                l = l.patch_style(selected(true));
+            }
             l
         })
         .collect();
-    Paragraph::new(rows).render(inner_area, buf);
+    Paragraph::new(facets).render(left, buf);
+    if right.height == 0 {
+        return;
+    }
+    let find = Rect { height: 1, ..right };
+    let view = p.find.view(find.width.saturating_sub(8));
+    Paragraph::new(Line::from(vec![
+        Span::styled(" find: ", style(Emph::Dim)),
+        Span::raw(view.visible.clone()),
+    ]))
+    .render(find, buf);
+    let list = Rect {
+        y: right.y + 1,
+        height: right.height.saturating_sub(1),
+        ..right
+    };
+    let width = usize::from(list.width);
+    let rows: Vec<Line> = p
+        .values
+        .iter()
+        .enumerate()
+        .skip(p.list.offset)
+        .take(usize::from(list.height))
+        .map(|(i, v)| {
+            let count = match v.count {
+                Some(n) => format!("{n:>6}"),
+                None => "     …".into(),
+            };
+            let mark = if v.ticked { "[x] " } else { "[ ] " };
+            let label_w = width.saturating_sub(count.width() + mark.width() + 2);
+            let label = super::wrap::fit_prefix(&v.label, label_w);
+            let pad = label_w.saturating_sub(label.width());
+            let dim = v.count == Some(0) && !v.ticked;
+            let mut l = Line::from(vec![
+                Span::raw(format!(" {mark}")),
+                Span::styled(
+                    format!("{label}{}", " ".repeat(pad)),
+                    if dim { style(Emph::Dim) } else { Style::new() },
+                ),
+                Span::styled(count, style(if dim { Emph::Dim } else { Emph::Heading })),
+            ]);
+            if v.ticked {
+                l = l.patch_style(Style::new().fg(Color::Magenta));
+            }
+            if i == p.list.sel {
+                l = l.patch_style(selected(true));
+            }
+            l
+        })
+        .collect();
+    if rows.is_empty() {
+        Paragraph::new(Line::styled(" no value matches", style(Emph::Dim))).render(list, buf);
+    } else {
+        Paragraph::new(rows).render(list, buf);
+    }
+    frame.set_cursor_position(Position::new(find.x + 7 + view.caret_col, find.y));
+}
+
+fn draw_date(app: &App, frame: &mut Frame, area: Rect, p: &DatePrompt) {
+    let buf = frame.buffer_mut();
+    open_popup(buf, area);
+    let block = pane("Status badges as of which day?", true);
+    let inner_area = block.inner(area);
+    block.render(area, buf);
+    let rows = vec![
+        Line::raw(format!(
+            "Every badge (documents, hits, comparisons, digest) follows it. Today is {}.",
+            app.today
+        )),
+        Line::raw(""),
+        Line::raw(""),
+        match &p.error {
+            Some(e) => Line::styled(e.as_str(), style(Emph::Warn)),
+            None => Line::styled(
+                "YYYY-MM-DD · empty for today · Enter applies · Esc keeps",
+                style(Emph::Dim),
+            ),
+        },
+    ];
+    Paragraph::new(rows)
+        .wrap(Wrap { trim: true })
+        .render(inner_area, buf);
+    let field = Rect::new(
+        inner_area.x + 1,
+        inner_area.y + 2,
+        inner_area.width.saturating_sub(2),
+        1,
+    );
+    if field.y < inner_area.bottom() {
+        let view = p.input.view(field.width);
+        Paragraph::new(Span::styled(
+            view.visible.clone(),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+        ))
+        .render(field, buf);
+        frame.set_cursor_position(Position::new(field.x + view.caret_col, field.y));
+    }
 }
 
 fn draw_export(app: &App, frame: &mut Frame, area: Rect, p: &ExportPrompt, overwrite: bool) {
@@ -665,7 +972,7 @@ fn draw_export(app: &App, frame: &mut Frame, area: Rect, p: &ExportPrompt, overw
             Style::new()
         };
         fmt.push(Span::styled(
-            format!(" {} ", super::update::extension(f)),
+            format!(" {} ", super::update::export::extension(f)),
             st,
         ));
     }
@@ -696,6 +1003,8 @@ fn draw_export(app: &App, frame: &mut Frame, area: Rect, p: &ExportPrompt, overw
         ));
     } else if let Some(e) = &p.error {
         rows.push(Line::styled(e.as_str(), style(Emph::Warn)));
+    } else if p.running {
+        rows.push(Line::styled("exporting…", style(Emph::Dim)));
     } else {
         rows.push(Line::styled(
             "Enter exports · Esc cancels",

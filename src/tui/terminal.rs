@@ -1,18 +1,24 @@
 //! The runtime: the real terminal, the event loop, and the background threads that
-//! report back as actions (index build and search, cross-links, jieba).
+//! report back as actions.
 //!
-//! The terminal is restored on every way out: quit, Ctrl-C (a key in raw mode),
-//! SIGTERM/SIGINT/SIGHUP (a signal thread tells the loop), an error (a drop guard) and
-//! a panic (a hook that restores before the message is printed).
+//! * The first frame is drawn from the store as it is on disk (the catalog only);
+//!   checking it against the corpus, updating or building it runs on the store thread,
+//!   which afterwards watches for changes (a document added with `policynav add`, a
+//!   store changed by another process) and opens the store again when there is one.
+//! * Searches run on their own thread, latest query first; comparisons, exports and
+//!   digest saves on a worker thread ([`work::perform`]).
+//! * The terminal is restored on every way out: quit, Ctrl-C (a key in raw mode),
+//!   SIGTERM/SIGINT/SIGHUP/SIGQUIT (a signal thread tells the loop), an error (a drop
+//!   guard) and a panic (a hook that restores before the message is printed).
 
 use std::io::{self, IsTerminal, Stdout, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Once, OnceLock};
 use std::thread::{self, ThreadId};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use anyhow::{Context, Result};
@@ -29,19 +35,24 @@ use ratatui::crossterm::terminal::{
 use ratatui::crossterm::{cursor, execute};
 
 use crate::export::Digest;
-use crate::search::{SearchIndex, SearchRequest};
+use crate::pipeline::{Domain, StoreInfo};
+use crate::search::BuildProgress;
+use crate::store::{CURRENT, Store};
 use crate::workspace::{Locations, Workspace};
 
-use super::action::Action;
+use super::action::{Action, StoreHandle};
+use super::data::{Library, Opened};
 use super::state::{App, Effect};
-use super::{render, update, wrap};
+use super::{render, update, work, wrap};
 
 /// How long the search worker waits for more keystrokes before searching.
 pub const DEBOUNCE: Duration = Duration::from_millis(40);
+/// How often the store thread looks for a changed corpus, store or digest.
+pub const WATCH: Duration = Duration::from_millis(1000);
 
-/// The navigator was stopped by a signal (SIGTERM, SIGHUP, SIGINT). The digest is saved
-/// on every change, so nothing is lost; the process exits with 128 + the signal number,
-/// as shells expect.
+/// The navigator was stopped by a signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT). The digest
+/// is saved on every change, so nothing is lost; the process exits with 128 + the
+/// signal number, as shells expect.
 #[derive(Debug, thiserror::Error)]
 #[error("stopped by signal {signal}; the digest was saved")]
 pub struct Stopped {
@@ -50,16 +61,52 @@ pub struct Stopped {
 }
 
 /// What the event loop waits for: one channel, so the loop sleeps until something
-/// happens and shows a search result the moment it arrives.
+/// happens and shows a result the moment it arrives.
 enum Msg {
     /// A terminal event (key, paste, mouse, resize).
     Term(Event),
     /// A report from a background thread.
     Act(Action),
-    /// SIGTERM, SIGINT or SIGHUP (its number).
+    /// A signal (its number).
     Signal(i32),
     /// The terminal can no longer be read.
     InputClosed(String),
+}
+
+/// Opens what the first frame needs: the domain rules and the store as it is on disk,
+/// if its files passed their last check unchanged (else none: the store thread checks,
+/// repairs or builds it first). Nothing here reads the corpus.
+pub fn open_library(locations: &Locations) -> Result<Library> {
+    let domain = Arc::new(Domain::load(locations)?);
+    let current = locations.index_dir.join(CURRENT);
+    let opened = Store::open_dir(&current)
+        .ok()
+        .filter(|store| crate::store::verify::is_verified(&current, store.catalog().generation))
+        .map(|store| {
+            let info = info_of(&store, &locations.index_dir);
+            Opened::new(store, info, &domain)
+        });
+    Ok(Library::new(locations.clone(), domain, opened))
+}
+
+/// What a store opened as it is says about itself.
+fn info_of(store: &Store, dir: &Path) -> StoreInfo {
+    let c = store.catalog();
+    StoreInfo {
+        dir: dir.to_path_buf(),
+        generation: c.generation,
+        documents: c.documents.len(),
+        clauses: c.searchable(),
+        provisions: c.provisions(),
+        text_bytes: c.text_bytes(),
+        size_bytes: 0,
+        action: "none".into(),
+        reason: None,
+        updated: Vec::new(),
+        took_ms: None,
+        link_ms: None,
+        check: None,
+    }
 }
 
 /// Runs the navigator until the user quits.
@@ -69,12 +116,12 @@ pub fn run(locations: Locations) -> Result<()> {
             "the navigator needs a terminal; for scripts use a subcommand (policynav --help)"
         );
     }
-    let ws = Arc::new(Workspace::open(locations)?);
-    let (digest, digest_note) = load_digest(&ws.locations.data_dir);
+    let lib = open_library(&locations)?;
+    let (digest, digest_note) = load_digest(&locations.data_dir);
 
     let (tx, rx) = mpsc::channel::<Msg>();
-    let mut signals =
-        Signals::new([SIGTERM, SIGINT, SIGHUP]).context("cannot install the signal handlers")?;
+    let mut signals = Signals::new([SIGTERM, SIGINT, SIGHUP, SIGQUIT])
+        .context("cannot install the signal handlers")?;
     let signal_tx = tx.clone();
     thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
@@ -85,6 +132,13 @@ pub fn run(locations: Locations) -> Result<()> {
     let mut terminal = enter()?;
     let _guard = Guard;
     let size = terminal.size().context("cannot read the terminal size")?;
+    let mut app = App::new(lib, digest, Workspace::today(), (size.width, size.height));
+    if let Some(note) = digest_note {
+        app.warn(note);
+    }
+    terminal
+        .draw(|f| render::render(&app, f))
+        .context("cannot draw")?;
 
     let input_tx = tx.clone();
     thread::spawn(move || {
@@ -99,30 +153,29 @@ pub fn run(locations: Locations) -> Result<()> {
             }
         }
     });
-    spawn_helpers(&ws, &tx);
-    let jobs = spawn_search(&ws, tx);
-
-    let mut app = App::new(
-        Arc::clone(&ws),
-        digest,
-        Workspace::today(),
-        (size.width, size.height),
-    );
-    if let Some(note) = digest_note {
-        app.message = Some((note, true));
-    }
-    event_loop(&mut terminal, &mut app, &rx, &jobs)
+    let t = tx.clone();
+    thread::spawn(move || {
+        if work::guarded("loading jieba", wrap::load_segmenter).is_ok() {
+            let _ = t.send(Msg::Act(Action::SegmenterReady));
+        }
+    });
+    let current = app.lib.opened.clone();
+    let domain = Arc::clone(&app.lib.domain);
+    let t = tx.clone();
+    let data_dir = locations.data_dir.clone();
+    thread::spawn(move || watch_store(locations, domain, current, data_dir, t));
+    let searches = spawn_searches(tx.clone());
+    let jobs = spawn_worker(tx);
+    event_loop(&mut terminal, &mut app, &rx, &searches, &jobs)
 }
 
 fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     app: &mut App,
     rx: &Receiver<Msg>,
-    jobs: &Sender<(u64, SearchRequest)>,
+    searches: &Sender<Effect>,
+    jobs: &Sender<Effect>,
 ) -> Result<()> {
-    terminal
-        .draw(|f| render::render(app, f))
-        .context("cannot draw")?;
     while let Ok(first) = rx.recv() {
         // apply everything that is already waiting, then draw once
         let mut next = Some(first);
@@ -135,21 +188,25 @@ fn event_loop(
                 }
                 Msg::Act(action) => update::update(app, action),
                 // the terminal is restored as the error unwinds (the guard in `run`)
-                Msg::Signal(signal) => return Err(Stopped { signal }.into()),
+                Msg::Signal(signal) => {
+                    finish_saves(app, rx, jobs);
+                    return Err(Stopped { signal }.into());
+                }
                 Msg::InputClosed(e) => anyhow::bail!("cannot read the terminal: {e}"),
             }
             for effect in app.take_effects() {
                 match effect {
-                    Effect::Search {
-                        generation,
-                        request,
-                    } => {
-                        let _ = jobs.send((generation, request));
-                    }
                     Effect::Copy(text) => osc52(terminal.backend_mut(), &text)?,
+                    e @ Effect::Search { .. } => {
+                        let _ = searches.send(e);
+                    }
+                    e => {
+                        let _ = jobs.send(e);
+                    }
                 }
             }
             if app.quit {
+                finish_saves(app, rx, jobs);
                 return Ok(());
             }
             next = rx.try_recv().ok();
@@ -159,6 +216,28 @@ fn event_loop(
             .context("cannot draw")?;
     }
     Ok(())
+}
+
+/// Waits (a few seconds at most) for the digest saves still on the worker thread, so
+/// that quitting right after a mark loses nothing.
+fn finish_saves(app: &mut App, rx: &Receiver<Msg>, jobs: &Sender<Effect>) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        for effect in app.take_effects() {
+            if let e @ Effect::SaveDigest { .. } = effect {
+                let _ = jobs.send(e);
+            }
+        }
+        if app.digest_sync.pending == 0 {
+            return;
+        }
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(Msg::Act(a @ Action::DigestSaved(_))) => update::update(app, a),
+            Ok(_) => {}
+            Err(_) => return,
+        }
+    }
 }
 
 /// The action for a terminal event, if any.
@@ -200,47 +279,89 @@ fn load_digest(data_dir: &Path) -> (Digest, Option<String>) {
     }
 }
 
-/// Loads jieba and computes the cross-links in the background.
-fn spawn_helpers(ws: &Arc<Workspace>, tx: &Sender<Msg>) {
-    let t = tx.clone();
-    thread::spawn(move || {
-        if guarded("loading jieba", wrap::load_segmenter).is_ok() {
-            let _ = t.send(Msg::Act(Action::SegmenterReady));
-        }
-    });
-    // the links are in the store the workspace was read from
-    let _ = ws;
-    let _ = tx.send(Msg::Act(Action::LinksReady));
+/// Size and modification time of a file, if it exists.
+fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
 }
 
-/// The search worker: opens (or builds) the index, reporting progress, then answers
-/// the latest query after a short pause for more typing. Older queries are skipped.
-fn spawn_search(ws: &Arc<Workspace>, tx: Sender<Msg>) -> Sender<(u64, SearchRequest)> {
-    let (jobs_tx, jobs_rx) = mpsc::channel::<(u64, SearchRequest)>();
-    let ws = Arc::clone(ws);
-    thread::spawn(move || {
-        let progress_tx = tx.clone();
-        let index = guarded("opening the search index", || {
-            SearchIndex::open_or_build(&ws, &mut |p| {
-                let _ = progress_tx.send(Msg::Act(Action::IndexProgress(p)));
+/// The store thread: checks the store against the corpus (updating or building it,
+/// with progress), then watches the corpus manifest, the store and the digest, and
+/// opens the store again whenever it changed.
+fn watch_store(
+    locations: Locations,
+    domain: Arc<Domain>,
+    mut current: Option<Opened>,
+    data_dir: PathBuf,
+    tx: Sender<Msg>,
+) {
+    let manifest = crate::store::sources::corpus_dir(&locations.corpus).join("manifest.toml");
+    let digest_path = Digest::path(&data_dir);
+    let mut manifest_seen = stamp(&manifest);
+    let mut digest_seen = stamp(&digest_path);
+    let mut check = true;
+    loop {
+        if check {
+            let progress_tx = tx.clone();
+            let opened = work::guarded("opening the store", || {
+                crate::pipeline::open(&locations, false, &mut |p| {
+                    let _ = progress_tx.send(Msg::Act(Action::IndexProgress(p)));
+                })
             })
-        })
-        .map_err(anyhow::Error::msg)
-        .and_then(|r| r);
-        let index = match index {
-            Ok(i) => {
-                let _ = tx.send(Msg::Act(Action::IndexProgress(
-                    crate::search::BuildProgress::Ready,
-                )));
-                Some(i)
+            .and_then(|r| r.map_err(|e| format!("{e:#}")));
+            match opened {
+                Ok((store, info)) => {
+                    let same = current.as_ref().is_some_and(|c| {
+                        c.store.catalog().generation == store.catalog().generation
+                            && info.action == "none"
+                    });
+                    if !same {
+                        let o = Opened::new(store, info, &domain);
+                        current = Some(o.clone());
+                        if tx
+                            .send(Msg::Act(Action::StoreReady(StoreHandle(Box::new(o)))))
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
+                    let _ = tx.send(Msg::Act(Action::IndexProgress(BuildProgress::Ready)));
+                }
+                Err(e) => {
+                    if tx.send(Msg::Act(Action::IndexFailed(e))).is_err() {
+                        return;
+                    }
+                }
             }
-            Err(e) => {
-                let _ = tx.send(Msg::Act(Action::IndexFailed(format!("{e:#}"))));
-                None
+            check = false;
+        }
+        thread::sleep(WATCH);
+        let m = stamp(&manifest);
+        if m != manifest_seen {
+            manifest_seen = m;
+            check = true;
+        }
+        if current.as_ref().is_some_and(|c| c.store.changed_on_disk()) {
+            check = true;
+        }
+        let d = stamp(&digest_path);
+        if d != digest_seen {
+            digest_seen = d;
+            if let Ok(on_disk) = Digest::load(&data_dir)
+                && tx.send(Msg::Act(Action::DigestChanged(on_disk))).is_err()
+            {
+                return;
             }
-        };
+        }
+    }
+}
+
+/// The search thread: answers the latest query after a short pause for more typing;
+/// older queries are skipped.
+fn spawn_searches(tx: Sender<Msg>) -> Sender<Effect> {
+    let (jobs_tx, jobs_rx) = mpsc::channel::<Effect>();
+    thread::spawn(move || {
         while let Ok(mut job) = jobs_rx.recv() {
-            // debounce: keep taking newer queries until the user pauses
             loop {
                 match jobs_rx.recv_timeout(DEBOUNCE) {
                     Ok(newer) => job = newer,
@@ -248,17 +369,25 @@ fn spawn_search(ws: &Arc<Workspace>, tx: Sender<Msg>) -> Sender<(u64, SearchRequ
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
             }
-            let (generation, request) = job;
-            let result = match &index {
-                Some(i) => guarded("the search", || i.search(&request))
-                    .and_then(|r| r.map_err(|e| format!("{e:#}"))),
-                None => Err("the search index is unavailable".to_string()),
-            };
-            if tx
-                .send(Msg::Act(Action::SearchDone(generation, result)))
-                .is_err()
-            {
-                return;
+            for a in work::perform(job) {
+                if tx.send(Msg::Act(a)).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    jobs_tx
+}
+
+/// The worker thread: comparisons, exports and digest saves, in order.
+fn spawn_worker(tx: Sender<Msg>) -> Sender<Effect> {
+    let (jobs_tx, jobs_rx) = mpsc::channel::<Effect>();
+    thread::spawn(move || {
+        while let Ok(job) = jobs_rx.recv() {
+            for a in work::perform(job) {
+                if tx.send(Msg::Act(a)).is_err() {
+                    return;
+                }
             }
         }
     });
@@ -325,16 +454,4 @@ fn install_panic_hook() {
             }
         }));
     });
-}
-
-/// Runs background work, turning a panic into an error message.
-fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
-        let msg = p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown error".into());
-        format!("{what} failed: {msg}")
-    })
 }

@@ -4,15 +4,15 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use policynav::export::Digest;
-use policynav::search::SearchIndex;
+use policynav::tui::data::Library;
 use policynav::tui::keymap::parse_key;
 use policynav::tui::state::{App, Effect, Popup};
-use policynav::tui::{Action, render, update};
-use policynav::workspace::{Locations, Workspace};
+use policynav::tui::{Action, render, update, work};
+use policynav::workspace::Locations;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, TestBackend};
 use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
@@ -24,68 +24,68 @@ pub fn today() -> NaiveDate {
 }
 
 struct Shared {
-    ws: Arc<Workspace>,
-    index: SearchIndex,
+    lib: Library,
     _dir: tempfile::TempDir,
 }
 
 static SHARED: LazyLock<Shared> = LazyLock::new(|| {
     let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(Locations::bundled_in(dir.path())).unwrap();
-    let index = SearchIndex::open_or_build(&ws, &mut |_| {}).unwrap();
-    Shared {
-        ws: Arc::new(ws),
-        index,
-        _dir: dir,
-    }
+    let locations = Locations::bundled_in(dir.path());
+    policynav::pipeline::open(&locations, false, &mut |_| {}).unwrap();
+    let lib = policynav::tui::terminal::open_library(&locations).unwrap();
+    assert!(lib.opened.is_some(), "the store was built");
+    Shared { lib, _dir: dir }
 });
 
-/// The bundled corpus, analysed, with links computed (shared by the tests of a binary).
-pub fn workspace() -> Arc<Workspace> {
-    Arc::clone(&SHARED.ws)
+/// The bundled corpus's store, opened as the navigator opens it (shared by the tests of
+/// a binary).
+pub fn library() -> Library {
+    SHARED.lib.clone()
 }
 
-/// The same workspace with its own data folder (for digest persistence).
-pub fn workspace_with_data(data: PathBuf) -> Arc<Workspace> {
-    let mut ws = (*SHARED.ws).clone();
-    ws.locations.data_dir = data;
-    Arc::new(ws)
+/// The same library with its own data folder (for digest persistence).
+pub fn library_with_data(data: PathBuf) -> Library {
+    let shared = &SHARED.lib;
+    let mut locations = shared.locations.clone();
+    locations.data_dir = data;
+    Library::new(
+        locations,
+        std::sync::Arc::clone(&shared.domain),
+        shared.opened.clone(),
+    )
 }
 
-/// A navigator of `size` over the bundled corpus, index and links ready.
+/// A navigator of `size` over the bundled corpus, store ready.
 pub fn app(size: (u16, u16)) -> App {
     let dir = tempfile::tempdir().unwrap().keep();
-    app_in(workspace_with_data(dir), Digest::default(), size)
+    app_in(library_with_data(dir), Digest::default(), size)
 }
 
-/// A navigator over `ws` with `digest`.
-pub fn app_in(ws: Arc<Workspace>, digest: Digest, size: (u16, u16)) -> App {
+/// A navigator over `lib` with `digest`.
+pub fn app_in(lib: Library, digest: Digest, size: (u16, u16)) -> App {
     policynav::tui::wrap::load_segmenter();
-    let mut app = App::new(ws, digest, today(), size);
-    update(&mut app, Action::LinksReady);
-    update(
-        &mut app,
-        Action::IndexProgress(policynav::search::BuildProgress::Ready),
-    );
-    app
+    App::new(lib, digest, today(), size)
 }
 
-/// Runs the app's pending searches synchronously, as the worker would.
+/// Runs the app's pending work synchronously, as the worker threads would, until none
+/// is left; returns what only a terminal can do (copying).
 pub fn run_effects(app: &mut App) -> Vec<Effect> {
     let mut other = Vec::new();
-    for e in app.take_effects() {
-        match e {
-            Effect::Search {
-                generation,
-                request,
-            } => {
-                let r = SHARED.index.search(&request).map_err(|e| format!("{e:#}"));
-                update(app, Action::SearchDone(generation, r));
+    loop {
+        let effects = app.take_effects();
+        if effects.is_empty() {
+            return other;
+        }
+        for e in effects {
+            if let Effect::Copy(_) = e {
+                other.push(e);
+                continue;
             }
-            e => other.push(e),
+            for a in work::perform(e) {
+                update(app, a);
+            }
         }
     }
-    other
 }
 
 /// Presses keys written as in keys.toml, separated by spaces (`j j enter`, `ctrl-w`).
@@ -124,8 +124,9 @@ pub fn compare_topic(app: &mut App, key: &str) {
         .iter()
         .position(|c| c.key == key)
         .unwrap_or_else(|| panic!("no measure type {key}"));
+    press(app, "home");
     for _ in 0..at {
-        press(app, "j");
+        press(app, "down");
     }
     press(app, "enter");
 }
