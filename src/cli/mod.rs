@@ -28,6 +28,7 @@ pub struct Cli {
     /// Keep the search index in this folder.
     #[arg(long, global = true, value_name = "DIR")]
     pub index: Option<PathBuf>,
+    /// What to do; none opens the navigator.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
