@@ -122,12 +122,19 @@ impl Catalog {
     /// Reads a catalog file.
     pub fn read(path: &Path) -> std::result::Result<Catalog, String> {
         let text = fs::read(path).map_err(|e| format!("damaged: {}: {e}", path.display()))?;
-        let value: serde_json::Value = serde_json::from_slice(&text)
+        // the format first (the rest skipped, not built), then straight into the
+        // catalog: no intermediate JSON tree, which at 10,000 documents cost every
+        // command most of its start
+        #[derive(Deserialize)]
+        struct Head {
+            format: Option<u64>,
+        }
+        let head: Head = serde_json::from_slice(&text)
             .map_err(|e| format!("damaged: {}: {e}", path.display()))?;
-        if value.get("format").and_then(|f| f.as_u64()) != Some(CATALOG_FORMAT as u64) {
+        if head.format != Some(u64::from(CATALOG_FORMAT)) {
             return Err("stale: made by another version of policynav".into());
         }
-        serde_json::from_value(value).map_err(|e| format!("damaged: {}: {e}", path.display()))
+        serde_json::from_slice(&text).map_err(|e| format!("damaged: {}: {e}", path.display()))
     }
 
     /// Writes this catalog into `dir` under its generation's name, durably (temporary
