@@ -151,40 +151,51 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let gen_dir = tmp.path().join("generated");
-    let start = Instant::now();
-    let bytes = generate(&gen_dir, n);
-    out.add(format!(
-        "generated {n} documents, {:.0} MB, in {:.1} s",
-        mb(bytes),
-        start.elapsed().as_secs_f64()
-    ));
+    // POLICYNAV_BENCH_STORE=DIR: a generated corpus in DIR/corpus whose store is built in
+    // DIR/index already (the navigator benchmark's layout): the queries are measured on
+    // it, nothing is generated or built
+    let reuse = std::env::var_os("POLICYNAV_BENCH_STORE").map(std::path::PathBuf::from);
+    let (gen_dir, gen_idx) = match &reuse {
+        Some(dir) => (dir.join("corpus"), dir.join("index")),
+        None => (
+            tmp.path().join("generated"),
+            tmp.path().join("index-generated"),
+        ),
+    };
     drop(ws);
-    let gen_idx = tmp.path().join("index-generated");
     let gen_locations = Locations::resolve(Some(&gen_dir), Some(&gen_idx)).expect("locations");
+    if reuse.is_none() {
+        let start = Instant::now();
+        let bytes = generate(&gen_dir, n);
+        out.add(format!(
+            "generated {n} documents, {:.0} MB, in {:.1} s",
+            mb(bytes),
+            start.elapsed().as_secs_f64()
+        ));
 
-    // What `policynav index --rebuild` does: read, clean, structure and analyse each
-    // document in turn and index it, never holding the corpus.
-    let hwm_before = vm_hwm_mb();
-    let start = Instant::now();
-    let index = SearchIndex::rebuild_at(&gen_locations, &mut |_| {}).expect("index builds");
-    let build = start.elapsed();
-    let info = index.info().clone();
-    out.add(format!(
-        "generated: {} clauses, {:.0} MB clause text ({:.0} MB source), build from the files (load, clean, structure, analyse, index) {:.1} s = {:.1} MB/s of clause text, {:.1} MB/s of source, index {:.0} MB",
-        info.clauses,
-        mb(info.text_bytes),
-        mb(bytes),
-        build.as_secs_f64(),
-        mb(info.text_bytes) / build.as_secs_f64(),
-        mb(bytes) / build.as_secs_f64(),
-        mb(info.size_bytes)
-    ));
-    out.add(format!(
-        "generated: RSS high-water mark of this bench process after the streaming build {:.0} MB (before: {hwm_before:.0} MB)",
-        vm_hwm_mb()
-    ));
-    drop(index);
+        // What `policynav index --rebuild` does: read, clean, structure and analyse each
+        // document in turn and index it, never holding the corpus.
+        let hwm_before = vm_hwm_mb();
+        let start = Instant::now();
+        let index = SearchIndex::rebuild_at(&gen_locations, &mut |_| {}).expect("index builds");
+        let build = start.elapsed();
+        let info = index.info().clone();
+        out.add(format!(
+            "generated: {} clauses, {:.0} MB clause text ({:.0} MB source), build from the files (load, clean, structure, analyse, index) {:.1} s = {:.1} MB/s of clause text, {:.1} MB/s of source, index {:.0} MB",
+            info.clauses,
+            mb(info.text_bytes),
+            mb(bytes),
+            build.as_secs_f64(),
+            mb(info.text_bytes) / build.as_secs_f64(),
+            mb(bytes) / build.as_secs_f64(),
+            mb(info.size_bytes)
+        ));
+        out.add(format!(
+            "generated: RSS high-water mark of this bench process after the streaming build {:.0} MB (before: {hwm_before:.0} MB)",
+            vm_hwm_mb()
+        ));
+        drop(index);
+    }
     let start = Instant::now();
     let index = SearchIndex::open_or_build_at(&gen_locations, &mut |_| {}).expect("index opens");
     out.add(format!(
@@ -230,6 +241,13 @@ fn main() {
     ));
 
     // Indexing alone, from a loaded workspace (what the navigator does).
+    if reuse.is_some() {
+        let summary = out.lines.join("\n") + "\n";
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/search-bench-summary.md");
+        let _ = std::fs::write(path, summary);
+        criterion.final_summary();
+        return;
+    }
     let start = Instant::now();
     let ws = Workspace::open(gen_locations.clone()).expect("generated corpus opens");
     out.add(format!(
