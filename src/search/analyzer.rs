@@ -143,13 +143,17 @@ fn analyze_simplified(jieba: &Jieba, text: &str, simplified: &str, mode: Mode) -
         });
     }
     if mode == Mode::Index {
-        // A word jieba's HMM made up (in no dictionary) may join characters across a
-        // word boundary (`第2批第1项` gives `批第`): its characters are indexed too, each
-        // at its own position, so that a query segmented without that context
-        // (`第2批`) still finds it, as a phrase.
+        // A Chinese word jieba's HMM made up (in no dictionary) may join characters
+        // across a word boundary (`第2批第1项` gives `批第`): its Chinese characters are
+        // indexed too, each at its own position, so that a query segmented without that
+        // context (`第2批`) still finds it, as a phrase.
         let made_up: Vec<(usize, usize)> = terms
             .iter()
-            .filter(|t| t.text.chars().count() > 1 && !jieba.has_word(&t.text))
+            .filter(|t| {
+                t.text.chars().count() > 1
+                    && t.text.chars().any(crate::text::script::is_han)
+                    && !jieba.has_word(&t.text)
+            })
             .filter_map(|t| {
                 let first = orig_bytes.iter().position(|b| *b == t.bytes.start)?;
                 Some((first, t.text.chars().count()))
@@ -157,9 +161,9 @@ fn analyze_simplified(jieba: &Jieba, text: &str, simplified: &str, mode: Mode) -
             .collect();
         for (first, len) in made_up {
             for (i, c) in simplified.chars().skip(first).take(len).enumerate() {
-                if c.is_alphanumeric() {
+                if crate::text::script::is_han(c) {
                     terms.push(Term {
-                        text: c.to_lowercase().collect(),
+                        text: c.to_string(),
                         bytes: byte_of(first + i)..byte_of(first + i + 1),
                         position: pos_of(first + i),
                         figure: false,
