@@ -63,6 +63,7 @@ pub mod corpus;
 pub mod export;
 pub mod facts;
 pub mod links;
+pub mod lockfile;
 pub mod model;
 pub mod pipeline;
 pub mod search;

@@ -21,7 +21,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
-use fs4::fs_std::FileExt;
 use serde::Serialize;
 
 use crate::analysis::{self, ClauseAnalysis};
@@ -467,31 +466,18 @@ fn info_of(
 
 /// Takes the writers' lock, waiting for another writer.
 fn take_lock(dir: &Path) -> Result<File> {
-    let path = dir.join(LOCK_FILE);
-    let lock = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("{}: cannot create the lock file", path.display()))?;
-    let start = Instant::now();
-    loop {
-        match lock.try_lock_exclusive() {
-            Ok(true) => return Ok(lock),
-            Ok(false) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-            Err(e) => return Err(e).with_context(|| format!("{}: cannot lock", path.display())),
-        }
-        if start.elapsed() > LOCK_WAIT {
-            anyhow::bail!(
-                "{}: another policynav process has been changing the index for {} minutes; \
+    crate::lockfile::wait_exclusive(
+        &dir.join(LOCK_FILE),
+        LOCK_WAIT,
+        Duration::from_millis(50),
+        || {
+            format!(
+                "another policynav process has been changing the index for {} minutes; \
                  if none is running, delete this file",
-                path.display(),
                 LOCK_WAIT.as_secs() / 60
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+            )
+        },
+    )
 }
 
 fn threads() -> usize {

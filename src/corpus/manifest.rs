@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -303,35 +303,19 @@ impl ManifestLock {
     /// Locks `dir` (created if needed), waiting for another process's change to finish,
     /// then removes the temporary files a killed process left there.
     pub fn acquire(dir: &Path) -> Result<ManifestLock> {
-        use fs4::fs_std::FileExt;
         std::fs::create_dir_all(dir)
             .with_context(|| format!("{}: cannot create folder", dir.display()))?;
-        let path = dir.join(LOCK_FILE);
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("{}: cannot create the lock file", path.display()))?;
-        let start = Instant::now();
-        loop {
-            match file.try_lock_exclusive() {
-                Ok(true) => break,
-                Ok(false) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-                Err(e) => {
-                    return Err(e).with_context(|| format!("{}: cannot lock", path.display()));
-                }
-            }
-            if start.elapsed() > LOCK_WAIT {
-                bail!(
-                    "{}: another policynav process has been changing this folder for {} minutes",
-                    path.display(),
+        let file = crate::lockfile::wait_exclusive(
+            &dir.join(LOCK_FILE),
+            LOCK_WAIT,
+            Duration::from_millis(10),
+            || {
+                format!(
+                    "another policynav process has been changing this folder for {} minutes",
                     LOCK_WAIT.as_secs() / 60
-                );
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+                )
+            },
+        )?;
         let lock = ManifestLock {
             _file: file,
             dir: dir.to_path_buf(),

@@ -5,10 +5,9 @@
 
 use std::fs::File;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
-use fs4::fs_std::FileExt;
 
 use crate::export::Digest;
 
@@ -25,30 +24,18 @@ pub struct DigestLock(#[allow(dead_code)] File);
 pub fn lock(data_dir: &Path) -> Result<DigestLock> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("{}: cannot create the data folder", data_dir.display()))?;
-    let path = data_dir.join(LOCK_FILE);
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("{}: cannot create the lock file", path.display()))?;
-    let start = Instant::now();
-    loop {
-        match file.try_lock_exclusive() {
-            Ok(true) => return Ok(DigestLock(file)),
-            Ok(false) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-            Err(e) => return Err(e).with_context(|| format!("{}: cannot lock", path.display())),
-        }
-        if start.elapsed() > LOCK_WAIT {
-            anyhow::bail!(
-                "{}: another navigator has held the digest for {} s",
-                path.display(),
+    let file = crate::lockfile::wait_exclusive(
+        &data_dir.join(LOCK_FILE),
+        LOCK_WAIT,
+        Duration::from_millis(20),
+        || {
+            format!(
+                "another navigator has held the digest for {} s",
                 LOCK_WAIT.as_secs()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+            )
+        },
+    )?;
+    Ok(DigestLock(file))
 }
 
 /// Merges this navigator's change (from `base` to `mine`) into what is on disk now:
