@@ -84,7 +84,12 @@ fn status(app: &mut App) {
         },
         (View::Compare, _) => match (&app.compare.comparison, app.compare.pending) {
             (_, true) => "comparing…".into(),
-            (Some(c), _) => format!("{} documents · {} rows", app.compare.columns.len(), c.rows),
+            (Some(c), _) => format!(
+                "{} documents · {} {}",
+                app.compare.columns.len(),
+                c.rows,
+                if c.rows == 1 { "row" } else { "rows" }
+            ),
             (None, _) => "nothing compared".into(),
         },
         (View::Digest, _) => format!("{} clauses in the digest", app.digest.ids.len()),
