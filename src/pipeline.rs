@@ -654,9 +654,18 @@ fn link_all(
         .map(|r| r.fast_fields().u64("pord"))
         .collect::<std::result::Result<_, _>>()
         .context("reading the store just written")?;
+    let lookup = store::candidates::CandidateSearch::new(&searcher, &fields)?;
+    let scratch: Mutex<Vec<store::candidates::Scratch>> = Mutex::new(Vec::new());
     let candidates_of = |i: usize| -> Result<Vec<usize>> {
         let q = CandidateQuery::for_provision(&prepared[i], lex, s);
-        let top = store::candidate_top(&searcher, &fields, &q, q.k + 16)?;
+        let mut mine = scratch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default();
+        let top = lookup.top(&q, q.k + 16, &mut mine);
+        scratch.lock().unwrap_or_else(|e| e.into_inner()).push(mine);
+        let top = top?;
         Ok(top
             .into_iter()
             .filter_map(|(_, at)| columns[at.segment_ord as usize].first(at.doc_id))
@@ -668,7 +677,7 @@ fn link_all(
     let hub_on = s.weights.hub_penalty > 0.0;
     let write = |i: usize, list: &[Candidate], scored: Vec<Scored>, hub: f32, hub_mean: f32| {
         let links = engine.links(list, scored, hub_mean, lex);
-        writer.put_links(
+        writer.add_links(
             &prepared[i].id,
             &prepared[i].doc,
             &LinksRecord { hub, links },

@@ -77,10 +77,17 @@ impl Locations {
                 .map(|d| d.cache_dir().join("index"))
                 .unwrap_or_else(|| data_dir.join("index"))
         };
+        // absolute, so that the store's stamps name the same files from any folder
+        let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
         Ok(Locations {
-            corpus: corpus_source,
-            index_dir,
-            data_dir,
+            corpus: match corpus_source {
+                CorpusSource::Folder(d) => CorpusSource::Folder(absolute(d)),
+                CorpusSource::Bundled { user_dir } => CorpusSource::Bundled {
+                    user_dir: absolute(user_dir),
+                },
+            },
+            index_dir: absolute(index_dir),
+            data_dir: absolute(data_dir),
         })
     }
 

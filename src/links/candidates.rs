@@ -25,6 +25,10 @@ pub struct CandidateQuery {
     pub figure_boost: f32,
     /// How many candidates.
     pub k: usize,
+    /// Postings read in full, rarest keys first.
+    pub postings: usize,
+    /// Partial candidates the commoner keys check.
+    pub accumulators: usize,
 }
 
 /// The most distinctive terms of a prepared provision (numbers), best first.
@@ -64,6 +68,8 @@ impl CandidateQuery {
             trigger_boost: s.candidates.trigger_boost,
             figure_boost: s.candidates.figure_boost,
             k: s.candidates.k,
+            postings: s.candidates.postings,
+            accumulators: s.candidates.accumulators,
         }
     }
 

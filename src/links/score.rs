@@ -234,6 +234,8 @@ impl Prepared {
                 *x /= norm;
             }
         }
+        // a full build holds every provision's features: no room left over
+        self.weights.shrink_to_fit();
         for (t, w) in &mut self.topics {
             *w = idf(n, df(*t)).max(0.1);
         }

@@ -35,6 +35,22 @@ pub struct CandidateSettings {
     pub trigger_boost: f32,
     /// Boost of a shared support figure in the query.
     pub figure_boost: f32,
+    /// How many postings the query reads in full, rarest keys first; the keys left
+    /// only check the best accumulators (see `store::candidates`). A settings file
+    /// written before these existed gets the defaults.
+    #[serde(default = "default_postings")]
+    pub postings: usize,
+    /// How many of the best partial candidates the keys left check.
+    #[serde(default = "default_accumulators")]
+    pub accumulators: usize,
+}
+
+fn default_postings() -> usize {
+    8_192
+}
+
+fn default_accumulators() -> usize {
+    256
 }
 
 /// Weights of the evidence.
@@ -148,6 +164,12 @@ impl LinkSettings {
         if s.candidates.k == 0 || s.candidates.query_terms == 0 {
             return Err(anyhow!(
                 "{origin}: candidates.k and candidates.query_terms must be at least 1"
+            ));
+        }
+        if s.candidates.postings < s.candidates.k || s.candidates.accumulators < s.candidates.k {
+            return Err(anyhow!(
+                "{origin}: candidates.postings and candidates.accumulators must be at least candidates.k ({})",
+                s.candidates.k
             ));
         }
         s.terms.stopwords = s

@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use tantivy::query::{EnableScoring, Query, Weight};
-use tantivy::schema::{Field, Value};
-use tantivy::{DocAddress, DocId, Searcher, TERMINATED, TantivyDocument};
+use tantivy::schema::Field;
+use tantivy::{DocAddress, DocId, Searcher, TERMINATED};
 
 use crate::analysis::FrameRules;
 use crate::store::schema;
@@ -226,7 +226,7 @@ pub(crate) fn rank(
                 .then(b.1.final_score.total_cmp(&a.1.final_score))
                 .then(a.0.cmp(&b.0))
         });
-        break_ties(searcher, id_field, &mut out, |r| {
+        break_ties(searcher, id_field, &mut out, limit, |r| {
             (r.words[0], r.final_score.to_bits())
         })?;
     }
@@ -236,15 +236,19 @@ pub(crate) fn rank(
 
 /// Orders the hits of equal rank by provision id, so that the same store content gives
 /// the same order whatever segments a build or an update left (a `--limit` then picks
-/// the same provisions every time). Only tied hits have their id read.
+/// the same provisions every time). Only groups of tied hits that reach into the first
+/// `limit` are ordered, and their ids come from the id's fast column.
 fn break_ties<K: PartialEq>(
     searcher: &Searcher,
     id_field: Field,
     out: &mut [(DocAddress, Ranking)],
+    limit: usize,
     key: impl Fn(&Ranking) -> K,
 ) -> Result<()> {
+    let name = searcher.schema().get_field_name(id_field).to_owned();
+    let mut columns = BTreeMap::new();
     let mut start = 0;
-    while start < out.len() {
+    while start < out.len().min(limit) {
         let mut end = start + 1;
         while end < out.len() && key(&out[end].1) == key(&out[start].1) {
             end += 1;
@@ -252,12 +256,22 @@ fn break_ties<K: PartialEq>(
         if end - start > 1 {
             let mut keyed = Vec::with_capacity(end - start);
             for (at, r) in out[start..end].iter().cloned() {
-                let doc: TantivyDocument = searcher.doc(at).context("reading a hit's id")?;
-                let id = doc
-                    .get_first(id_field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned();
+                if let std::collections::btree_map::Entry::Vacant(v) = columns.entry(at.segment_ord)
+                {
+                    v.insert(
+                        searcher
+                            .segment_reader(at.segment_ord)
+                            .fast_fields()
+                            .str(&name)
+                            .context("reading the hits' ids")?,
+                    );
+                }
+                let mut id = String::new();
+                if let Some(col) = &columns[&at.segment_ord] {
+                    if let Some(ord) = col.term_ords(at.doc_id).next() {
+                        col.ord_to_str(ord, &mut id).context("reading a hit's id")?;
+                    }
+                }
                 keyed.push((id, at, r));
             }
             keyed.sort_by(|a, b| a.0.cmp(&b.0));

@@ -22,6 +22,7 @@
 //! Building and changing the store (reading the corpus, analysing, linking) is done by
 //! [`crate::pipeline`]; this module only stores and answers.
 
+pub mod candidates;
 pub mod catalog;
 pub mod schema;
 pub(crate) mod sources;
@@ -34,8 +35,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow};
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
@@ -509,41 +510,6 @@ impl Store {
     }
 }
 
-/// Runs a candidate query: the best `limit` provisions by the query alone, with their
-/// scores (the caller filters out the asking provision's own document).
-pub fn candidate_top(
-    searcher: &Searcher,
-    f: &Fields,
-    q: &CandidateQuery,
-    limit: usize,
-) -> Result<Vec<(f32, DocAddress)>> {
-    if q.is_empty() {
-        return Ok(Vec::new());
-    }
-    let term = |field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
-        let t: Box<dyn Query> = Box::new(TermQuery::new(
-            Term::from_field_text(field, text),
-            IndexRecordOption::WithFreqs,
-        ));
-        (Occur::Should, Box::new(BoostQuery::new(t, boost)))
-    };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (t, w) in &q.terms {
-        clauses.push(term(f.lterm, t, w.max(0.05)));
-    }
-    for t in &q.triggers {
-        clauses.push(term(f.trigger, t, q.trigger_boost));
-    }
-    for x in &q.figures {
-        clauses.push(term(f.figure, x, q.figure_boost));
-    }
-    // a pure disjunction of terms keeps tantivy's block-WAND pruning
-    let query = BooleanQuery::new(clauses);
-    searcher
-        .search(&query, &TopDocs::with_limit(limit).order_by_score())
-        .context("finding link candidates")
-}
-
 /// Runs a candidate query: addresses of the best `k` provisions of other documents
 /// (not the asking one's, nor those of `excluded` documents).
 pub(crate) fn candidate_addresses(
@@ -553,7 +519,8 @@ pub(crate) fn candidate_addresses(
     excluded: &[String],
 ) -> Result<Vec<DocAddress>> {
     let own = 8 + excluded.len() * 4;
-    let top = candidate_top(searcher, f, q, q.k + own)?;
+    let lookup = candidates::CandidateSearch::new(searcher, f)?;
+    let top = lookup.top(q, q.k + own, &mut candidates::Scratch::default())?;
     let mut out = Vec::with_capacity(q.k);
     for (_, at) in top {
         let doc: TantivyDocument = searcher.doc(at).context("reading the store")?;

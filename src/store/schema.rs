@@ -19,7 +19,7 @@ use tantivy::schema::{
 use crate::search::analyzer::TOKENIZER_NAME;
 
 /// Bump when the fields or what the records hold change: the store is then rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// `kind` of a clause entry.
 pub const KIND_CLAUSE: &str = "clause";
@@ -98,7 +98,7 @@ pub fn schema() -> (Schema, Fields) {
     );
     let fields = Fields {
         kind: b.add_text_field("kind", STRING),
-        id: b.add_text_field("id", STRING | STORED),
+        id: b.add_text_field("id", STRING | STORED | FAST),
         doc: b.add_text_field("doc", STRING | STORED),
         dkey: b.add_text_field("dkey", STRING),
         lkey: b.add_text_field("lkey", STRING | STORED),

@@ -268,9 +268,15 @@ impl StoreWriter {
 
     /// Replaces the links of a provision of document `doc`.
     pub fn put_links(&self, provision: &str, doc: &str, record: &LinksRecord) -> Result<()> {
-        let f = self.fields;
         self.writer
-            .delete_term(Term::from_field_text(f.lkey, provision));
+            .delete_term(Term::from_field_text(self.fields.lkey, provision));
+        self.add_links(provision, doc, record)
+    }
+
+    /// Adds the links of a provision that has none in the store yet (a full build: no
+    /// delete is queued, which would hold a query per provision until the commit).
+    pub fn add_links(&self, provision: &str, doc: &str, record: &LinksRecord) -> Result<()> {
+        let f = self.fields;
         let mut d = TantivyDocument::default();
         d.add_text(f.kind, schema::KIND_LINKS);
         d.add_text(f.doc, doc);
