@@ -95,22 +95,7 @@ pub(crate) fn line_of(text: &str, at: usize) -> usize {
 /// Marks that never carry meaning for matching: quotation marks, title brackets and
 /// spaces (“专精特新”板 → 专精特新板).
 fn is_dropped(c: char) -> bool {
-    matches!(
-        c,
-        '“' | '”'
-            | '‘'
-            | '’'
-            | '"'
-            | '\''
-            | '「'
-            | '」'
-            | '『'
-            | '』'
-            | '《'
-            | '》'
-            | '〈'
-            | '〉'
-    ) || c.is_whitespace()
+    crate::text::script::is_quotation_mark(c) || c.is_whitespace()
 }
 
 /// The form words and texts are compared in: Simplified, without quotation marks.

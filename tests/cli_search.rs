@@ -555,3 +555,37 @@ fn touching_a_file_does_not_rebuild_but_a_new_document_is_indexed() {
     let hits = env.ids(&["300萬元", "--doc", "copy"]);
     assert!(hits.iter().any(|h| h == "copy/9.4"), "{hits:?}");
 }
+
+#[test]
+fn an_edited_document_is_updated_and_a_relative_path_reuses_the_store() {
+    let env = Sandbox::new().with_corpus_copy();
+    let first = env.index_json(&[]);
+    assert_eq!(first["action"], "built");
+    // The same corpus named by a relative path from its parent folder: the same store,
+    // nothing rebuilt (the store's stamps name files, not the way they were reached).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_policynav"))
+        .env("POLICYNAV_DATA_DIR", env.data())
+        .env_remove("POLICYNAV_INDEX")
+        .args(["--corpus", "corpus", "--index"])
+        .arg(env.index_dir())
+        .args(["index", "--json"])
+        .current_dir(env.corpus().parent().expect("parent"))
+        .output()
+        .expect("policynav runs");
+    let relative: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(relative["action"], "none", "{relative}");
+    // Editing a document's text in place (same manifest) is noticed, and only that
+    // document is analysed again.
+    let file = env.corpus().join("baotou-2023.txt");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n附加：对新认定的示范企业给予一次性奖励。\n");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&file, text).unwrap();
+    let edited = env.index_json(&[]);
+    assert_eq!(edited["action"], "updated", "{edited}");
+    assert_eq!(
+        edited["updated"],
+        serde_json::json!(["baotou-2023"]),
+        "{edited}"
+    );
+}

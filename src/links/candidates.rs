@@ -33,7 +33,7 @@ pub struct CandidateQuery {
 
 /// The most distinctive terms of a prepared provision (numbers), best first.
 fn best_terms(p: &Prepared, n: usize) -> Vec<(u32, f32)> {
-    let mut terms = p.weights.clone();
+    let mut terms: Vec<(u32, f32)> = p.weights.iter().collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     terms.truncate(n);
     terms
@@ -96,7 +96,7 @@ impl<'a> MemoryIndex<'a> {
         for p in provisions {
             let i = m.provisions.len();
             m.provisions.push(p);
-            let mut keys: Vec<u32> = p.weights.iter().map(|(t, _)| *t).collect();
+            let mut keys: Vec<u32> = p.weights.iter().map(|(t, _)| t).collect();
             keys.extend(p.triggers());
             keys.extend(figure_keys(p));
             keys.sort_unstable();

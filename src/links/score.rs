@@ -118,6 +118,70 @@ pub struct PreparedFigure {
     pub display: u32,
 }
 
+/// A provision's terms with their weights, sorted by term, six bytes each (a full build
+/// holds every provision's: at 10,000 documents they were most of its memory). The
+/// values are fixed point: counts until [`Prepared::weigh`], then tf-idf weights (0–1).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermWeights {
+    items: Box<[Packed]>,
+    /// What a stored value is multiplied by.
+    scale: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C, packed(2))]
+struct Packed {
+    term: u32,
+    value: u16,
+}
+
+impl TermWeights {
+    /// Scale of counts (up to 255, in steps of 1/256).
+    const COUNTS: f32 = 256.0;
+    /// Scale of weights (0 to 1, in steps of 1/65,535).
+    const WEIGHTS: f32 = 65_535.0;
+
+    fn new(mut items: Vec<(u32, f32)>, scale: f32) -> TermWeights {
+        items.sort_by_key(|(t, _)| *t);
+        TermWeights {
+            items: items
+                .into_iter()
+                .map(|(term, v)| Packed {
+                    term,
+                    value: (v * scale).round().clamp(0.0, f32::from(u16::MAX)) as u16,
+                })
+                .collect(),
+            scale,
+        }
+    }
+
+    /// Term weights (0–1; a larger value is kept at 1) by term number.
+    pub fn weights(items: Vec<(u32, f32)>) -> TermWeights {
+        TermWeights::new(items, TermWeights::WEIGHTS)
+    }
+
+    /// How many terms.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The term and value at `i`.
+    pub fn get(&self, i: usize) -> (u32, f32) {
+        let Packed { term, value } = self.items[i];
+        (term, f32::from(value) / self.scale)
+    }
+
+    /// Terms and values, by term.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        (0..self.items.len()).map(|i| self.get(i))
+    }
+}
+
 /// A provision's features ready for scoring.
 #[derive(Debug, Clone)]
 pub struct Prepared {
@@ -127,7 +191,7 @@ pub struct Prepared {
     pub doc: Arc<str>,
     /// Term weights by lexicon number, sorted: counts until [`Prepared::weigh`], then
     /// tf-idf, L2-normalised (terms too common left out).
-    pub weights: Vec<(u32, f32)>,
+    pub weights: TermWeights,
     /// Measure types with their rarity weights (1 until weighed).
     pub topics: Vec<(u32, f32)>,
     /// Norm of the topic weights.
@@ -150,8 +214,10 @@ impl Prepared {
         rules: &FrameRules,
         counts: Option<&mut Counts>,
     ) -> Prepared {
-        let mut weights: Vec<(u32, f32)> = f.terms.iter().map(|(t, tf)| (lex.id(t), *tf)).collect();
-        weights.sort_by_key(|(t, _)| *t);
+        let weights = TermWeights::new(
+            f.terms.iter().map(|(t, tf)| (lex.id(t), *tf)).collect(),
+            TermWeights::COUNTS,
+        );
         let mut topics: Vec<(u32, f32)> = f
             .topics
             .iter()
@@ -160,8 +226,8 @@ impl Prepared {
         topics.sort_by_key(|(t, _)| *t);
         if let Some(c) = counts {
             c.provisions += 1;
-            for (t, _) in weights.iter().chain(&topics) {
-                c.add(*t);
+            for (t, _) in weights.iter().chain(topics.iter().copied()) {
+                c.add(t);
             }
         }
         let mut frames: Vec<PreparedFrame> = f
@@ -219,23 +285,26 @@ impl Prepared {
     /// number of provisions `n` and the provisions using each string (`df`).
     pub fn weigh(&mut self, n: u64, df: &dyn Fn(u32) -> u64, s: &LinkSettings) {
         let max_df = (s.terms.max_share * n as f32).max(1.0);
-        self.weights.retain_mut(|(t, tf)| {
-            let d = df(*t);
-            if d as f32 > max_df && n > 20 {
-                return false;
-            }
-            let tfw = if *tf >= 1.0 { 1.0 + tf.ln() } else { *tf };
-            *tf = tfw * idf(n, d);
-            *tf > 0.0
-        });
-        let norm = self.weights.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+        let mut weights: Vec<(u32, f32)> = self
+            .weights
+            .iter()
+            .filter_map(|(t, tf)| {
+                let d = df(t);
+                if d as f32 > max_df && n > 20 {
+                    return None;
+                }
+                let tfw = if tf >= 1.0 { 1.0 + tf.ln() } else { tf };
+                let w = tfw * idf(n, d);
+                (w > 0.0).then_some((t, w))
+            })
+            .collect();
+        let norm = weights.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
         if norm > 0.0 {
-            for (_, x) in &mut self.weights {
+            for (_, x) in &mut weights {
                 *x /= norm;
             }
         }
-        // a full build holds every provision's features: no room left over
-        self.weights.shrink_to_fit();
+        self.weights = TermWeights::weights(weights);
         for (t, w) in &mut self.topics {
             *w = idf(n, df(*t)).max(0.1);
         }
@@ -408,8 +477,8 @@ fn evidence(a: &Prepared, b: &Prepared, s: &LinkSettings, details: bool) -> Evid
     let mut common: Vec<(f32, u32)> = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < a.weights.len() && j < b.weights.len() {
-        let (ta, xa) = a.weights[i];
-        let (tb, xb) = b.weights[j];
+        let (ta, xa) = a.weights.get(i);
+        let (tb, xb) = b.weights.get(j);
         match ta.cmp(&tb) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,

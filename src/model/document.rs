@@ -111,27 +111,58 @@ pub struct DocumentMeta {
 /// quoted in a TOML manifest.
 mod date {
     use chrono::NaiveDate;
-    use serde::{Deserialize, Deserializer, de::Error};
+    use serde::Deserialize;
+    use serde::de::{Deserializer, Error, MapAccess, Visitor};
 
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Text(String),
-        Toml(toml::value::Datetime),
+    /// A date written YYYY-MM-DD: a string (JSON, the catalog) or a TOML date (a
+    /// manifest), read without buffering the value first (the catalog holds three per
+    /// document and every command reads it).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        d.deserialize_option(DateVisitor)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-        let text = match Option::<Raw>::deserialize(d)? {
-            None => return Ok(None),
-            Some(Raw::Text(t)) => t,
-            Some(Raw::Toml(t)) => t.to_string(),
-        };
+    fn parse<E: Error>(text: &str) -> Result<Option<NaiveDate>, E> {
         if text.is_empty() {
             return Ok(None);
         }
-        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        text.parse::<NaiveDate>()
+            .ok()
+            .filter(|_| text.len() == 10)
             .map(Some)
-            .map_err(|e| D::Error::custom(format!("bad date {text:?} ({e}); write YYYY-MM-DD")))
+            .ok_or_else(|| E::custom(format!("bad date {text:?}; write YYYY-MM-DD")))
+    }
+
+    struct DateVisitor;
+
+    impl<'de> Visitor<'de> for DateVisitor {
+        type Value = Option<NaiveDate>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a date YYYY-MM-DD")
+        }
+
+        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(DateVisitor)
+        }
+
+        fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
+            parse(v)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            let t = toml::value::Datetime::deserialize(
+                serde::de::value::MapAccessDeserializer::new(map),
+            )?;
+            parse(&t.to_string())
+        }
     }
 }
 
@@ -283,6 +314,32 @@ mod tests {
             supersedes: Vec::new(),
             status,
             note: None,
+        }
+    }
+
+    #[test]
+    fn dates_read_from_json_and_toml_alike() {
+        #[derive(serde::Deserialize)]
+        struct D {
+            #[serde(default, deserialize_with = "super::date::deserialize")]
+            on: Option<NaiveDate>,
+        }
+        let day = NaiveDate::from_ymd_opt(2021, 12, 22);
+        let json = |t: &str| serde_json::from_str::<D>(t).map(|d| d.on);
+        assert_eq!(json(r#"{"on":"2021-12-22"}"#).unwrap(), day);
+        assert_eq!(json(r#"{"on":null}"#).unwrap(), None);
+        assert_eq!(json(r#"{"on":""}"#).unwrap(), None);
+        assert_eq!(json("{}").unwrap(), None);
+        let toml = |t: &str| toml::from_str::<D>(t).map(|d| d.on);
+        assert_eq!(toml("on = 2021-12-22").unwrap(), day);
+        assert_eq!(toml(r#"on = "2021-12-22""#).unwrap(), day);
+        for bad in [
+            r#"on = "2021-1-5""#,
+            r#"on = "22/12/2021""#,
+            "on = 2021-12-22T10:00:00",
+        ] {
+            let e = toml(bad).unwrap_err().to_string();
+            assert!(e.contains("write YYYY-MM-DD"), "{bad}: {e}");
         }
     }
 

@@ -266,30 +266,9 @@ fn collapsed_positions(simplified: &str, figs: &[FigureSpan]) -> Vec<usize> {
 /// Marks that may stand inside a term without breaking it: quotation marks, brackets,
 /// book-title marks and spaces.
 fn joins_words(c: char) -> bool {
-    matches!(
-        c,
-        '“' | '”'
-            | '‘'
-            | '’'
-            | '"'
-            | '\''
-            | '「'
-            | '」'
-            | '『'
-            | '』'
-            | '《'
-            | '》'
-            | '〈'
-            | '〉'
-            | '('
-            | ')'
-            | '（'
-            | '）'
-            | '【'
-            | '】'
-            | '['
-            | ']'
-    ) || c.is_whitespace()
+    crate::text::script::is_quotation_mark(c)
+        || matches!(c, '(' | ')' | '（' | '）' | '【' | '】' | '[' | ']')
+        || c.is_whitespace()
 }
 
 /// The tantivy tokenizer (index mode).

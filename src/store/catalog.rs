@@ -122,19 +122,22 @@ impl Catalog {
     /// Reads a catalog file.
     pub fn read(path: &Path) -> std::result::Result<Catalog, String> {
         let text = fs::read(path).map_err(|e| format!("damaged: {}: {e}", path.display()))?;
-        // the format first (the rest skipped, not built), then straight into the
-        // catalog: no intermediate JSON tree, which at 10,000 documents cost every
-        // command most of its start
+        // straight into the catalog, no intermediate JSON tree (at 10,000 documents a
+        // tree cost every command most of its start); only when that fails is the format
+        // read alone, to tell a catalog of another version from a damaged one
         #[derive(Deserialize)]
         struct Head {
             format: Option<u64>,
         }
-        let head: Head = serde_json::from_slice(&text)
-            .map_err(|e| format!("damaged: {}: {e}", path.display()))?;
-        if head.format != Some(u64::from(CATALOG_FORMAT)) {
-            return Err("stale: made by another version of policynav".into());
+        let stale = || "stale: made by another version of policynav".to_string();
+        match serde_json::from_slice::<Catalog>(&text) {
+            Ok(c) if c.format == CATALOG_FORMAT => Ok(c),
+            Ok(_) => Err(stale()),
+            Err(e) => match serde_json::from_slice::<Head>(&text) {
+                Ok(head) if head.format != Some(u64::from(CATALOG_FORMAT)) => Err(stale()),
+                _ => Err(format!("damaged: {}: {e}", path.display())),
+            },
         }
-        serde_json::from_slice(&text).map_err(|e| format!("damaged: {}: {e}", path.display()))
     }
 
     /// Writes this catalog into `dir` under its generation's name, durably (temporary

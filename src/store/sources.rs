@@ -80,6 +80,41 @@ pub(crate) fn stamp_fixed(
         .collect()
 }
 
+/// True when every file of `stamps` (under `dir`) still has the size and modification
+/// time stamped: what a process opening an unchanged store checks, so it only asks the
+/// file system (on several threads for a large corpus) and hashes nothing.
+pub(crate) fn all_unchanged<'a>(dir: &Path, stamps: &[(&'a str, &'a Stamp)]) -> bool {
+    let same = |(file, stamp): &(&str, &Stamp)| {
+        let Ok(meta) = std::fs::metadata(dir.join(file)) else {
+            return false;
+        };
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .and_then(|d| u64::try_from(d.as_nanos()).ok());
+        stamp.size == Some(meta.len())
+            && stamp.modified_ns.is_some()
+            && stamp.modified_ns == modified_ns
+    };
+    const PER_THREAD: usize = 1024;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(stamps.len().div_ceil(PER_THREAD))
+        .max(1);
+    if threads == 1 {
+        return stamps.iter().all(same);
+    }
+    let chunk = stamps.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = stamps
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().all(same)))
+            .collect();
+        handles.into_iter().all(|h| h.join().unwrap_or(false))
+    })
+}
+
 /// The folder the manifest's file names are relative to.
 pub(crate) fn corpus_dir(source: &CorpusSource) -> &Path {
     match source {

@@ -73,6 +73,27 @@ fn keep_zhu(original: &str, converted: String) -> String {
     conv.into_iter().collect()
 }
 
+/// Quotation marks and book-title brackets, in both scripts' styles: they set a term
+/// off (“专精特新”板, 《办法》) without being part of it.
+pub fn is_quotation_mark(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”'
+            | '‘'
+            | '’'
+            | '"'
+            | '\''
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '《'
+            | '》'
+            | '〈'
+            | '〉'
+    )
+}
+
 /// True for a CJK ideograph (the characters jieba segments as Chinese words).
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,

@@ -35,7 +35,7 @@ use ratatui::crossterm::terminal::{
 use ratatui::crossterm::{cursor, execute};
 
 use crate::export::Digest;
-use crate::pipeline::{Domain, StoreInfo};
+use crate::pipeline::Domain;
 use crate::search::BuildProgress;
 use crate::store::{CURRENT, Store};
 use crate::workspace::{Locations, Workspace};
@@ -83,30 +83,10 @@ pub fn open_library(locations: &Locations) -> Result<Library> {
         .ok()
         .filter(|store| crate::store::verify::is_verified(&current, store.catalog().generation))
         .map(|store| {
-            let info = info_of(&store, &locations.index_dir);
+            let info = crate::pipeline::info_as_is(&store, &locations.index_dir);
             Opened::new(store, info, &domain)
         });
     Ok(Library::new(locations.clone(), domain, opened))
-}
-
-/// What a store opened as it is says about itself.
-fn info_of(store: &Store, dir: &Path) -> StoreInfo {
-    let c = store.catalog();
-    StoreInfo {
-        dir: dir.to_path_buf(),
-        generation: c.generation,
-        documents: c.documents.len(),
-        clauses: c.searchable(),
-        provisions: c.provisions(),
-        text_bytes: c.text_bytes(),
-        size_bytes: 0,
-        action: "none".into(),
-        reason: None,
-        updated: Vec::new(),
-        took_ms: None,
-        link_ms: None,
-        check: None,
-    }
 }
 
 /// Runs the navigator until the user quits.
