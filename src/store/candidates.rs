@@ -14,10 +14,11 @@
 //!    dropped, and of the others at most `candidates.accumulators` (the best so far) are
 //!    kept; each remaining key then only seeks those few provisions in its postings.
 //!
-//! On a corpus where no key is common (every library a consultant holds in practice, and
-//! the evaluation corpus) nothing is cut and the result is exactly the full disjunction's.
-//! Where every key is shared by thousands of provisions (a library of near copies), the
-//! cost per provision is bounded by the budget and the accumulators.
+//! While the keys' postings fit the budget (the evaluation corpus: every provision) nothing
+//! is cut and the result is exactly the full disjunction's. Where keys are shared by
+//! thousands of provisions (a library of near copies, or a very large one), the cost per
+//! provision is bounded by the budget and the accumulators, at the price of candidates
+//! that share only common keys with the provision.
 
 use anyhow::{Context, Result};
 use tantivy::fieldnorm::FieldNormReader;
