@@ -889,10 +889,12 @@ fn sync(
         .collect();
     let batch = MemoryIndex::new(new_prepared.iter());
     // each new provision's candidates in the store (minus the documents going), prepared
+    let queries: Vec<CandidateQuery> = new_prepared
+        .iter()
+        .map(|p| CandidateQuery::for_provision(p, &lex, s))
+        .collect();
     let mut old: Vec<Vec<(Prepared, f32)>> = Vec::with_capacity(new_prepared.len());
-    for p in &new_prepared {
-        let q = CandidateQuery::for_provision(p, &lex, s);
-        let found = store.candidates(&q, &gone)?;
+    for found in store.candidates(&queries, &gone)? {
         old.push(
             found
                 .iter()

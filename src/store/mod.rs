@@ -484,56 +484,53 @@ impl Store {
         Ok(out)
     }
 
-    /// Stage one of the link engine: the provisions of other documents that share the
-    /// most distinctive terms, the triggers or the support figures of the query, best
-    /// `k` first, with their features and hubness. Documents in `excluded` are left out.
+    /// Stage one of the link engine, for each query: the provisions of other documents
+    /// that share the most distinctive terms, the triggers or the support figures of the
+    /// query, best `k` first, with their features and hubness. Documents in `excluded`
+    /// are left out. One lookup (and its accumulators) serves every query.
     pub fn candidates(
         &self,
-        q: &CandidateQuery,
+        queries: &[CandidateQuery],
         excluded: &[String],
-    ) -> Result<Vec<StoredCandidate>> {
+    ) -> Result<Vec<Vec<StoredCandidate>>> {
         let searcher = self.searcher();
-        let found = candidate_addresses(&searcher, &self.fields, q, excluded)?;
-        let mut out = Vec::with_capacity(found.len());
-        for at in found {
-            let record: ClauseRecord = self.decode(&self.record_bytes(&searcher, at)?)?;
-            let Some(features) = record.features else {
-                continue;
-            };
-            let hub = self
-                .links_record(&features.id)?
-                .map(|r| r.hub)
-                .unwrap_or(self.catalog.hub_mean);
-            out.push(StoredCandidate { features, hub });
+        let lookup = candidates::CandidateSearch::new(&searcher, &self.fields)?;
+        let mut scratch = candidates::Scratch::default();
+        let own = 8 + excluded.len() * 4;
+        let mut all = Vec::with_capacity(queries.len());
+        for q in queries {
+            let mut out = Vec::with_capacity(q.k);
+            for (_, at) in lookup.top(q, q.k + own, &mut scratch)? {
+                // one read of the entry: its document, then its record
+                let doc: TantivyDocument = searcher.doc(at).context("reading the store")?;
+                let owner = doc
+                    .get_first(self.fields.doc)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
+                if owner == q.doc || excluded.iter().any(|e| e == owner) {
+                    continue;
+                }
+                let bytes = doc
+                    .get_first(self.fields.record)
+                    .and_then(|v| v.as_bytes())
+                    .ok_or_else(|| anyhow!("damaged store: an entry has no record"))?;
+                let record: ClauseRecord = self.decode(bytes)?;
+                let Some(features) = record.features else {
+                    continue;
+                };
+                let hub = self
+                    .links_record(&features.id)?
+                    .map(|r| r.hub)
+                    .unwrap_or(self.catalog.hub_mean);
+                out.push(StoredCandidate { features, hub });
+                if out.len() == q.k {
+                    break;
+                }
+            }
+            all.push(out);
         }
-        Ok(out)
+        Ok(all)
     }
-}
-
-/// Runs a candidate query: addresses of the best `k` provisions of other documents
-/// (not the asking one's, nor those of `excluded` documents).
-pub(crate) fn candidate_addresses(
-    searcher: &Searcher,
-    f: &Fields,
-    q: &CandidateQuery,
-    excluded: &[String],
-) -> Result<Vec<DocAddress>> {
-    let own = 8 + excluded.len() * 4;
-    let lookup = candidates::CandidateSearch::new(searcher, f)?;
-    let top = lookup.top(q, q.k + own, &mut candidates::Scratch::default())?;
-    let mut out = Vec::with_capacity(q.k);
-    for (_, at) in top {
-        let doc: TantivyDocument = searcher.doc(at).context("reading the store")?;
-        let owner = doc.get_first(f.doc).and_then(|v| v.as_str()).unwrap_or("");
-        if owner == q.doc || excluded.iter().any(|e| e == owner) {
-            continue;
-        }
-        out.push(at);
-        if out.len() == q.k {
-            break;
-        }
-    }
-    Ok(out)
 }
 
 /// Corpus statistics for the link scorer, read from the store's inverted index.
