@@ -14,7 +14,7 @@
 //! `final = bm25 × (1 + MEASURE_WEIGHT × measure) × (1 + FRAME_WEIGHT × frame)`; hits are
 //! ordered by the number of query words they print (all of them first), then by `final`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -143,6 +143,9 @@ pub(crate) fn rank(
         let amounts = reader.fast_fields().f64(AMOUNT_FIELD).ok();
         let dates = reader.fast_fields().u64(DATE_FIELD).ok();
         let mut value = String::new();
+        // what each concept term of this segment stands for, read from its dictionary
+        // once per query (a hundred hits share a few dozen concepts)
+        let mut seen: HashMap<u64, Concept> = HashMap::new();
         for (doc, i) in docs {
             let words = if word_scorers.is_empty() {
                 probes.of
@@ -160,15 +163,17 @@ pub(crate) fn rank(
             let (mut support_figure, mut instrument) = (false, false);
             if let Some(col) = &concepts {
                 for ord in col.term_ords(doc) {
-                    if !col.ord_to_str(ord, &mut value).unwrap_or(false) {
-                        continue;
-                    }
-                    if let Some(t) = value.strip_prefix(schema::CONCEPT_TRIGGER) {
-                        triggers.push(t.to_string());
-                    } else if let Some(i) = value.strip_prefix(schema::CONCEPT_INSTRUMENT) {
-                        instrument |= frames.instrument(i).is_some_and(|f| !f.general);
-                    } else if value == schema::SUPPORT {
-                        support_figure = true;
+                    let concept = seen.entry(ord).or_insert_with(|| {
+                        if !col.ord_to_str(ord, &mut value).unwrap_or(false) {
+                            return Concept::Other;
+                        }
+                        Concept::of(&value, frames)
+                    });
+                    match concept {
+                        Concept::Trigger(t) => triggers.push(t.clone()),
+                        Concept::Instrument { specific } => instrument |= *specific,
+                        Concept::Support => support_figure = true,
+                        Concept::Other => {}
                     }
                 }
             }
@@ -282,6 +287,34 @@ fn break_ties<K: PartialEq>(
         start = end;
     }
     Ok(())
+}
+
+/// What a value of the concept field says of a provision.
+enum Concept {
+    /// A frame trigger (its id).
+    Trigger(String),
+    /// An instrument, and whether it is a specific one (not a general word of support).
+    Instrument { specific: bool },
+    /// It offers a support figure.
+    Support,
+    /// Anything else the field holds.
+    Other,
+}
+
+impl Concept {
+    fn of(value: &str, frames: &FrameRules) -> Concept {
+        if let Some(t) = value.strip_prefix(schema::CONCEPT_TRIGGER) {
+            Concept::Trigger(t.to_string())
+        } else if let Some(i) = value.strip_prefix(schema::CONCEPT_INSTRUMENT) {
+            Concept::Instrument {
+                specific: frames.instrument(i).is_some_and(|f| !f.general),
+            }
+        } else if value == schema::SUPPORT {
+            Concept::Support
+        } else {
+            Concept::Other
+        }
+    }
 }
 
 /// Names of the fast fields read (a test keeps them in step with the schema).

@@ -19,7 +19,8 @@ use tantivy::schema::{
 use crate::search::analyzer::TOKENIZER_NAME;
 
 /// Bump when the fields or what the records hold change: the store is then rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+// 6: string-column dictionaries written without zstd (see Cargo.toml)
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// `kind` of a clause entry.
 pub const KIND_CLAUSE: &str = "clause";
