@@ -212,6 +212,7 @@ fn print_table(rows: &[Vec<String>]) -> Result<()> {
         }
         writeln!(out, "{}", line.trim_end())?;
     }
+    out.flush()?;
     Ok(())
 }
 

@@ -161,7 +161,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Some(command) => {
             let ctx = Ctx::open(locations)?;
-            match command {
+            let done = match command {
                 Command::Docs(a) => corpus_cmd::docs(a, &ctx),
                 Command::Clauses(a) => corpus_cmd::clauses(a, &ctx),
                 Command::Show(a) => corpus_cmd::show(a, &ctx),
@@ -179,7 +179,11 @@ fn run(cli: Cli) -> Result<()> {
                 | Command::Tui => {
                     unreachable!("handled above")
                 }
-            }
+            };
+            // the process ends here: the operating system takes back the store's maps
+            // and the catalog at once (freeing 10,000 entries one by one took milliseconds)
+            std::mem::forget(ctx);
+            done
         }
     }
 }
@@ -261,8 +265,15 @@ pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> 
 
 /// Standard output for text made of document text: control characters and terminal
 /// escape sequences a document may hold are dropped ([`terminal::terminal_safe`]).
-pub(crate) fn human_out() -> terminal::SafeWriter<std::io::StdoutLock<'static>> {
-    terminal::SafeWriter::new(std::io::stdout().lock())
+/// Buffered in blocks, like `print_json` (a line-buffered standard output makes one
+/// system call per line: half the time of a 10,000-row `docs`); what is left is written
+/// when the writer is dropped.
+pub(crate) fn human_out() -> terminal::SafeWriter<std::io::BufWriter<std::io::StdoutLock<'static>>>
+{
+    terminal::SafeWriter::new(std::io::BufWriter::with_capacity(
+        64 * 1024,
+        std::io::stdout().lock(),
+    ))
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -231,6 +231,8 @@ pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
         let mut out = std::io::stdout().lock();
         print_human(&mut out, &query, &results, colour)?;
     }
+    // the process ends here: its maps and catalog go back to the system at once
+    std::mem::forget(index);
     super::found(any)
 }
 

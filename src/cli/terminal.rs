@@ -131,6 +131,15 @@ impl<W: Write> SafeWriter<W> {
 
 impl<W: Write> Write for SafeWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // plain text (the common case) passes through as it is
+        if self.pending.is_empty()
+            && self.filter.state == State::Text
+            && let Ok(text) = std::str::from_utf8(buf)
+            && !text.chars().any(needs_care)
+        {
+            self.inner.write_all(buf)?;
+            return Ok(buf.len());
+        }
         self.pending.extend_from_slice(buf);
         let mut out = String::with_capacity(self.pending.len());
         let mut at = 0;
@@ -209,5 +218,25 @@ mod tests {
         }
         w.flush().unwrap();
         assert_eq!(String::from_utf8(w.inner).unwrap(), "支持企业上市\n");
+    }
+
+    #[test]
+    fn plain_writes_pass_through_and_a_sequence_still_spans_them() {
+        let mut w = SafeWriter::new(Vec::new());
+        // plain text, then a sequence cut across writes, then plain text that is still
+        // inside the sequence, then a C1 control
+        for part in [
+            "第一条 支持企业上市。\n",
+            "a\u{1b}[",
+            "31",
+            "m红",
+            "b\u{85}c\n",
+        ] {
+            w.write_all(part.as_bytes()).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(w.inner).unwrap(),
+            "第一条 支持企业上市。\na红bc\n"
+        );
     }
 }
