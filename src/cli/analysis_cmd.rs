@@ -167,10 +167,11 @@ pub(crate) fn facts(args: FactsArgs, ctx: &Ctx) -> Result<()> {
     for r in &records {
         let clause = &r.clause;
         // a clause filter on an article shows its provisions' figures
-        if let Some(c) = &args.clause {
-            if clause.id != *c && clause.parent.as_deref() != Some(c.as_str()) {
-                continue;
-            }
+        if let Some(c) = &args.clause
+            && clause.id != *c
+            && clause.parent.as_deref() != Some(c.as_str())
+        {
+            continue;
         }
         for f in &r.analysis.figures {
             if role.is_some_and(|r| r != f.role) {

@@ -182,7 +182,7 @@ fn decode_text(bytes: &[u8]) -> Option<(String, &'static str)> {
 /// that reads as Chinese, or to mostly ASCII text (three pairs in ten with a NUL on the
 /// ASCII side and none on the other).
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let pairs = bytes.len() / 2;

@@ -272,10 +272,10 @@ fn break_ties<K: PartialEq>(
                     );
                 }
                 let mut id = String::new();
-                if let Some(col) = &columns[&at.segment_ord] {
-                    if let Some(ord) = col.term_ords(at.doc_id).next() {
-                        col.ord_to_str(ord, &mut id).context("reading a hit's id")?;
-                    }
+                if let Some(col) = &columns[&at.segment_ord]
+                    && let Some(ord) = col.term_ords(at.doc_id).next()
+                {
+                    col.ord_to_str(ord, &mut id).context("reading a hit's id")?;
                 }
                 keyed.push((id, at, r));
             }
