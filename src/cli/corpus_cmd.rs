@@ -195,7 +195,9 @@ fn print_table(rows: &[Vec<String>]) -> Result<()> {
         }
     }
     let term = terminal_width();
-    let mut out = super::human_out();
+    // in blocks: standard output is line-buffered, one system call a line, which was a
+    // large part of a 10,000-row `docs`; flushed below, so that an error is reported
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, super::human_out());
     for row in rows {
         let mut line = String::new();
         for (i, cell) in row.iter().enumerate() {

@@ -265,15 +265,8 @@ pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> 
 
 /// Standard output for text made of document text: control characters and terminal
 /// escape sequences a document may hold are dropped ([`terminal::terminal_safe`]).
-/// Buffered in blocks, like `print_json` (a line-buffered standard output makes one
-/// system call per line, a large part of a 10,000-row `docs`); what is left is written
-/// when the writer is dropped.
-pub(crate) fn human_out() -> terminal::SafeWriter<std::io::BufWriter<std::io::StdoutLock<'static>>>
-{
-    terminal::SafeWriter::new(std::io::BufWriter::with_capacity(
-        64 * 1024,
-        std::io::stdout().lock(),
-    ))
+pub(crate) fn human_out() -> terminal::SafeWriter<std::io::StdoutLock<'static>> {
+    terminal::SafeWriter::new(std::io::stdout().lock())
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
