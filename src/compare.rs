@@ -117,7 +117,7 @@ const LINKS_PER_DOCUMENT: usize = 3;
 pub fn compare(store: &Store, rules: Rules, request: &CompareRequest) -> Result<Comparison> {
     for d in &request.docs {
         if store.meta(d).is_none() {
-            let known: Vec<&str> = store.documents().map(|d| d.id.as_str()).take(30).collect();
+            let known: Vec<&str> = store.ids().take(30).collect();
             return Err(anyhow!(
                 "--docs: no document {d:?} (known: {})",
                 known.join(", ")

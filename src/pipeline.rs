@@ -176,25 +176,23 @@ fn same_stamp(a: &Option<Stamp>, b: &Option<Stamp>) -> bool {
     }
 }
 
-/// Compares the store's catalog with the inputs as they are now.
-fn verdict(source: &CorpusSource, catalog: &Catalog) -> Result<Verdict> {
-    if catalog.build != build_id() {
+/// Compares the store's catalog with the inputs as they are now. An unchanged store is
+/// recognised from the catalog head alone; only when something changed are the
+/// documents' entries read.
+fn verdict(source: &CorpusSource, store: &Store) -> Result<Verdict> {
+    let head = store.head();
+    if head.build != build_id() {
         return Ok(Verdict::Rebuild {
             why: "stale: made by another version of policynav".into(),
         });
     }
-    let known: HashMap<&Path, &Stamp> = catalog
-        .fixed
-        .iter()
-        .chain(catalog.documents.iter().filter_map(|d| d.stamp.as_ref()))
-        .chain(catalog.left_out.iter().filter_map(|l| l.stamp.as_ref()))
-        .map(|s| (s.path.as_path(), s))
-        .collect();
-    let fixed = sources::stamp_fixed(source, &known)?;
-    if fixed.len() != catalog.fixed.len()
+    let fixed_known: HashMap<&Path, &Stamp> =
+        head.fixed.iter().map(|s| (s.path.as_path(), s)).collect();
+    let fixed = sources::stamp_fixed(source, &fixed_known)?;
+    if fixed.len() != head.fixed.len()
         || fixed
             .iter()
-            .zip(&catalog.fixed)
+            .zip(&head.fixed)
             .skip(1)
             .any(|(a, b)| !a.same_content(b))
     {
@@ -204,22 +202,29 @@ fn verdict(source: &CorpusSource, catalog: &Catalog) -> Result<Verdict> {
     }
     // The documents: from the catalog while the manifest is unchanged (and lists nothing
     // that was left out, which the catalog does not place among the others), else from it.
-    let manifest_same = fixed[0].same_content(&catalog.fixed[0]);
-    if manifest_same && catalog.left_out.is_empty() && fixed[0] == catalog.fixed[0] {
+    let manifest_same = fixed[0].same_content(&head.fixed[0]);
+    if manifest_same && head.left_out.is_empty() && fixed[0] == head.fixed[0] {
         // the common case, a store opened again: every file as it was stamped
-        let stamps: Vec<(&str, &Stamp)> = catalog
+        let stamps: Vec<(&str, Option<u64>, Option<u64>)> = head
             .documents
             .iter()
-            .filter_map(|d| d.stamp.as_ref().map(|s| (d.meta.file.as_str(), s)))
+            .filter_map(|d| Some((d.file.as_deref()?, d.size, d.modified_ns)))
             .collect();
         if sources::all_unchanged(sources::corpus_dir(source), &stamps) {
             return Ok(Verdict::Fresh);
         }
     }
-    let listed: Vec<corpus::Entry> = if manifest_same && catalog.left_out.is_empty() {
+    let documents = store.entries()?;
+    let known: HashMap<&Path, &Stamp> = head
+        .fixed
+        .iter()
+        .chain(documents.iter().filter_map(|d| d.stamp.as_ref()))
+        .chain(head.left_out.iter().filter_map(|l| l.stamp.as_ref()))
+        .map(|s| (s.path.as_path(), s))
+        .collect();
+    let listed: Vec<corpus::Entry> = if manifest_same && head.left_out.is_empty() {
         let dir = sources::corpus_dir(source);
-        catalog
-            .documents
+        documents
             .iter()
             .map(|d| corpus::Entry {
                 meta: d.meta.clone(),
@@ -229,12 +234,9 @@ fn verdict(source: &CorpusSource, catalog: &Catalog) -> Result<Verdict> {
     } else {
         corpus::entries(source)?
     };
-    let before: HashMap<&str, &CatalogEntry> = catalog
-        .documents
-        .iter()
-        .map(|d| (d.meta.id.as_str(), d))
-        .collect();
-    let left_out: HashMap<&str, &LeftOut> = catalog
+    let before: HashMap<&str, &CatalogEntry> =
+        documents.iter().map(|d| (d.meta.id.as_str(), *d)).collect();
+    let left_out: HashMap<&str, &LeftOut> = head
         .left_out
         .iter()
         .filter_map(|l| l.id.as_deref().map(|id| (id, l)))
@@ -262,8 +264,7 @@ fn verdict(source: &CorpusSource, catalog: &Catalog) -> Result<Verdict> {
         entries.push((e, stamp));
     }
     let now: HashSet<&str> = entries.iter().map(|(e, _)| e.meta.id.as_str()).collect();
-    let removed: Vec<String> = catalog
-        .documents
+    let removed: Vec<String> = documents
         .iter()
         .filter(|d| !now.contains(d.meta.id.as_str()))
         .map(|d| d.meta.id.clone())
@@ -282,7 +283,7 @@ fn verdict(source: &CorpusSource, catalog: &Catalog) -> Result<Verdict> {
         return Ok(Verdict::Fresh);
     }
     let n = added.len() + changed.len() + removed.len();
-    if n > SYNC_MAX_DOCUMENTS && n * 4 > catalog.documents.len() {
+    if n > SYNC_MAX_DOCUMENTS && n * 4 > documents.len() {
         return Ok(Verdict::Rebuild {
             why: format!("{n} documents changed"),
         });
@@ -308,8 +309,8 @@ pub fn open(
     let current = dir.join(CURRENT);
     if !force
         && let Ok(store) = Store::open_dir(&current)
-        && verdict(&locations.corpus, store.catalog())? == Verdict::Fresh
-        && verified(&current, store.catalog().generation).is_ok()
+        && verdict(&locations.corpus, &store)? == Verdict::Fresh
+        && verified(&current, store.head().generation).is_ok()
     {
         let info = info_as_is(&store, dir);
         progress(Progress::Ready);
@@ -322,7 +323,7 @@ pub fn open(
     let started = Instant::now();
     // under the lock: check again (another process may have done the work)
     let opened = Store::open_dir(&current).and_then(|store| {
-        verified(&current, store.catalog().generation)?;
+        verified(&current, store.head().generation)?;
         Ok(store)
     });
     let mut linking = None;
@@ -336,7 +337,7 @@ pub fn open(
             linking = Some(build(locations, &domain, progress)?);
             ("built", Some(why), Vec::new())
         }
-        (Ok(store), false) => match verdict(&locations.corpus, store.catalog())? {
+        (Ok(store), false) => match verdict(&locations.corpus, store)? {
             Verdict::Fresh => ("none", None, Vec::new()),
             Verdict::Rebuild { why } => {
                 linking = Some(build(locations, &domain, progress)?);
@@ -387,7 +388,7 @@ pub fn open(
     if action != "none" {
         // just written: its files are what the next check compares against
         let generation = Store::open_dir(&current)
-            .map(|s| s.catalog().generation)
+            .map(|s| s.head().generation)
             .unwrap_or(0);
         crate::store::verify::mark_verified(&current, generation);
     }
@@ -427,7 +428,7 @@ pub fn check(
     let found = crate::store::verify::check(&current).err();
     if found.is_none() {
         let generation = Store::open_dir(&current)
-            .map(|s| s.catalog().generation)
+            .map(|s| s.head().generation)
             .unwrap_or(0);
         crate::store::verify::mark_verified(&current, generation);
     } else {
@@ -452,7 +453,7 @@ fn info_of(
     updated: Vec<String>,
     took_ms: Option<u64>,
 ) -> StoreInfo {
-    let c = store.catalog();
+    let c = store.head();
     let size_bytes = fs::read_dir(store.dir())
         .map(|entries| {
             entries
@@ -467,9 +468,9 @@ fn info_of(
         dir: dir.to_path_buf(),
         generation: c.generation,
         documents: c.documents.len(),
-        clauses: c.searchable(),
-        provisions: c.provisions(),
-        text_bytes: c.text_bytes(),
+        clauses: c.searchable,
+        provisions: c.provisions,
+        text_bytes: c.text_bytes,
         size_bytes,
         action: action.to_string(),
         reason,
@@ -881,7 +882,7 @@ fn sync(
 
     // links, weighed by the store's statistics, numbered in one lexicon
     let stats = crate::store::StoreStats::new(store);
-    let hub_mean = store.catalog().hub_mean;
+    let hub_mean = store.head().hub_mean;
     let mut lex = Lexicon::default();
     let new_prepared: Vec<Prepared> = new_features
         .iter()
@@ -1006,7 +1007,7 @@ fn sync(
     }
 
     // the new catalog, in the order of the corpus now
-    let old = store.catalog();
+    let old = store.head();
     let mut documents = Vec::with_capacity(changes.entries.len());
     // the user's manifest itself, if it cannot be read
     let mut left_out: Vec<LeftOut> = warnings
@@ -1031,7 +1032,7 @@ fn sync(
                 stamp: stamp.clone(),
                 message: w.message.clone(),
             });
-        } else if let Some(entry) = old
+        } else if let Some(entry) = store
             .entry(&e.meta.id)
             .filter(|_| !wanted.contains(e.meta.id.as_str()))
         {

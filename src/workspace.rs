@@ -183,7 +183,7 @@ impl Workspace {
         let domain = Domain::load(&locations)?;
         let mut documents = Vec::new();
         let mut analysis = Analysis::default();
-        let ids: Vec<String> = store.documents().map(|d| d.id.clone()).collect();
+        let ids: Vec<String> = store.ids().map(str::to_string).collect();
         for id in ids {
             let record = store
                 .document(&id)?
@@ -213,7 +213,7 @@ impl Workspace {
             locations,
             corpus: Corpus {
                 documents,
-                warnings: store.catalog().warnings(),
+                warnings: store.head().warnings(),
             },
             domain,
             analysis,

@@ -152,7 +152,7 @@ pub(crate) fn facts(args: FactsArgs, ctx: &Ctx) -> Result<()> {
     let docs: Vec<String> = match (&args.doc, &args.clause) {
         (Some(d), _) => vec![d.clone()],
         (None, Some(c)) => vec![c.split('/').next().unwrap_or("").to_string()],
-        (None, None) => ctx.store.documents().map(|d| d.id.clone()).collect(),
+        (None, None) => ctx.store.ids().map(str::to_string).collect(),
     };
     let mut records: Vec<ClauseRecord> = Vec::new();
     for d in &docs {
@@ -403,7 +403,7 @@ pub(crate) fn links(args: LinksArgs, ctx: &Ctx) -> Result<()> {
     writeln!(out, "{} ({jurisdiction})", clause.id)?;
     write!(out, "{}", wrap(&clause.text, EXCERPT_COLUMNS, "  "))?;
     if all.is_empty() {
-        let others = ctx.store.catalog().documents.len().saturating_sub(1);
+        let others = ctx.store.len().saturating_sub(1);
         writeln!(
             out,
             "\nno equivalent measure in the other {others} documents"

@@ -242,7 +242,7 @@ fn origin_of(ctx: &Ctx, id: &str, bundled: &[String]) -> &'static str {
 pub(crate) fn docs(args: DocsArgs, ctx: &Ctx) -> Result<()> {
     let as_of = args.as_of.unwrap_or_else(Workspace::today);
     let bundled = corpus::bundled_ids()?;
-    let entries = &ctx.store.catalog().documents;
+    let entries = ctx.store.entries()?;
     if args.json {
         let rows: Vec<DocRow> = entries
             .iter()
@@ -306,7 +306,7 @@ pub(crate) fn clauses(args: ClausesArgs, ctx: &Ctx) -> Result<()> {
     let kind = args.kind.as_deref().and_then(ClauseKind::parse);
     let docs: Vec<String> = match &args.doc {
         Some(d) => vec![d.clone()],
-        None => ctx.store.documents().map(|d| d.id.clone()).collect(),
+        None => ctx.store.ids().map(str::to_string).collect(),
     };
     let mut owned: Vec<Clause> = Vec::new();
     for d in &docs {

@@ -346,7 +346,7 @@ impl SearchIndex {
         let searcher = self.store.searcher();
         let stats = SearchableStats {
             searcher: &searcher,
-            searchable: self.store.catalog().searchable(),
+            searchable: self.store.head().searchable,
         };
         let limit = request.limit.max(1);
 
@@ -464,7 +464,6 @@ impl SearchIndex {
         notes: &mut Vec<String>,
     ) -> Result<Option<Vec<Box<dyn Query>>>> {
         let f = self.store.fields();
-        let docs: Vec<&DocumentMeta> = self.store.documents().collect();
         let mut out: Vec<Box<dyn Query>> = Vec::new();
         let any_of = |field, values: Vec<String>| -> Box<dyn Query> {
             Box::new(TermSetQuery::new(
@@ -475,14 +474,15 @@ impl SearchIndex {
         };
         if !filters.doc.is_empty() {
             for id in &filters.doc {
-                if !docs.iter().any(|d| &d.id == id) {
-                    let known: Vec<&str> = docs.iter().map(|d| d.id.as_str()).take(20).collect();
+                if self.store.position(id).is_none() {
+                    let known: Vec<&str> = self.store.ids().take(20).collect();
                     anyhow::bail!("--doc {id}: no such document (known: {})", known.join(", "));
                 }
             }
             out.push(any_of(f.doc, filters.doc.clone()));
         }
         if !filters.jurisdiction.is_empty() {
+            let docs: Vec<&DocumentMeta> = self.store.documents().collect();
             let mut keys = Vec::new();
             for j in &filters.jurisdiction {
                 let key = jurisdiction_key(j);
@@ -507,7 +507,7 @@ impl SearchIndex {
         if !filters.topic.is_empty() {
             let mut ids = Vec::new();
             for topic in &filters.topic {
-                let known = &self.store.catalog().topics;
+                let known = &self.store.head().topics;
                 let id = self
                     .taxonomy
                     .get(topic.trim())
@@ -531,8 +531,9 @@ impl SearchIndex {
         }
         if !filters.status.is_empty() {
             let date = filters.as_of.unwrap_or_else(Workspace::today);
-            let allowed: Vec<tantivy::Term> = docs
-                .iter()
+            let allowed: Vec<tantivy::Term> = self
+                .store
+                .documents()
                 .filter(|d| filters.status.contains(&d.validity_on(date)))
                 .map(|d| tantivy::Term::from_field_text(f.doc, &d.id))
                 .collect();
@@ -555,8 +556,9 @@ impl SearchIndex {
             )));
         }
         if !filters.dated.is_empty() {
-            let allowed: Vec<tantivy::Term> = docs
-                .iter()
+            let allowed: Vec<tantivy::Term> = self
+                .store
+                .documents()
                 .filter(|d| {
                     document_date(d).is_some_and(|day| {
                         filters.dated.iter().any(|(a, b)| *a <= day && day <= *b)

@@ -1,23 +1,36 @@
-//! The catalog: what one generation of the store holds, read by every process that opens
-//! it (the documents' metadata in corpus order, the stamps of the inputs, counts).
+//! The catalog: what one generation of the store holds (the documents' metadata in corpus
+//! order, the stamps of the inputs, counts).
 //!
-//! A catalog file is written once, under a name of its own (`catalog-<generation>.json`),
-//! before the tantivy commit whose payload names it: the commit is the one atomic step
-//! that makes a generation current, so a process killed at any moment leaves the
-//! previous generation intact.
+//! It is kept as two files, because every process opens the store and few need every
+//! document's metadata:
+//! * the head (`catalog-<generation>.json`, a [`CatalogHead`]): build, stamps of the
+//!   fixed inputs, counts, what was left out, and per document only its id, the size and
+//!   time of its file, and where its entry is in the other file. This is what opening an
+//!   unchanged store reads (at 10,000 documents about a tenth of the whole);
+//! * the entries (`documents-<generation>.jsonl`): one [`CatalogEntry`] per line, in
+//!   corpus order, read one at a time by [`Entries`] when a view asks for a document.
+//!
+//! Both are written once, under names of their own, before the tantivy commit whose
+//! payload names the head: the commit is the one atomic step that makes a generation
+//! current, so a process killed at any moment leaves the previous generation intact. The
+//! head records the SHA-256 of the entries, which the full check (`index --check`, and
+//! once after every change) verifies along with every entry.
 
 use std::fs::{self, File};
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+
+use sha2::{Digest, Sha256};
 
 use super::sources::Stamp;
 use crate::model::DocumentMeta;
 
 /// Bump when the catalog's fields change.
-pub const CATALOG_FORMAT: u32 = 1;
+pub const CATALOG_FORMAT: u32 = 2;
 
 /// One document of the store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,7 +71,7 @@ pub struct LeftOut {
     pub message: String,
 }
 
-/// What one generation of the store holds.
+/// What one generation of the store holds, whole: what a build or an update writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
     /// [`CATALOG_FORMAT`].
@@ -98,61 +111,88 @@ impl Catalog {
         self.documents.iter().map(|d| d.text_bytes).sum()
     }
 
-    /// The documents left out, as the warnings every command shows.
-    pub fn warnings(&self) -> Vec<crate::corpus::LoadWarning> {
-        self.left_out
-            .iter()
-            .map(|l| crate::corpus::LoadWarning {
-                id: l.id.clone(),
-                message: l.message.clone(),
-            })
-            .collect()
-    }
-
-    /// The document with this id.
-    pub fn entry(&self, id: &str) -> Option<&CatalogEntry> {
-        self.documents.iter().find(|d| d.meta.id == id)
-    }
-
-    /// The file name of this generation's catalog.
+    /// The file name of this generation's catalog head.
     pub fn file_name(generation: u64) -> String {
         format!("catalog-{generation}.json")
     }
 
-    /// Reads a catalog file.
-    pub fn read(path: &Path) -> std::result::Result<Catalog, String> {
-        let text = fs::read(path).map_err(|e| format!("damaged: {}: {e}", path.display()))?;
-        // straight into the catalog, no intermediate JSON tree (at 10,000 documents a
-        // tree cost every command most of its start); only when that fails is the format
-        // read alone, to tell a catalog of another version from a damaged one
-        #[derive(Deserialize)]
-        struct Head {
-            format: Option<u64>,
-        }
-        let stale = || "stale: made by another version of policynav".to_string();
-        match serde_json::from_slice::<Catalog>(&text) {
-            Ok(c) if c.format == CATALOG_FORMAT => Ok(c),
-            Ok(_) => Err(stale()),
-            Err(e) => match serde_json::from_slice::<Head>(&text) {
-                Ok(head) if head.format != Some(u64::from(CATALOG_FORMAT)) => Err(stale()),
-                _ => Err(format!("damaged: {}: {e}", path.display())),
-            },
-        }
+    /// The file name of this generation's catalog entries.
+    pub fn entries_file_name(generation: u64) -> String {
+        format!("documents-{generation}.jsonl")
     }
 
-    /// Writes this catalog into `dir` under its generation's name, durably (temporary
-    /// file, sync, rename). Returns its path.
+    /// Reads a whole catalog (head and every entry), checking the entries against the
+    /// head: what the full check of a store does.
+    pub fn read(dir: &Path, head_file: &str) -> std::result::Result<Catalog, String> {
+        let head = CatalogHead::read(&dir.join(head_file))?;
+        let path = dir.join(&head.entries_file);
+        let bytes = fs::read(&path).map_err(|e| format!("damaged: {}: {e}", path.display()))?;
+        let sha: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if sha != head.entries_sha256 {
+            return Err(format!("damaged: {}: fails its checksum", path.display()));
+        }
+        let mut documents = Vec::with_capacity(head.documents.len());
+        for r in &head.documents {
+            let entry = r.parse(&bytes, &path)?;
+            documents.push(entry);
+        }
+        Ok(Catalog {
+            format: head.format,
+            generation: head.generation,
+            build: head.build,
+            fixed: head.fixed,
+            documents,
+            topics: head.topics,
+            hub_mean: head.hub_mean,
+            built_at: head.built_at,
+            left_out: head.left_out,
+        })
+    }
+
+    /// Writes this catalog into `dir` under its generation's names, durably (temporary
+    /// files, sync, rename): the entries, then the head. Returns the head's path.
     pub fn write(&self, dir: &Path) -> Result<PathBuf> {
+        let entries_file = Catalog::entries_file_name(self.generation);
+        let mut lines: Vec<u8> = Vec::new();
+        let mut refs = Vec::with_capacity(self.documents.len());
+        for d in &self.documents {
+            let at = lines.len() as u64;
+            serde_json::to_writer(&mut lines, d)?;
+            refs.push(DocumentRef {
+                id: d.meta.id.clone(),
+                file: d.stamp.as_ref().map(|_| d.meta.file.clone()),
+                size: d.stamp.as_ref().and_then(|s| s.size),
+                modified_ns: d.stamp.as_ref().and_then(|s| s.modified_ns),
+                at,
+                len: lines.len() as u64 - at,
+            });
+            lines.push(b'\n');
+        }
+        let head = CatalogHead {
+            format: self.format,
+            generation: self.generation,
+            build: self.build.clone(),
+            fixed: self.fixed.clone(),
+            topics: self.topics.clone(),
+            hub_mean: self.hub_mean,
+            built_at: self.built_at.clone(),
+            left_out: self.left_out.clone(),
+            searchable: self.searchable(),
+            provisions: self.provisions(),
+            text_bytes: self.text_bytes(),
+            entries_sha256: Sha256::digest(&lines)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+            entries_file: entries_file.clone(),
+            documents: refs,
+        };
+        write_durably(&dir.join(&entries_file), &lines)?;
         let path = dir.join(Catalog::file_name(self.generation));
-        let part = dir.join(format!("{}.part", Catalog::file_name(self.generation)));
-        let mut out =
-            File::create(&part).with_context(|| format!("{}: cannot write", part.display()))?;
-        serde_json::to_writer(&mut out, self)
-            .with_context(|| format!("{}: cannot write", part.display()))?;
-        out.flush()?;
-        out.sync_all()
-            .with_context(|| format!("{}: cannot write", part.display()))?;
-        fs::rename(&part, &path).with_context(|| format!("{}: cannot write", path.display()))?;
+        write_durably(&path, &serde_json::to_vec(&head)?)?;
         Ok(path)
     }
 
@@ -166,10 +206,9 @@ impl Catalog {
             let name = e.file_name().to_string_lossy().into_owned();
             let Some(generation) = name
                 .strip_prefix("catalog-")
-                .and_then(|r| {
-                    r.strip_suffix(".json")
-                        .or_else(|| r.strip_suffix(".json.part"))
-                })
+                .or_else(|| name.strip_prefix("documents-"))
+                .and_then(|r| r.strip_suffix(".part").unwrap_or(r).split_once('.'))
+                .and_then(|(g, ext)| matches!(ext, "json" | "jsonl").then_some(g))
                 .and_then(|g| g.parse::<u64>().ok())
             else {
                 continue;
@@ -181,6 +220,211 @@ impl Catalog {
     }
 }
 
+/// Writes `bytes` to `path` through a temporary file, synced, then renamed.
+fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut part = path.as_os_str().to_owned();
+    part.push(".part");
+    let part = PathBuf::from(part);
+    let cannot = || format!("{}: cannot write", part.display());
+    let mut out = File::create(&part).with_context(cannot)?;
+    out.write_all(bytes).with_context(cannot)?;
+    out.sync_all().with_context(cannot)?;
+    fs::rename(&part, path).with_context(|| format!("{}: cannot write", path.display()))?;
+    Ok(())
+}
+
+/// Where one document's entry is, and what opening needs of it without reading it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRef {
+    /// The document's id.
+    #[serde(rename = "i")]
+    pub id: String,
+    /// Its file, relative to the corpus folder, when it has a stamp (not bundled).
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The size of its file when stamped.
+    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// The modification time of its file when stamped, in nanoseconds since 1970.
+    #[serde(rename = "m", default, skip_serializing_if = "Option::is_none")]
+    pub modified_ns: Option<u64>,
+    /// Offset of its entry in the entries file.
+    #[serde(rename = "o")]
+    pub at: u64,
+    /// Length of its entry.
+    #[serde(rename = "n")]
+    pub len: u64,
+}
+
+impl DocumentRef {
+    /// Its entry, from the bytes of the whole entries file.
+    fn parse(&self, bytes: &[u8], path: &Path) -> std::result::Result<CatalogEntry, String> {
+        let range = usize::try_from(self.at).ok().and_then(|at| {
+            let end = at.checked_add(usize::try_from(self.len).ok()?)?;
+            bytes.get(at..end)
+        });
+        let Some(range) = range else {
+            return Err(format!("damaged: {}: too short", path.display()));
+        };
+        self.decode(range, path)
+    }
+
+    fn decode(&self, bytes: &[u8], path: &Path) -> std::result::Result<CatalogEntry, String> {
+        let entry: CatalogEntry = serde_json::from_slice(bytes)
+            .map_err(|e| format!("damaged: {}: {e}", path.display()))?;
+        if entry.meta.id != self.id {
+            return Err(format!(
+                "damaged: {}: entry of {:?} where {:?} belongs",
+                path.display(),
+                entry.meta.id,
+                self.id
+            ));
+        }
+        Ok(entry)
+    }
+}
+
+/// The part of a catalog every process reads when it opens the store (see the module).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogHead {
+    /// [`CATALOG_FORMAT`].
+    pub format: u32,
+    /// Counts up with every change.
+    pub generation: u64,
+    /// The program build, schema and analyzer that made it.
+    pub build: String,
+    /// Stamps of the inputs that are not documents (manifest, domain files).
+    pub fixed: Vec<Stamp>,
+    /// The measure-type ids clauses were classified into.
+    pub topics: Vec<String>,
+    /// Mean "hubness" of the provisions (see the links stage).
+    pub hub_mean: f32,
+    /// When the full build that started this line of generations was made.
+    pub built_at: String,
+    /// What the corpus lists but could not be read, in corpus order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<LeftOut>,
+    /// Clauses a search can return.
+    pub searchable: u64,
+    /// Provisions.
+    pub provisions: u64,
+    /// Bytes of searchable text.
+    pub text_bytes: u64,
+    /// The file of the entries, in the same folder.
+    pub entries_file: String,
+    /// SHA-256 of the entries file, hex.
+    pub entries_sha256: String,
+    /// The documents, in corpus order.
+    pub documents: Vec<DocumentRef>,
+}
+
+impl CatalogHead {
+    /// Reads a catalog head.
+    pub fn read(path: &Path) -> std::result::Result<CatalogHead, String> {
+        let text = fs::read(path).map_err(|e| format!("damaged: {}: {e}", path.display()))?;
+        // straight into the head, no intermediate JSON tree; only when that fails is the
+        // format read alone, to tell a catalog of another version from a damaged one
+        #[derive(Deserialize)]
+        struct Format {
+            format: Option<u64>,
+        }
+        let stale = || "stale: made by another version of policynav".to_string();
+        match serde_json::from_slice::<CatalogHead>(&text) {
+            Ok(c) if c.format == CATALOG_FORMAT => Ok(c),
+            Ok(_) => Err(stale()),
+            Err(e) => match serde_json::from_slice::<Format>(&text) {
+                Ok(head) if head.format != Some(u64::from(CATALOG_FORMAT)) => Err(stale()),
+                _ => Err(format!("damaged: {}: {e}", path.display())),
+            },
+        }
+    }
+
+    /// The documents left out, as the warnings every command shows.
+    pub fn warnings(&self) -> Vec<crate::corpus::LoadWarning> {
+        self.left_out
+            .iter()
+            .map(|l| crate::corpus::LoadWarning {
+                id: l.id.clone(),
+                message: l.message.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The entries of a catalog, each read from its file the first time it is asked for
+/// (a search reads the few of its hits; listing the documents reads them all at once).
+#[derive(Debug)]
+pub struct Entries {
+    path: PathBuf,
+    file: Mutex<Option<File>>,
+    cells: Vec<OnceLock<CatalogEntry>>,
+}
+
+impl Entries {
+    /// The entries of `head`, whose entries file is in `dir`; nothing is read yet.
+    pub fn new(dir: &Path, head: &CatalogHead) -> Entries {
+        Entries {
+            path: dir.join(&head.entries_file),
+            file: Mutex::new(None),
+            cells: (0..head.documents.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The entry at position `i` of `head` (the head these entries were made for).
+    /// `Err` says why it cannot be read: the entries file went missing or changed since
+    /// the store was checked.
+    pub fn get(&self, head: &CatalogHead, i: usize) -> std::result::Result<&CatalogEntry, String> {
+        let (Some(cell), Some(r)) = (self.cells.get(i), head.documents.get(i)) else {
+            return Err(format!("no document at position {i}"));
+        };
+        if let Some(e) = cell.get() {
+            return Ok(e);
+        }
+        let mut bytes = vec![0; usize::try_from(r.len).unwrap_or(0)];
+        {
+            let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+            if file.is_none() {
+                *file = Some(
+                    File::open(&self.path)
+                        .map_err(|e| format!("damaged: {}: {e}", self.path.display()))?,
+                );
+            }
+            let f = file.as_mut().expect("opened above");
+            f.seek(SeekFrom::Start(r.at))
+                .and_then(|_| f.read_exact(&mut bytes))
+                .map_err(|e| format!("damaged: {}: {e}", self.path.display()))?;
+        }
+        let entry = r.decode(&bytes, &self.path)?;
+        Ok(cell.get_or_init(|| entry))
+    }
+
+    /// Reads every entry not read yet, with one read of the file.
+    pub fn load_all(&self, head: &CatalogHead) -> std::result::Result<(), String> {
+        if self.cells.iter().all(|c| c.get().is_some()) {
+            return Ok(());
+        }
+        let bytes =
+            fs::read(&self.path).map_err(|e| format!("damaged: {}: {e}", self.path.display()))?;
+        for (cell, r) in self.cells.iter().zip(&head.documents) {
+            if cell.get().is_none() {
+                let entry = r.parse(&bytes, &self.path)?;
+                let _ = cell.set(entry);
+            }
+        }
+        Ok(())
+    }
+
+    /// How many documents.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// True when there is no document.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+}
+
 /// The payload of a tantivy commit: which catalog goes with it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Payload {
@@ -188,4 +432,172 @@ pub struct Payload {
     pub generation: u64,
     /// The catalog file of that generation, in the index folder.
     pub catalog: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DocumentMeta, Level, Status};
+
+    fn entry(id: &str, title: &str, stamped: bool) -> CatalogEntry {
+        CatalogEntry {
+            meta: DocumentMeta {
+                id: id.into(),
+                file: format!("{id}.txt"),
+                title: title.into(),
+                jurisdiction: "Beijing".into(),
+                jurisdiction_zh: Some("北京市".into()),
+                level: Level::City,
+                issuer: None,
+                publisher: None,
+                written: None,
+                published: None,
+                effective: None,
+                expires: None,
+                doc_number: None,
+                supersedes: Vec::new(),
+                status: Status::Final,
+                note: None,
+            },
+            stamp: stamped.then(|| Stamp {
+                path: PathBuf::from(format!("/corpus/{id}.txt")),
+                size: Some(42),
+                modified_ns: Some(7),
+                sha256: Some("ab".repeat(32)),
+            }),
+            chapters: 1,
+            articles: 2,
+            clauses: 5,
+            provisions: 3,
+            searchable: 4,
+            text_bytes: 100,
+        }
+    }
+
+    fn catalog(generation: u64) -> Catalog {
+        Catalog {
+            format: CATALOG_FORMAT,
+            generation,
+            build: "test".into(),
+            fixed: Vec::new(),
+            documents: vec![
+                entry("a", "支持企业上市的若干措施\n(第二行)", true),
+                entry("b", "专精特新“小巨人”", false),
+                entry("c", "c", true),
+            ],
+            topics: vec!["listing".into()],
+            hub_mean: 0.5,
+            built_at: "2026-12-02 10:00:00".into(),
+            left_out: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_head_and_the_entries_read_back_what_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = catalog(3);
+        written.write(dir.path()).unwrap();
+        let head = CatalogHead::read(&dir.path().join(Catalog::file_name(3))).unwrap();
+        assert_eq!(
+            (head.searchable, head.provisions, head.text_bytes),
+            (12, 9, 300)
+        );
+        let ids: Vec<&str> = head.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        // what opening checks without reading an entry: the file, its size and time
+        assert_eq!(head.documents[0].file.as_deref(), Some("a.txt"));
+        assert_eq!(
+            (head.documents[0].size, head.documents[0].modified_ns),
+            (Some(42), Some(7))
+        );
+        assert_eq!(
+            head.documents[1].file, None,
+            "a bundled document has no file to check"
+        );
+
+        // one entry at a time, in any order, or all at once: the same entries
+        let entries = Entries::new(dir.path(), &head);
+        assert_eq!(entries.get(&head, 1).unwrap(), &written.documents[1]);
+        assert_eq!(entries.get(&head, 0).unwrap(), &written.documents[0]);
+        assert!(entries.get(&head, 3).is_err());
+        entries.load_all(&head).unwrap();
+        assert_eq!(entries.get(&head, 2).unwrap(), &written.documents[2]);
+        assert_eq!(
+            Catalog::read(dir.path(), &Catalog::file_name(3)).unwrap(),
+            written
+        );
+    }
+
+    #[test]
+    fn a_changed_entries_file_is_damage_not_a_wrong_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        catalog(1).write(dir.path()).unwrap();
+        let path = dir.path().join(Catalog::entries_file_name(1));
+        let text = fs::read_to_string(&path).unwrap();
+        // same length, another document's title: the checksum of the full check sees it
+        fs::write(&path, text.replacen("上市", "挂牌", 1)).unwrap();
+        let err = Catalog::read(dir.path(), &Catalog::file_name(1)).unwrap_err();
+        assert!(
+            err.starts_with("damaged:") && err.contains("checksum"),
+            "{err}"
+        );
+        // entries swapped: an entry read alone is checked against the id it belongs to
+        let lines: Vec<&str> = text.lines().collect();
+        let swapped = format!("{}\n{}\n{}\n", lines[1], lines[0], lines[2]);
+        fs::write(&path, swapped).unwrap();
+        let head = CatalogHead::read(&dir.path().join(Catalog::file_name(1))).unwrap();
+        let entries = Entries::new(dir.path(), &head);
+        assert!(entries.get(&head, 2).is_ok());
+        assert!(entries.get(&head, 0).unwrap_err().starts_with("damaged:"));
+        // gone: said, not a panic
+        fs::remove_file(&path).unwrap();
+        let entries = Entries::new(dir.path(), &head);
+        assert!(
+            entries
+                .get(&head, 0)
+                .unwrap_err()
+                .contains("documents-1.jsonl")
+        );
+        assert!(entries.load_all(&head).is_err());
+    }
+
+    #[test]
+    fn a_catalog_of_another_format_is_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(Catalog::file_name(1));
+        fs::write(&path, r#"{"format":1,"generation":1,"documents":[]}"#).unwrap();
+        assert!(CatalogHead::read(&path).unwrap_err().starts_with("stale:"));
+        fs::write(&path, r#"{"format":2,"generation":"#).unwrap();
+        assert!(
+            CatalogHead::read(&path)
+                .unwrap_err()
+                .starts_with("damaged:")
+        );
+    }
+
+    #[test]
+    fn old_generations_go_both_files_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        for g in 1..=4 {
+            catalog(g).write(dir.path()).unwrap();
+        }
+        fs::write(dir.path().join("documents-9.jsonl.part"), "x").unwrap();
+        fs::write(dir.path().join("notes.json"), "{}").unwrap();
+        Catalog::remove_old(dir.path(), 4, 2);
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "catalog-3.json",
+                "catalog-4.json",
+                "documents-3.jsonl",
+                "documents-4.jsonl",
+                "notes.json"
+            ]
+        );
+    }
 }

@@ -15,7 +15,8 @@
 //! `build.lock` (an OS file lock) for the whole change.
 //!
 //! Layout of the index folder:
-//! * `current/`: the tantivy index and its `catalog-<generation>.json` files;
+//! * `current/`: the tantivy index and its catalog files (`catalog-<generation>.json`,
+//!   the head every process reads, and `documents-<generation>.jsonl`, the entries);
 //! * `build.lock`: held by the one process changing the store;
 //! * `tmp-*`: a full build in progress, renamed to `current/` only when complete.
 //!
@@ -40,7 +41,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-pub use catalog::{Catalog, CatalogEntry, Payload};
+pub use catalog::{Catalog, CatalogEntry, CatalogHead, Entries, Payload};
 pub use schema::Fields;
 
 use crate::analysis::ClauseAnalysis;
@@ -109,7 +110,8 @@ pub struct Store {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    catalog: Arc<Catalog>,
+    head: Arc<CatalogHead>,
+    entries: Arc<Entries>,
     positions: Arc<HashMap<String, usize>>,
     payload: Payload,
 }
@@ -118,8 +120,8 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
             .field("dir", &self.dir)
-            .field("generation", &self.catalog.generation)
-            .field("documents", &self.catalog.documents.len())
+            .field("generation", &self.head.generation)
+            .field("documents", &self.head.documents.len())
             .finish()
     }
 }
@@ -156,7 +158,7 @@ impl Store {
         // the payload and the reader must be of one commit: read it again after
         for _ in 0..5 {
             let payload = read_payload(&index)?;
-            let catalog = Catalog::read(&dir.join(&payload.catalog))?;
+            let head = CatalogHead::read(&dir.join(&payload.catalog))?;
             let reader: IndexReader = index
                 .reader_builder()
                 .reload_policy(ReloadPolicy::Manual)
@@ -167,11 +169,10 @@ impl Store {
             }
             let fields = schema::fields_of(&index.schema()).map_err(|e| format!("stale: {e}"))?;
             let positions = Arc::new(
-                catalog
-                    .documents
+                head.documents
                     .iter()
                     .enumerate()
-                    .map(|(i, d)| (d.meta.id.clone(), i))
+                    .map(|(i, d)| (d.id.clone(), i))
                     .collect(),
             );
             return Ok(Store {
@@ -179,7 +180,8 @@ impl Store {
                 index,
                 reader,
                 fields,
-                catalog: Arc::new(catalog),
+                entries: Arc::new(Entries::new(dir, &head)),
+                head: Arc::new(head),
                 positions,
                 payload,
             });
@@ -192,21 +194,58 @@ impl Store {
         &self.dir
     }
 
-    /// The catalog of this generation.
-    pub fn catalog(&self) -> &Catalog {
-        &self.catalog
+    /// The catalog head of this generation: counts, stamps, what was left out, and the
+    /// documents' ids in corpus order.
+    pub fn head(&self) -> &CatalogHead {
+        &self.head
     }
 
-    /// The documents' metadata, in corpus order.
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.head.documents.len()
+    }
+
+    /// True when the store holds no document.
+    pub fn is_empty(&self) -> bool {
+        self.head.documents.is_empty()
+    }
+
+    /// Every document's catalog entry, in corpus order, read at once; `Err` when the
+    /// entries file changed on disk since the store was checked.
+    pub fn entries(&self) -> Result<Vec<&CatalogEntry>> {
+        self.entries.load_all(&self.head).map_err(|e| anyhow!(e))?;
+        (0..self.len())
+            .map(|i| self.entries.get(&self.head, i).map_err(|e| anyhow!(e)))
+            .collect()
+    }
+
+    /// The documents' metadata, in corpus order (read at once, on first use). Opening
+    /// checked the entries file; should it change on disk afterwards, the entries that
+    /// can no longer be read are left out (see [`Store::entries`] to be told).
     pub fn documents(&self) -> impl Iterator<Item = &DocumentMeta> {
-        self.catalog.documents.iter().map(|d| &d.meta)
+        let _ = self.entries.load_all(&self.head);
+        (0..self.len()).filter_map(|i| self.entry_at(i).map(|e| &e.meta))
     }
 
-    /// The metadata of one document.
+    /// The documents' ids, in corpus order, without reading their entries.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.head.documents.iter().map(|d| d.id.as_str())
+    }
+
+    /// The catalog entry of the document at position `i`, read on first use (`None`
+    /// past the end, or when the catalog changed on disk since the store was checked).
+    pub fn entry_at(&self, i: usize) -> Option<&CatalogEntry> {
+        self.entries.get(&self.head, i).ok()
+    }
+
+    /// The catalog entry of one document, read on first use.
+    pub fn entry(&self, doc: &str) -> Option<&CatalogEntry> {
+        self.entry_at(self.position(doc)?)
+    }
+
+    /// The metadata of one document, read on first use.
     pub fn meta(&self, doc: &str) -> Option<&DocumentMeta> {
-        self.positions
-            .get(doc)
-            .map(|i| &self.catalog.documents[*i].meta)
+        self.entry(doc).map(|e| &e.meta)
     }
 
     /// Position of a document in corpus order.
@@ -391,8 +430,8 @@ impl Store {
 
     /// Every clause of the store, document by document, in reading order.
     pub fn every_clause(&self, visit: &mut dyn FnMut(&ClauseRecord) -> Result<()>) -> Result<()> {
-        for d in &self.catalog.documents {
-            for r in self.clauses(&d.meta.id)? {
+        for d in &self.head.documents {
+            for r in self.clauses(&d.id)? {
                 visit(&r)?;
             }
         }
@@ -521,7 +560,7 @@ impl Store {
                 let hub = self
                     .links_record(&features.id)?
                     .map(|r| r.hub)
-                    .unwrap_or(self.catalog.hub_mean);
+                    .unwrap_or(self.head.hub_mean);
                 out.push(StoredCandidate { features, hub });
                 if out.len() == q.k {
                     break;
@@ -547,7 +586,7 @@ impl<'a> StoreStats<'a> {
         StoreStats {
             searcher: store.searcher(),
             fields: &store.fields,
-            provisions: store.catalog.provisions(),
+            provisions: store.head.provisions,
             cache: Default::default(),
         }
     }

@@ -80,11 +80,11 @@ pub(crate) fn stamp_fixed(
         .collect()
 }
 
-/// True when every file of `stamps` (under `dir`) still has the size and modification
-/// time stamped: what a process opening an unchanged store checks, so it only asks the
+/// True when every file of `stamps` (under `dir`: file, size, modification time) still
+/// has the size and modification time stamped: what a process opening an unchanged store checks, so it only asks the
 /// file system (on several threads for a large corpus) and hashes nothing.
-pub(crate) fn all_unchanged<'a>(dir: &Path, stamps: &[(&'a str, &'a Stamp)]) -> bool {
-    let same = |(file, stamp): &(&str, &Stamp)| {
+pub(crate) fn all_unchanged(dir: &Path, stamps: &[(&str, Option<u64>, Option<u64>)]) -> bool {
+    let same = |(file, size, modified): &(&str, Option<u64>, Option<u64>)| {
         let Ok(meta) = std::fs::metadata(dir.join(file)) else {
             return false;
         };
@@ -93,9 +93,7 @@ pub(crate) fn all_unchanged<'a>(dir: &Path, stamps: &[(&'a str, &'a Stamp)]) -> 
             .ok()
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .and_then(|d| u64::try_from(d.as_nanos()).ok());
-        stamp.size == Some(meta.len())
-            && stamp.modified_ns.is_some()
-            && stamp.modified_ns == modified_ns
+        *size == Some(meta.len()) && modified.is_some() && *modified == modified_ns
     };
     const PER_THREAD: usize = 1024;
     let threads = std::thread::available_parallelism()

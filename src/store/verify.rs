@@ -81,7 +81,7 @@ pub fn mark_verified(dir: &Path, generation: u64) {
 pub fn check(dir: &Path) -> Result<u64, String> {
     let index = super::open_index(dir)?;
     let payload = super::read_payload(&index)?;
-    let catalog = Catalog::read(&dir.join(&payload.catalog))?;
+    let catalog = Catalog::read(dir, &payload.catalog)?;
     // a missing file stops the reader below; a changed one fails its checksum here
     let bad = index
         .validate_checksum()

@@ -221,14 +221,12 @@ impl Library {
 
     /// The generation of the store (0 before one is opened).
     pub fn generation(&self) -> u64 {
-        self.store().map(|s| s.catalog().generation).unwrap_or(0)
+        self.store().map(|s| s.head().generation).unwrap_or(0)
     }
 
     /// Number of documents.
     pub fn len(&self) -> usize {
-        self.store()
-            .map(|s| s.catalog().documents.len())
-            .unwrap_or(0)
+        self.store().map(|s| s.len()).unwrap_or(0)
     }
 
     /// True when there is no document.
@@ -238,7 +236,7 @@ impl Library {
 
     /// The metadata of the document at catalog position `i`.
     pub fn meta_at(&self, i: usize) -> Option<&DocumentMeta> {
-        self.store()?.catalog().documents.get(i).map(|d| &d.meta)
+        self.store()?.entry_at(i).map(|d| &d.meta)
     }
 
     /// The metadata of a document.
@@ -253,7 +251,7 @@ impl Library {
 
     /// Provisions in the store.
     pub fn provisions(&self) -> u64 {
-        self.store().map(|s| s.catalog().provisions()).unwrap_or(0)
+        self.store().map(|s| s.head().provisions).unwrap_or(0)
     }
 
     /// Every jurisdiction: (English, Chinese) names.
