@@ -34,8 +34,16 @@ pub struct CandidateQuery {
 /// The most distinctive terms of a prepared provision (numbers), best first.
 fn best_terms(p: &Prepared, n: usize) -> Vec<(u32, f32)> {
     let mut terms: Vec<(u32, f32)> = p.weights.iter().collect();
-    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    terms.truncate(n);
+    // a total order (term numbers are unique): select the best n, then sort only those
+    let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0));
+    if n == 0 {
+        return Vec::new();
+    }
+    if terms.len() > n {
+        terms.select_nth_unstable_by(n - 1, order);
+        terms.truncate(n);
+    }
+    terms.sort_unstable_by(order);
     terms
 }
 

@@ -28,7 +28,8 @@ use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use super::schema::Fields;
 use crate::links::CandidateQuery;
@@ -41,6 +42,19 @@ pub struct CandidateSearch<'s> {
     fields: [Field; 3],
     num_docs: u64,
     average_norm: [Score; 3],
+    /// Per key field, the keys held by at least [`REMEMBERED_DF`] entries, located once:
+    /// the keys a link pass asks for again and again (a rarer key is asked for by at most
+    /// as many provisions as hold it, so remembering it would save little and hold much).
+    located: [Mutex<HashMap<Box<str>, Arc<Located>>>; 3],
+}
+
+/// How many entries must hold a key for its location to be remembered.
+const REMEMBERED_DF: u64 = 256;
+
+/// Where a key's postings are, per segment, and how many entries hold it.
+struct Located {
+    infos: Vec<Option<TermInfo>>,
+    df: u64,
 }
 
 struct SegmentKeys {
@@ -56,16 +70,15 @@ pub struct Scratch {
     touched: Vec<(u32, DocId)>,
 }
 
-struct Key {
+struct Key<'q> {
     field: usize,
-    term: Term,
-    /// Where its postings are, per segment.
-    infos: Vec<Option<TermInfo>>,
-    df: u64,
+    text: &'q str,
+    /// Where its postings are, per segment, and how many entries hold it.
+    at: Arc<Located>,
     weight: Bm25Weight,
 }
 
-impl Key {
+impl Key<'_> {
     /// What sharing it can add at most (the shortest field, one occurrence).
     fn max(&self) -> Score {
         self.weight.score(0, 1)
@@ -106,10 +119,40 @@ impl<'s> CandidateSearch<'s> {
             fields: keys,
             num_docs,
             average_norm,
+            located: Default::default(),
         })
     }
 
-    fn keys(&self, q: &CandidateQuery) -> Result<Vec<Key>> {
+    /// Where the postings of `text` in key field `field` are.
+    fn locate(&self, field: usize, text: &str) -> Result<Arc<Located>> {
+        let remembered = |m: &Mutex<HashMap<Box<str>, Arc<Located>>>| {
+            m.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(text)
+                .cloned()
+        };
+        if let Some(at) = remembered(&self.located[field]) {
+            return Ok(at);
+        }
+        let term = Term::from_field_text(self.fields[field], text);
+        let infos = self
+            .segments
+            .iter()
+            .map(|s| s.inverted[field].get_term_info(&term))
+            .collect::<std::io::Result<Vec<_>>>()
+            .context("reading the store")?;
+        let df: u64 = infos.iter().flatten().map(|i| u64::from(i.doc_freq)).sum();
+        let at = Arc::new(Located { infos, df });
+        if df >= REMEMBERED_DF {
+            self.located[field]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(text.into(), Arc::clone(&at));
+        }
+        Ok(at)
+    }
+
+    fn keys<'q>(&self, q: &'q CandidateQuery) -> Result<Vec<Key<'q>>> {
         let mut wanted: Vec<(usize, &str, Score)> = Vec::new();
         for (t, w) in &q.terms {
             wanted.push((0, t, w.max(0.05)));
@@ -125,36 +168,29 @@ impl<'s> CandidateSearch<'s> {
             if boost <= 0.0 {
                 continue;
             }
-            let term = Term::from_field_text(self.fields[field], text);
-            let infos = self
-                .segments
-                .iter()
-                .map(|s| s.inverted[field].get_term_info(&term))
-                .collect::<std::io::Result<Vec<_>>>()
-                .context("reading the store")?;
-            let df: u64 = infos.iter().flatten().map(|i| u64::from(i.doc_freq)).sum();
-            if df == 0 {
+            let at = self.locate(field, text)?;
+            if at.df == 0 {
                 continue;
             }
             let weight = Bm25Weight::for_one_term_without_explain(
-                df,
+                at.df,
                 self.num_docs,
                 self.average_norm[field],
             )
             .boost_by(boost);
             keys.push(Key {
                 field,
-                term,
-                infos,
-                df,
+                text,
+                at,
                 weight,
             });
         }
         // rarest first; among equally rare, the heavier
         keys.sort_by(|a, b| {
-            a.df.cmp(&b.df)
+            a.at.df
+                .cmp(&b.at.df)
                 .then_with(|| b.max().total_cmp(&a.max()))
-                .then_with(|| (a.field, &a.term).cmp(&(b.field, &b.term)))
+                .then_with(|| (a.field, a.text).cmp(&(b.field, b.text)))
         });
         Ok(keys)
     }
@@ -195,7 +231,7 @@ impl<'s> CandidateSearch<'s> {
         let mut read = 0usize;
         let mut split = keys.len();
         for (i, key) in keys.iter().enumerate() {
-            if i > 0 && read + key.df as usize > budget {
+            if i > 0 && read + key.at.df as usize > budget {
                 split = i;
                 break;
             }
@@ -214,13 +250,15 @@ impl<'s> CandidateSearch<'s> {
             .collect();
         let rest = &keys[split..];
         if !rest.is_empty() {
-            // 2. the rest can add at most `headroom`: drop what cannot reach the k-th best
+            // 2. the rest can add at most `headroom`: of the best `accumulators`, drop what
+            //    cannot reach the k-th best (the same as dropping first and keeping the best
+            //    after, since what is dropped is below all that is kept)
             let headroom: Score = rest.iter().map(Key::max).sum();
+            keep_best(&mut found, q.accumulators.max(limit));
             if found.len() > limit {
                 let kth = kth_best(&mut found, limit);
                 found.retain(|(s, _)| s + headroom >= kth);
             }
-            keep_best(&mut found, q.accumulators.max(limit));
             found.sort_unstable_by_key(|(_, at)| *at);
             for key in rest {
                 self.check(key, &mut found)?;
@@ -239,7 +277,7 @@ impl<'s> CandidateSearch<'s> {
             if read >= cap {
                 break;
             }
-            let Some(info) = &key.infos[seg] else {
+            let Some(info) = &key.at.infos[seg] else {
                 continue;
             };
             let mut postings = s.inverted[key.field]
@@ -275,7 +313,7 @@ impl<'s> CandidateSearch<'s> {
                 .take_while(|(_, at)| at.segment_ord == seg)
                 .count();
             let s = &self.segments[seg as usize];
-            if let Some(info) = &key.infos[seg as usize] {
+            if let Some(info) = &key.at.infos[seg as usize] {
                 let mut postings = s.inverted[key.field]
                     .read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
                 for entry in &mut found[i..end] {
