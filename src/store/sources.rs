@@ -142,6 +142,8 @@ impl<'a> Folder<'a> {
         if let Some(fd) = &self.fd {
             let st = rustix::fs::statat(fd, file, rustix::fs::AtFlags::empty()).ok()?;
             let time = u64::try_from(st.st_mtime).ok().and_then(|secs| {
+                // the field's type differs between platforms (u64 here, i64 on others)
+                #[allow(clippy::useless_conversion)]
                 let nanos = u64::try_from(st.st_mtime_nsec).ok()?;
                 secs.checked_mul(1_000_000_000)?.checked_add(nanos)
             });
