@@ -214,7 +214,12 @@ fn verdict(source: &CorpusSource, store: &Store) -> Result<Verdict> {
             return Ok(Verdict::Fresh);
         }
     }
-    let documents = store.entries()?;
+    // a damaged entries file is found here when a document changed, before the full
+    // check would find it: rebuilt, as the check would have it
+    let documents = match store.entries() {
+        Ok(documents) => documents,
+        Err(e) => return Ok(Verdict::Rebuild { why: e.to_string() }),
+    };
     let known: HashMap<&Path, &Stamp> = head
         .fixed
         .iter()

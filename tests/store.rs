@@ -232,3 +232,26 @@ fn a_same_size_corruption_is_found_and_the_store_rebuilt() {
     assert_eq!(v["action"], "built", "{v}");
     assert_eq!(answer(&env), good);
 }
+
+#[test]
+fn a_damaged_catalog_is_rebuilt_even_when_a_document_changed_too() {
+    let env = Sandbox::new().with_corpus_copy();
+    env.ok(&["index"]);
+    let good = answer(&env);
+    let current = env.index_dir().join("current");
+    let entries = std::fs::read_dir(&current)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .expect("the catalog's entries file");
+    let len = std::fs::metadata(&entries).unwrap().len() as usize;
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&entries, "x".repeat(len)).unwrap();
+    // the same bytes written again: a new time, so opening reads the entries to compare
+    let doc = env.corpus().join("beijing-2024.txt");
+    let text = std::fs::read(&doc).unwrap();
+    std::fs::write(&doc, &text).unwrap();
+    assert_eq!(answer(&env), good);
+    let v = env.json(&["index", "--check", "--json"]);
+    assert_eq!(v["check"], "ok", "{v}");
+}
