@@ -760,25 +760,23 @@ fn link_all(
                     hub: 0.0,
                 })
                 .collect();
-            let raw = engine.raw_scores(&prepared[i], &list);
-            let h = engine.hubness(raw.iter().map(|(_, r)| *r));
+            let mut raw = engine.summaries(&prepared[i], &list);
+            let h = engine.hubness(raw.iter().map(|r| r.evidence.score));
             *hub[i].lock().unwrap_or_else(|e| e.into_inner()) = h;
+            // the correction only lowers a score: what is below the floor stays there
+            raw.retain(|r| r.evidence.score >= floor);
             if hub_on {
-                // the correction only lowers a score: what is below the floor stays there
-                *kept[i].lock().unwrap_or_else(|e| e.into_inner()) = raw
-                    .iter()
-                    .filter(|(_, r)| *r >= floor)
-                    .map(|(k, _)| cands[*k] as u32)
-                    .collect();
+                *kept[i].lock().unwrap_or_else(|e| e.into_inner()) =
+                    raw.iter().map(|r| cands[r.index] as u32).collect();
                 return Ok(());
             }
-            let chosen: Vec<Candidate> = raw
-                .iter()
-                .filter(|(_, r)| *r >= floor)
-                .map(|(k, _)| list[*k])
-                .collect();
-            let scored = engine.score_all(&prepared[i], &chosen);
-            write(i, &chosen, scored, h, 0.0)
+            // reasons are worked out only for the links kept
+            let links = engine.links_of(&prepared[i], &list, raw, 0.0, lex);
+            writer.add_links(
+                &prepared[i].id,
+                &prepared[i].doc,
+                &LinksRecord { hub: h, links },
+            )
         },
         progress,
     );

@@ -70,6 +70,21 @@ impl<'a> Engine<'a> {
             .collect()
     }
 
+    /// Scores every candidate of another document against `anchor`, with the evidence a
+    /// tier needs but not the details a reason names (see [`Engine::links_of`]): the
+    /// fast path of a full build, which keeps these for the candidates that can link.
+    pub fn summaries(&self, anchor: &Prepared, candidates: &[Candidate]) -> Vec<Scored> {
+        candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.prepared.doc != anchor.doc)
+            .map(|(index, c)| Scored {
+                index,
+                evidence: score::summary(anchor, c.prepared, self.settings),
+            })
+            .collect()
+    }
+
     /// Scores every candidate of another document against `anchor`, with the evidence.
     pub fn score_all(&self, anchor: &Prepared, candidates: &[Candidate]) -> Vec<Scored> {
         candidates
@@ -100,6 +115,30 @@ impl<'a> Engine<'a> {
         hub_mean: f32,
         lex: &Lexicon,
     ) -> Vec<StoredLink> {
+        self.links_with(None, candidates, scored, hub_mean, lex)
+    }
+
+    /// [`Engine::links`] from [`Engine::summaries`] of `anchor`'s candidates: the details
+    /// a reason names are worked out only for the links kept.
+    pub fn links_of(
+        &self,
+        anchor: &Prepared,
+        candidates: &[Candidate],
+        summaries: Vec<Scored>,
+        hub_mean: f32,
+        lex: &Lexicon,
+    ) -> Vec<StoredLink> {
+        self.links_with(Some(anchor), candidates, summaries, hub_mean, lex)
+    }
+
+    fn links_with(
+        &self,
+        details_for: Option<&Prepared>,
+        candidates: &[Candidate],
+        scored: Vec<Scored>,
+        hub_mean: f32,
+        lex: &Lexicon,
+    ) -> Vec<StoredLink> {
         let s = self.settings;
         let mut out: Vec<(f32, Tier, usize, Evidence)> = scored
             .into_iter()
@@ -122,6 +161,10 @@ impl<'a> Engine<'a> {
         out.into_iter()
             .map(|(score, tier, index, evidence)| {
                 let p = candidates[index].prepared;
+                let evidence = match details_for {
+                    Some(anchor) => score::score(anchor, p, s),
+                    None => evidence,
+                };
                 StoredLink {
                     id: p.id.to_string(),
                     doc: p.doc.to_string(),

@@ -434,6 +434,13 @@ pub fn raw_score(a: &Prepared, b: &Prepared, s: &LinkSettings) -> f32 {
     evidence(a, b, s, false).score
 }
 
+/// Scores candidate `b` against provision `a`: the evidence without the shared measure
+/// types and terms a reason names (the score, frame, figure and similarities are those
+/// of [`score`]).
+pub fn summary(a: &Prepared, b: &Prepared, s: &LinkSettings) -> Evidence {
+    evidence(a, b, s, false)
+}
+
 /// Scores candidate `b` against provision `a`, with the evidence.
 pub fn score(a: &Prepared, b: &Prepared, s: &LinkSettings) -> Evidence {
     evidence(a, b, s, true)
@@ -453,6 +460,7 @@ fn evidence(a: &Prepared, b: &Prepared, s: &LinkSettings, details: bool) -> Evid
     }
     // measure types (both sorted by number)
     let mut shared: Vec<(u32, f32)> = Vec::new();
+    let mut any_shared = false;
     let mut type_sum = 0.0;
     let (mut i, mut j) = (0, 0);
     while i < a.topics.len() && j < b.topics.len() {
@@ -461,13 +469,16 @@ fn evidence(a: &Prepared, b: &Prepared, s: &LinkSettings, details: bool) -> Evid
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
                 type_sum += a.topics[i].1 * a.topics[i].1;
-                shared.push(a.topics[i]);
+                any_shared = true;
+                if details {
+                    shared.push(a.topics[i]);
+                }
                 i += 1;
                 j += 1;
             }
         }
     }
-    let types = if shared.is_empty() || a.topic_norm == 0.0 || b.topic_norm == 0.0 {
+    let types = if !any_shared || a.topic_norm == 0.0 || b.topic_norm == 0.0 {
         0.0
     } else {
         type_sum / (a.topic_norm * b.topic_norm)
@@ -494,7 +505,7 @@ fn evidence(a: &Prepared, b: &Prepared, s: &LinkSettings, details: bool) -> Evid
     }
     let lexical = lexical.min(1.0);
     // a shared figure counts only where the provisions already share a frame or type
-    let figure = if frame.is_some() || !shared.is_empty() {
+    let figure = if frame.is_some() || any_shared {
         a.support
             .iter()
             .find(|x| b.support.iter().any(|y| figures_agree(x, y)))
