@@ -30,7 +30,7 @@ use crate::links::{
     Candidate, CandidateQuery, Counts, Engine, Features, Lexicon, LinkSettings, Prepared, Scored,
     StoredLink,
 };
-use crate::store::catalog::{CATALOG_FORMAT, Catalog, CatalogEntry, LeftOut};
+use crate::store::catalog::{CATALOG_FORMAT, Catalog, CatalogEntry, GenerationInfo, LeftOut};
 use crate::store::sources::{self, Stamp};
 use crate::store::write::StoreWriter;
 use crate::store::{self, CURRENT, LOCK_FILE, LinksRecord, Store};
@@ -181,18 +181,22 @@ fn same_stamp(a: &Option<Stamp>, b: &Option<Stamp>) -> bool {
 /// documents' entries read.
 fn verdict(source: &CorpusSource, store: &Store) -> Result<Verdict> {
     let head = store.head();
-    if head.build != build_id() {
+    if head.info.build != build_id() {
         return Ok(Verdict::Rebuild {
             why: "stale: made by another version of policynav".into(),
         });
     }
-    let fixed_known: HashMap<&Path, &Stamp> =
-        head.fixed.iter().map(|s| (s.path.as_path(), s)).collect();
+    let fixed_known: HashMap<&Path, &Stamp> = head
+        .info
+        .fixed
+        .iter()
+        .map(|s| (s.path.as_path(), s))
+        .collect();
     let fixed = sources::stamp_fixed(source, &fixed_known)?;
-    if fixed.len() != head.fixed.len()
+    if fixed.len() != head.info.fixed.len()
         || fixed
             .iter()
-            .zip(&head.fixed)
+            .zip(&head.info.fixed)
             .skip(1)
             .any(|(a, b)| !a.same_content(b))
     {
@@ -202,8 +206,8 @@ fn verdict(source: &CorpusSource, store: &Store) -> Result<Verdict> {
     }
     // The documents: from the catalog while the manifest is unchanged (and lists nothing
     // that was left out, which the catalog does not place among the others), else from it.
-    let manifest_same = fixed[0].same_content(&head.fixed[0]);
-    if manifest_same && head.left_out.is_empty() && fixed[0] == head.fixed[0] {
+    let manifest_same = fixed[0].same_content(&head.info.fixed[0]);
+    if manifest_same && head.info.left_out.is_empty() && fixed[0] == head.info.fixed[0] {
         // the common case, a store opened again: every file as it was stamped
         let stamps: Vec<(&str, Option<u64>, Option<u64>)> = head
             .documents
@@ -221,13 +225,14 @@ fn verdict(source: &CorpusSource, store: &Store) -> Result<Verdict> {
         Err(e) => return Ok(Verdict::Rebuild { why: e.to_string() }),
     };
     let known: HashMap<&Path, &Stamp> = head
+        .info
         .fixed
         .iter()
         .chain(documents.iter().filter_map(|d| d.stamp.as_ref()))
-        .chain(head.left_out.iter().filter_map(|l| l.stamp.as_ref()))
+        .chain(head.info.left_out.iter().filter_map(|l| l.stamp.as_ref()))
         .map(|s| (s.path.as_path(), s))
         .collect();
-    let listed: Vec<corpus::Entry> = if manifest_same && head.left_out.is_empty() {
+    let listed: Vec<corpus::Entry> = if manifest_same && head.info.left_out.is_empty() {
         let dir = sources::corpus_dir(source);
         documents
             .iter()
@@ -242,6 +247,7 @@ fn verdict(source: &CorpusSource, store: &Store) -> Result<Verdict> {
     let before: HashMap<&str, &CatalogEntry> =
         documents.iter().map(|d| (d.meta.id.as_str(), *d)).collect();
     let left_out: HashMap<&str, &LeftOut> = head
+        .info
         .left_out
         .iter()
         .filter_map(|l| l.id.as_deref().map(|id| (id, l)))
@@ -315,7 +321,7 @@ pub fn open(
     if !force
         && let Ok(store) = Store::open_dir(&current)
         && verdict(&locations.corpus, &store)? == Verdict::Fresh
-        && verified(&current, store.head().generation).is_ok()
+        && verified(&current, store.head().info.generation).is_ok()
     {
         let info = info_as_is(&store, dir);
         progress(Progress::Ready);
@@ -328,7 +334,7 @@ pub fn open(
     let started = Instant::now();
     // under the lock: check again (another process may have done the work)
     let opened = Store::open_dir(&current).and_then(|store| {
-        verified(&current, store.head().generation)?;
+        verified(&current, store.head().info.generation)?;
         Ok(store)
     });
     let mut linking = None;
@@ -393,7 +399,7 @@ pub fn open(
     if action != "none" {
         // just written: its files are what the next check compares against
         let generation = Store::open_dir(&current)
-            .map(|s| s.head().generation)
+            .map(|s| s.head().info.generation)
             .unwrap_or(0);
         crate::store::verify::mark_verified(&current, generation);
     }
@@ -433,7 +439,7 @@ pub fn check(
     let found = crate::store::verify::check(&current).err();
     if found.is_none() {
         let generation = Store::open_dir(&current)
-            .map(|s| s.head().generation)
+            .map(|s| s.head().info.generation)
             .unwrap_or(0);
         crate::store::verify::mark_verified(&current, generation);
     } else {
@@ -471,7 +477,7 @@ fn info_of(
         .unwrap_or(0);
     StoreInfo {
         dir: dir.to_path_buf(),
-        generation: c.generation,
+        generation: c.info.generation,
         documents: c.documents.len(),
         clauses: c.searchable,
         provisions: c.provisions,
@@ -591,21 +597,23 @@ fn build_in(
     let hub_mean = link_all(&writer, prepared, &lex, &counts, domain, progress)?;
     let linking = linking.elapsed();
     let catalog = Catalog {
-        format: CATALOG_FORMAT,
-        generation: 1,
-        build: build_id(),
-        fixed,
+        info: GenerationInfo {
+            format: CATALOG_FORMAT,
+            generation: 1,
+            build: build_id(),
+            fixed,
+            topics: domain
+                .rules
+                .taxonomy
+                .topics
+                .iter()
+                .map(|t| t.id.clone())
+                .collect(),
+            hub_mean,
+            built_at: now_text(),
+            left_out: left_out(&warnings, &listed, &none)?,
+        },
         documents: entries,
-        topics: domain
-            .rules
-            .taxonomy
-            .topics
-            .iter()
-            .map(|t| t.id.clone())
-            .collect(),
-        hub_mean,
-        built_at: now_text(),
-        left_out: left_out(&warnings, &listed, &none)?,
     };
     writer.commit(&catalog, tmp)?;
     Ok(linking)
@@ -885,7 +893,7 @@ fn sync(
 
     // links, weighed by the store's statistics, numbered in one lexicon
     let stats = crate::store::StoreStats::new(store);
-    let hub_mean = store.head().hub_mean;
+    let hub_mean = store.head().info.hub_mean;
     let mut lex = Lexicon::default();
     let new_prepared: Vec<Prepared> = new_features
         .iter()
@@ -1046,7 +1054,7 @@ fn sync(
             // listed when the update began, no longer in the manifest when its documents
             // were read (another process removed it meanwhile): not in this generation
             manifest_moved = true;
-        } else if let Some(l) = old.left_out.iter().find(|l| l.id.as_deref() == id) {
+        } else if let Some(l) = old.info.left_out.iter().find(|l| l.id.as_deref() == id) {
             left_out.push(l.clone());
         } else {
             return Err(anyhow!(
@@ -1062,15 +1070,14 @@ fn sync(
         manifest.sha256 = None;
     }
     let catalog = Catalog {
-        format: CATALOG_FORMAT,
-        generation: old.generation + 1,
-        build: old.build.clone(),
-        fixed,
+        info: GenerationInfo {
+            generation: old.info.generation + 1,
+            fixed,
+            hub_mean,
+            left_out,
+            ..old.info.clone()
+        },
         documents,
-        topics: old.topics.clone(),
-        hub_mean,
-        built_at: old.built_at.clone(),
-        left_out,
     };
     writer.commit(&catalog, &dir)
 }

@@ -213,7 +213,7 @@ impl Workspace {
             locations,
             corpus: Corpus {
                 documents,
-                warnings: store.head().warnings(),
+                warnings: store.head().info.warnings(),
             },
             domain,
             analysis,

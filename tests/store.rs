@@ -108,7 +108,7 @@ fn on_disk(env: &Sandbox) -> (Vec<String>, Vec<String>) {
     let vocabulary = policynav::text::Vocabulary::bundled();
     let info = policynav::pipeline::StoreInfo {
         dir: env.index_dir(),
-        generation: store.head().generation,
+        generation: store.head().info.generation,
         documents: 0,
         clauses: 0,
         provisions: 0,

@@ -230,7 +230,7 @@ pub(crate) struct Ctx {
 impl Ctx {
     fn open(locations: Locations) -> Result<Ctx> {
         let (store, _) = crate::pipeline::open(&locations, false, &mut |_| {})?;
-        print_warnings(&store.head().warnings());
+        print_warnings(&store.head().info.warnings());
         let domain = crate::pipeline::Domain::load(&locations)?;
         Ok(Ctx {
             locations,

@@ -38,7 +38,7 @@ pub(crate) fn index(args: IndexArgs, locations: &Locations) -> Result<()> {
     } else {
         SearchIndex::open_or_build_at(locations, &mut progress)?
     };
-    super::print_warnings(&index.store().head().warnings());
+    super::print_warnings(&index.store().head().info.warnings());
     let info = index.info();
     if args.json {
         return super::print_json(info);
@@ -207,7 +207,7 @@ pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
     };
     let query = args.query.join(" ");
     let index = SearchIndex::open_or_build_at(locations, &mut progress_printer(!args.json))?;
-    super::print_warnings(&index.store().head().warnings());
+    super::print_warnings(&index.store().head().info.warnings());
     let request = SearchRequest {
         query: query.clone(),
         filters,

@@ -74,26 +74,27 @@ impl<'a> Engine<'a> {
     /// tier needs but not the details a reason names (see [`Engine::links_of`]): the
     /// fast path of a full build, which keeps these for the candidates that can link.
     pub fn summaries(&self, anchor: &Prepared, candidates: &[Candidate]) -> Vec<Scored> {
-        candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.prepared.doc != anchor.doc)
-            .map(|(index, c)| Scored {
-                index,
-                evidence: score::summary(anchor, c.prepared, self.settings),
-            })
-            .collect()
+        self.each(anchor, candidates, score::summary)
     }
 
     /// Scores every candidate of another document against `anchor`, with the evidence.
     pub fn score_all(&self, anchor: &Prepared, candidates: &[Candidate]) -> Vec<Scored> {
+        self.each(anchor, candidates, score::score)
+    }
+
+    fn each(
+        &self,
+        anchor: &Prepared,
+        candidates: &[Candidate],
+        score: fn(&Prepared, &Prepared, &LinkSettings) -> Evidence,
+    ) -> Vec<Scored> {
         candidates
             .iter()
             .enumerate()
             .filter(|(_, c)| c.prepared.doc != anchor.doc)
             .map(|(index, c)| Scored {
                 index,
-                evidence: score::score(anchor, c.prepared, self.settings),
+                evidence: score(anchor, c.prepared, self.settings),
             })
             .collect()
     }

@@ -507,7 +507,7 @@ impl SearchIndex {
         if !filters.topic.is_empty() {
             let mut ids = Vec::new();
             for topic in &filters.topic {
-                let known = &self.store.head().topics;
+                let known = &self.store.head().info.topics;
                 let id = self
                     .taxonomy
                     .get(topic.trim())

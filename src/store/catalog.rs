@@ -71,9 +71,10 @@ pub struct LeftOut {
     pub message: String,
 }
 
-/// What one generation of the store holds, whole: what a build or an update writes.
+/// What a generation of the store is, apart from its documents: kept in the head, so
+/// read by every process.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Catalog {
+pub struct GenerationInfo {
     /// [`CATALOG_FORMAT`].
     pub format: u32,
     /// Counts up with every change.
@@ -82,8 +83,6 @@ pub struct Catalog {
     pub build: String,
     /// Stamps of the inputs that are not documents (manifest, domain files).
     pub fixed: Vec<Stamp>,
-    /// The documents, in corpus order.
-    pub documents: Vec<CatalogEntry>,
     /// The measure-type ids clauses were classified into.
     pub topics: Vec<String>,
     /// Mean "hubness" of the provisions (see the links stage).
@@ -93,6 +92,28 @@ pub struct Catalog {
     /// What the corpus lists but could not be read, in corpus order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left_out: Vec<LeftOut>,
+}
+
+impl GenerationInfo {
+    /// The documents left out, as the warnings every command shows.
+    pub fn warnings(&self) -> Vec<crate::corpus::LoadWarning> {
+        self.left_out
+            .iter()
+            .map(|l| crate::corpus::LoadWarning {
+                id: l.id.clone(),
+                message: l.message.clone(),
+            })
+            .collect()
+    }
+}
+
+/// What one generation of the store holds, whole: what a build or an update writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    /// The generation.
+    pub info: GenerationInfo,
+    /// The documents, in corpus order.
+    pub documents: Vec<CatalogEntry>,
 }
 
 impl Catalog {
@@ -127,11 +148,7 @@ impl Catalog {
         let head = CatalogHead::read(&dir.join(head_file))?;
         let path = dir.join(&head.entries_file);
         let bytes = fs::read(&path).map_err(|e| format!("damaged: {}: {e}", path.display()))?;
-        let sha: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        if sha != head.entries_sha256 {
+        if sha256_hex(&bytes) != head.entries_sha256 {
             return Err(format!("damaged: {}: fails its checksum", path.display()));
         }
         let mut documents = Vec::with_capacity(head.documents.len());
@@ -140,22 +157,15 @@ impl Catalog {
             documents.push(entry);
         }
         Ok(Catalog {
-            format: head.format,
-            generation: head.generation,
-            build: head.build,
-            fixed: head.fixed,
+            info: head.info,
             documents,
-            topics: head.topics,
-            hub_mean: head.hub_mean,
-            built_at: head.built_at,
-            left_out: head.left_out,
         })
     }
 
     /// Writes this catalog into `dir` under its generation's names, durably (temporary
     /// files, sync, rename): the entries, then the head. Returns the head's path.
     pub fn write(&self, dir: &Path) -> Result<PathBuf> {
-        let entries_file = Catalog::entries_file_name(self.generation);
+        let entries_file = Catalog::entries_file_name(self.info.generation);
         let mut lines: Vec<u8> = Vec::new();
         let mut refs = Vec::with_capacity(self.documents.len());
         for d in &self.documents {
@@ -172,26 +182,16 @@ impl Catalog {
             lines.push(b'\n');
         }
         let head = CatalogHead {
-            format: self.format,
-            generation: self.generation,
-            build: self.build.clone(),
-            fixed: self.fixed.clone(),
-            topics: self.topics.clone(),
-            hub_mean: self.hub_mean,
-            built_at: self.built_at.clone(),
-            left_out: self.left_out.clone(),
+            info: self.info.clone(),
             searchable: self.searchable(),
             provisions: self.provisions(),
             text_bytes: self.text_bytes(),
-            entries_sha256: Sha256::digest(&lines)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            entries_sha256: sha256_hex(&lines),
             entries_file: entries_file.clone(),
             documents: refs,
         };
         write_durably(&dir.join(&entries_file), &lines)?;
-        let path = dir.join(Catalog::file_name(self.generation));
+        let path = dir.join(Catalog::file_name(self.info.generation));
         write_durably(&path, &serde_json::to_vec(&head)?)?;
         Ok(path)
     }
@@ -218,6 +218,14 @@ impl Catalog {
             }
         }
     }
+}
+
+/// SHA-256 of `bytes`, hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Writes `bytes` to `path` through a temporary file, synced, then renamed.
@@ -287,23 +295,8 @@ impl DocumentRef {
 /// The part of a catalog every process reads when it opens the store (see the module).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CatalogHead {
-    /// [`CATALOG_FORMAT`].
-    pub format: u32,
-    /// Counts up with every change.
-    pub generation: u64,
-    /// The program build, schema and analyzer that made it.
-    pub build: String,
-    /// Stamps of the inputs that are not documents (manifest, domain files).
-    pub fixed: Vec<Stamp>,
-    /// The measure-type ids clauses were classified into.
-    pub topics: Vec<String>,
-    /// Mean "hubness" of the provisions (see the links stage).
-    pub hub_mean: f32,
-    /// When the full build that started this line of generations was made.
-    pub built_at: String,
-    /// What the corpus lists but could not be read, in corpus order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub left_out: Vec<LeftOut>,
+    /// The generation.
+    pub info: GenerationInfo,
     /// Clauses a search can return.
     pub searchable: u64,
     /// Provisions.
@@ -328,26 +321,28 @@ impl CatalogHead {
         struct Format {
             format: Option<u64>,
         }
+        #[derive(Deserialize)]
+        struct Head {
+            // where the format is now, and where format 1 (no head) had it
+            info: Option<Format>,
+            format: Option<u64>,
+        }
         let stale = || "stale: made by another version of policynav".to_string();
+        let ours = Some(u64::from(CATALOG_FORMAT));
         match serde_json::from_slice::<CatalogHead>(&text) {
-            Ok(c) if c.format == CATALOG_FORMAT => Ok(c),
+            Ok(c) if c.info.format == CATALOG_FORMAT => Ok(c),
             Ok(_) => Err(stale()),
-            Err(e) => match serde_json::from_slice::<Format>(&text) {
-                Ok(head) if head.format != Some(u64::from(CATALOG_FORMAT)) => Err(stale()),
+            Err(e) => match serde_json::from_slice::<Head>(&text) {
+                Ok(Head {
+                    info: Some(Format { format }),
+                    ..
+                }) if format.is_some() && format != ours => Err(stale()),
+                Ok(Head {
+                    format: Some(old), ..
+                }) if Some(old) != ours => Err(stale()),
                 _ => Err(format!("damaged: {}: {e}", path.display())),
             },
         }
-    }
-
-    /// The documents left out, as the warnings every command shows.
-    pub fn warnings(&self) -> Vec<crate::corpus::LoadWarning> {
-        self.left_out
-            .iter()
-            .map(|l| crate::corpus::LoadWarning {
-                id: l.id.clone(),
-                message: l.message.clone(),
-            })
-            .collect()
     }
 }
 
@@ -431,13 +426,10 @@ impl Entries {
                 .zip(head.documents.chunks(chunk))
                 .map(|(cells, refs)| scope.spawn(move || parse(cells, refs)))
                 .collect();
-            parts
-                .into_iter()
-                .map(|p| {
-                    p.join()
-                        .unwrap_or_else(|_| Err("a catalog reader failed".into()))
-                })
-                .collect::<std::result::Result<(), String>>()
+            parts.into_iter().try_for_each(|p| {
+                p.join()
+                    .unwrap_or_else(|_| Err("a catalog reader failed".into()))
+            })
         })
     }
 
@@ -503,19 +495,21 @@ mod tests {
 
     fn catalog(generation: u64) -> Catalog {
         Catalog {
-            format: CATALOG_FORMAT,
-            generation,
-            build: "test".into(),
-            fixed: Vec::new(),
+            info: GenerationInfo {
+                format: CATALOG_FORMAT,
+                generation,
+                build: "test".into(),
+                fixed: Vec::new(),
+                topics: vec!["listing".into()],
+                hub_mean: 0.5,
+                built_at: "2026-12-02 10:00:00".into(),
+                left_out: Vec::new(),
+            },
             documents: vec![
                 entry("a", "支持企业上市的若干措施\n(第二行)", true),
                 entry("b", "专精特新“小巨人”", false),
                 entry("c", "c", true),
             ],
-            topics: vec!["listing".into()],
-            hub_mean: 0.5,
-            built_at: "2026-12-02 10:00:00".into(),
-            left_out: Vec::new(),
         }
     }
 
@@ -612,7 +606,9 @@ mod tests {
         let path = dir.path().join(Catalog::file_name(1));
         fs::write(&path, r#"{"format":1,"generation":1,"documents":[]}"#).unwrap();
         assert!(CatalogHead::read(&path).unwrap_err().starts_with("stale:"));
-        fs::write(&path, r#"{"format":2,"generation":"#).unwrap();
+        fs::write(&path, r#"{"info":{"format":1},"documents":[]}"#).unwrap();
+        assert!(CatalogHead::read(&path).unwrap_err().starts_with("stale:"));
+        fs::write(&path, r#"{"info":{"format":2,"generation":"#).unwrap();
         assert!(
             CatalogHead::read(&path)
                 .unwrap_err()

@@ -41,7 +41,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-pub use catalog::{Catalog, CatalogEntry, CatalogHead, Entries, Payload};
+pub use catalog::{Catalog, CatalogEntry, CatalogHead, Entries, GenerationInfo, Payload};
 pub use schema::Fields;
 
 use crate::analysis::ClauseAnalysis;
@@ -120,7 +120,7 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
             .field("dir", &self.dir)
-            .field("generation", &self.head.generation)
+            .field("generation", &self.head.info.generation)
             .field("documents", &self.head.documents.len())
             .finish()
     }
@@ -560,7 +560,7 @@ impl Store {
                 let hub = self
                     .links_record(&features.id)?
                     .map(|r| r.hub)
-                    .unwrap_or(self.head.hub_mean);
+                    .unwrap_or(self.head.info.hub_mean);
                 out.push(StoredCandidate { features, hub });
                 if out.len() == q.k {
                     break;

@@ -303,8 +303,8 @@ impl StoreWriter {
     pub fn commit(mut self, catalog: &Catalog, dir: &Path) -> Result<()> {
         catalog.write(dir)?;
         let payload = Payload {
-            generation: catalog.generation,
-            catalog: Catalog::file_name(catalog.generation),
+            generation: catalog.info.generation,
+            catalog: Catalog::file_name(catalog.info.generation),
         };
         let mut prepared = self.writer.prepare_commit().context("writing the store")?;
         prepared.set_payload(&serde_json::to_string(&payload)?);
@@ -312,7 +312,7 @@ impl StoreWriter {
         self.writer
             .wait_merging_threads()
             .context("finishing the store")?;
-        Catalog::remove_old(dir, catalog.generation, 3);
+        Catalog::remove_old(dir, catalog.info.generation, 3);
         Ok(())
     }
 }

@@ -17,13 +17,17 @@ pub struct StoreHandle(pub Box<Opened>);
 
 impl std::fmt::Debug for StoreHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Store(generation {})", self.0.store.head().generation)
+        write!(
+            f,
+            "Store(generation {})",
+            self.0.store.head().info.generation
+        )
     }
 }
 
 impl PartialEq for StoreHandle {
     fn eq(&self, other: &StoreHandle) -> bool {
-        self.0.store.head().generation == other.0.store.head().generation
+        self.0.store.head().info.generation == other.0.store.head().info.generation
             && self.0.store.dir() == other.0.store.dir()
     }
 }

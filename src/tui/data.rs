@@ -221,7 +221,7 @@ impl Library {
 
     /// The generation of the store (0 before one is opened).
     pub fn generation(&self) -> u64 {
-        self.store().map(|s| s.head().generation).unwrap_or(0)
+        self.store().map(|s| s.head().info.generation).unwrap_or(0)
     }
 
     /// Number of documents.

@@ -81,7 +81,7 @@ pub fn open_library(locations: &Locations) -> Result<Library> {
     let current = locations.index_dir.join(CURRENT);
     let opened = Store::open_dir(&current)
         .ok()
-        .filter(|store| crate::store::verify::is_verified(&current, store.head().generation))
+        .filter(|store| crate::store::verify::is_verified(&current, store.head().info.generation))
         .map(|store| {
             let info = crate::pipeline::info_as_is(&store, &locations.index_dir);
             Opened::new(store, info, &domain)
@@ -292,7 +292,7 @@ fn watch_store(
             match opened {
                 Ok((store, info)) => {
                     let same = current.as_ref().is_some_and(|c| {
-                        c.store.head().generation == store.head().generation
+                        c.store.head().info.generation == store.head().info.generation
                             && info.action == "none"
                     });
                     if !same {
