@@ -173,6 +173,12 @@ fn filters_restrict_the_hits() {
     check(&["--status", "draft"], &|id| {
         id.starts_with("baotou-") || id.starts_with("zhejiang-")
     });
+    // a date without a status filter changes nothing, and says so
+    let out = env.text(&["search", "上市补贴", "--as-of", "2024-06-01"]);
+    assert!(
+        out.contains("note: --as-of only matters with --status"),
+        "{out}"
+    );
     // in-query filter, same as the flag
     assert_eq!(
         env.ids(&["企业 doc:baotou-2023"]),

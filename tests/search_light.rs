@@ -42,6 +42,21 @@ fn searching_an_up_to_date_index_leaves_the_full_dictionary_unloaded() {
             "{q}: nothing highlighted"
         );
     }
+    // the library never reads today's date: a status filter needs the date it holds on
+    let status = |as_of| SearchRequest {
+        query: "上市补贴".into(),
+        filters: Filters {
+            status: vec![policynav::model::Validity::InForce],
+            as_of,
+            ..Filters::default()
+        },
+        limit: 10,
+    };
+    let err = index.search(&status(None)).unwrap_err().to_string();
+    assert!(err.contains("as_of"), "{err}");
+    let day = chrono::NaiveDate::from_ymd_opt(2024, 6, 1);
+    let hits = index.search(&status(day)).expect("search").hits;
+    assert!(!hits.is_empty() && hits.iter().all(|h| h.doc.starts_with("beijing-")));
     assert!(
         !policynav::text::jieba_loaded(),
         "a search loaded the whole jieba dictionary"

@@ -11,7 +11,7 @@ use crate::search::{
     self, BuildProgress, Filters, Hit, IndexInfo, SearchIndex, SearchOptions, SearchRequest,
     SearchResults, Sort,
 };
-use crate::workspace::Locations;
+use crate::workspace::{Locations, Workspace};
 
 /// Arguments of `policynav index`.
 #[derive(Debug, Args)]
@@ -206,6 +206,12 @@ pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
         explain: args.explain,
     };
     let query = args.query.join(" ");
+    // statuses are judged on --as-of, else on today, read here once
+    let as_of_ignored = filters.as_of.is_some() && filters.status.is_empty();
+    let filters = Filters {
+        as_of: filters.as_of.or_else(|| Some(Workspace::today())),
+        ..filters
+    };
     let index = SearchIndex::open_or_build_at(locations, &mut progress_printer(!args.json))?;
     super::print_warnings(&index.store().head().info.warnings());
     let request = SearchRequest {
@@ -214,6 +220,11 @@ pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
         limit: args.limit.max(1),
     };
     let mut results = index.search_with(&request, &options)?;
+    if as_of_ignored {
+        results
+            .notes
+            .push("--as-of only matters with --status; it was ignored".into());
+    }
     // --limit 0 asks how many match, like `rg --max-count 0` shows no line
     let any = !results.hits.is_empty();
     results.hits.truncate(args.limit);

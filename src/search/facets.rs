@@ -21,7 +21,6 @@ use super::{
 };
 use crate::corpus::{Level, Validity};
 use crate::store::schema;
-use crate::workspace::Workspace;
 
 /// The support-amount ranges a filter panel offers, in yuan: start included, end
 /// excluded, `None` open.
@@ -163,7 +162,9 @@ impl SearchIndex {
         let filters = merge_filters(&request.filters, &parsed.fields, &mut notes)?;
         let f = self.store.fields();
         let searcher = self.store.searcher();
-        let as_of = filters.as_of.unwrap_or_else(Workspace::today);
+        let Some(as_of) = filters.as_of else {
+            anyhow::bail!("facet counts need the date statuses are judged on (Filters::as_of)");
+        };
 
         // the query as the search runs it: every word, else (none found) any word
         let query_for = |filters: &Filters, wanted: Wanted| -> Result<Option<Box<dyn Query>>> {

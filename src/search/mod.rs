@@ -73,7 +73,9 @@ pub struct Filters {
     pub topic: Vec<String>,
     /// Only documents with one of these standings on `as_of`.
     pub status: Vec<Validity>,
-    /// The date for `status` (today when `None`).
+    /// The date `status` and the status facet are judged on. A search with a `status`
+    /// filter needs it: the library never reads today's date itself, its caller does,
+    /// once, at its edge ([`Workspace::today`]).
     pub as_of: Option<NaiveDate>,
     /// Only provisions offering support of at least this many yuan.
     pub min_amount: Option<f64>,
@@ -530,7 +532,9 @@ impl SearchIndex {
             out.push(any_of(f.topic, ids));
         }
         if !filters.status.is_empty() {
-            let date = filters.as_of.unwrap_or_else(Workspace::today);
+            let Some(date) = filters.as_of else {
+                anyhow::bail!("a status filter needs the date it is judged on (Filters::as_of)");
+            };
             let allowed: Vec<tantivy::Term> = self
                 .store
                 .documents()
@@ -546,8 +550,6 @@ impl SearchIndex {
                 return Ok(None);
             }
             out.push(Box::new(TermSetQuery::new(allowed)));
-        } else if filters.as_of.is_some() {
-            notes.push("--as-of only matters with --status; it was ignored".into());
         }
         if let Some(min) = filters.min_amount {
             out.push(Box::new(RangeQuery::new(
