@@ -179,6 +179,14 @@ fn filters_restrict_the_hits() {
         out.contains("note: --as-of only matters with --status"),
         "{out}"
     );
+    // a status named in the query uses the date
+    let out = env.text(&[
+        "search",
+        "上市补贴 status:in-force",
+        "--as-of",
+        "2024-06-01",
+    ]);
+    assert!(!out.contains("only matters"), "{out}");
     // in-query filter, same as the flag
     assert_eq!(
         env.ids(&["企业 doc:baotou-2023"]),

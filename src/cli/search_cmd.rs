@@ -207,9 +207,8 @@ pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
     };
     let query = args.query.join(" ");
     // statuses are judged on --as-of, else on today, read here once
-    let as_of_ignored = filters.as_of.is_some() && filters.status.is_empty();
     let filters = Filters {
-        as_of: filters.as_of.or_else(|| Some(Workspace::today())),
+        today: Some(Workspace::today()),
         ..filters
     };
     let index = SearchIndex::open_or_build_at(locations, &mut progress_printer(!args.json))?;
@@ -220,11 +219,6 @@ pub(crate) fn search(args: SearchArgs, locations: &Locations) -> Result<()> {
         limit: args.limit.max(1),
     };
     let mut results = index.search_with(&request, &options)?;
-    if as_of_ignored {
-        results
-            .notes
-            .push("--as-of only matters with --status; it was ignored".into());
-    }
     // --limit 0 asks how many match, like `rg --max-count 0` shows no line
     let any = !results.hits.is_empty();
     results.hits.truncate(args.limit);

@@ -162,8 +162,8 @@ impl SearchIndex {
         let filters = merge_filters(&request.filters, &parsed.fields, &mut notes)?;
         let f = self.store.fields();
         let searcher = self.store.searcher();
-        let Some(as_of) = filters.as_of else {
-            anyhow::bail!("facet counts need the date statuses are judged on (Filters::as_of)");
+        let Some(as_of) = filters.as_of.or(filters.today) else {
+            anyhow::bail!("facet counts need the date statuses are judged on (Filters::today)");
         };
 
         // the query as the search runs it: every word, else (none found) any word

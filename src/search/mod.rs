@@ -73,10 +73,12 @@ pub struct Filters {
     pub topic: Vec<String>,
     /// Only documents with one of these standings on `as_of`.
     pub status: Vec<Validity>,
-    /// The date `status` and the status facet are judged on. A search with a `status`
-    /// filter needs it: the library never reads today's date itself, its caller does,
-    /// once, at its edge ([`Workspace::today`]).
+    /// The date `status` and the status facet are judged on, as the user gave it.
     pub as_of: Option<NaiveDate>,
+    /// Today, for `status` and the status facet when `as_of` is not given. The library
+    /// never reads the date itself: its caller does, once, at its edge
+    /// ([`Workspace::today`]); a `status` filter with neither date is refused.
+    pub today: Option<NaiveDate>,
     /// Only provisions offering support of at least this many yuan.
     pub min_amount: Option<f64>,
     /// Support (the largest support amount, in yuan) in any of these ranges; a range
@@ -88,9 +90,12 @@ pub struct Filters {
 }
 
 impl Filters {
-    /// True when nothing is restricted.
+    /// True when nothing is restricted (today's date restricts nothing).
     pub fn is_empty(&self) -> bool {
-        *self == Filters::default()
+        Filters {
+            today: None,
+            ..self.clone()
+        } == Filters::default()
     }
 }
 
@@ -532,8 +537,10 @@ impl SearchIndex {
             out.push(any_of(f.topic, ids));
         }
         if !filters.status.is_empty() {
-            let Some(date) = filters.as_of else {
-                anyhow::bail!("a status filter needs the date it is judged on (Filters::as_of)");
+            let Some(date) = filters.as_of.or(filters.today) else {
+                anyhow::bail!(
+                    "a status filter needs the date it is judged on (Filters::as_of or today)"
+                );
             };
             let allowed: Vec<tantivy::Term> = self
                 .store
@@ -550,6 +557,8 @@ impl SearchIndex {
                 return Ok(None);
             }
             out.push(Box::new(TermSetQuery::new(allowed)));
+        } else if filters.as_of.is_some() {
+            notes.push("--as-of only matters with --status; it was ignored".into());
         }
         if let Some(min) = filters.min_amount {
             out.push(Box::new(RangeQuery::new(

@@ -77,7 +77,8 @@ pub fn filters_of(app: &App) -> Filters {
             .filter_map(|i| AMOUNT_RANGES.get(*i).copied())
             .collect(),
         dated: f.years.iter().filter_map(|y| year_range(*y)).collect(),
-        as_of: Some(app.as_of),
+        as_of: (!f.statuses.is_empty()).then_some(app.as_of),
+        today: Some(app.as_of),
         ..Filters::default()
     }
 }
