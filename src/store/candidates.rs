@@ -125,13 +125,12 @@ impl<'s> CandidateSearch<'s> {
 
     /// Where the postings of `text` in key field `field` are.
     fn locate(&self, field: usize, text: &str) -> Result<Arc<Located>> {
-        let remembered = |m: &Mutex<HashMap<Box<str>, Arc<Located>>>| {
-            m.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(text)
-                .cloned()
-        };
-        if let Some(at) = remembered(&self.located[field]) {
+        let remembered = self.located[field]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(text)
+            .cloned();
+        if let Some(at) = remembered {
             return Ok(at);
         }
         let term = Term::from_field_text(self.fields[field], text);
