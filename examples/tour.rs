@@ -46,7 +46,7 @@ fn main() -> anyhow::Result<()> {
         with_links: true,
         ..Options::new(Format::Md, Workspace::today())
     };
-    let digest = export::render(&ws, &ids, &options)?;
+    let digest = export::render(&ws.store, ws.taxonomy(), &ids, &options)?;
     let text = String::from_utf8(digest)?;
     println!("{}", text.lines().next().unwrap_or_default());
     Ok(())

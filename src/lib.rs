@@ -50,7 +50,7 @@
 //! let mut ids = vec![hit.id.clone()];
 //! ids.extend(links.iter().map(|l| l.id.clone()));
 //! let options = Options { with_links: true, ..Options::new(Format::Md, Workspace::today()) };
-//! let digest = String::from_utf8(export::render(&ws, &ids, &options)?)?;
+//! let digest = String::from_utf8(export::render(&ws.store, ws.taxonomy(), &ids, &options)?)?;
 //! assert!(digest.contains(&hit.id));
 //! # Ok(())
 //! # }

@@ -1,15 +1,12 @@
-//! Where things live ([`Locations`]), and the [`Workspace`] the export works from: the
-//! store with the corpus (or the part of it an export needs) read back from it.
+//! Where things live ([`Locations`]), and the [`Workspace`] every view works from: those
+//! places, the opened store and the domain rules.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use directories::ProjectDirs;
 
-use crate::corpus::{Corpus, CorpusSource, Document};
-use crate::facts::Figure;
-use crate::links::Link;
+use crate::corpus::CorpusSource;
 use crate::pipeline::{Domain, StoreInfo};
 use crate::store::Store;
 use crate::topics::Taxonomy;
@@ -115,46 +112,15 @@ impl Locations {
     }
 }
 
-/// Figures and measure types of every clause, as the store keeps them.
-#[derive(Debug, Clone, Default)]
-pub struct Analysis {
-    /// Figures per clause id.
-    pub figures: HashMap<String, Vec<Figure>>,
-    /// Measure-type ids per clause id.
-    pub topics: HashMap<String, Vec<String>>,
-}
-
-impl Analysis {
-    /// The figures of a clause (empty if none).
-    pub fn figures_of(&self, id: &str) -> &[Figure] {
-        self.figures.get(id).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// The measure types of a clause (empty if none).
-    pub fn topics_of(&self, id: &str) -> &[String] {
-        self.topics.get(id).map(Vec::as_slice).unwrap_or(&[])
-    }
-}
-
-/// The store with the corpus read back from it, for the export, which still works from
-/// documents in memory (the navigator reads the store page by page and builds one
-/// holding only the documents an export needs).
-///
-/// Nothing here reads or analyses the corpus: [`Workspace::open`] opens the store
-/// (updating it first if the corpus changed, see [`crate::pipeline`]) and reads the
-/// documents, their clauses and their analysis from it.
+/// What every view works from: where things live, the store (updated first if the
+/// corpus changed) and the domain rules. Paths and wiring only: nothing here reads or
+/// analyses the corpus, and nothing is read from the store until a view asks.
 #[derive(Clone)]
 pub struct Workspace {
     /// Where things live.
     pub locations: Locations,
-    /// The documents, read from the store.
-    pub corpus: Corpus,
-    /// The measure-type taxonomy in use.
-    pub taxonomy: Taxonomy,
-    /// Frame rules and link settings.
+    /// Measure types, frame rules and link settings.
     pub domain: Domain,
-    /// Figures and measure types per clause.
-    pub analysis: Analysis,
     /// The store.
     pub store: Store,
     /// What opening the store found or did.
@@ -165,14 +131,14 @@ impl std::fmt::Debug for Workspace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Workspace")
             .field("locations", &self.locations)
-            .field("documents", &self.corpus.documents.len())
+            .field("documents", &self.store.len())
             .finish()
     }
 }
 
 impl Workspace {
-    /// Opens the store (building or updating it when the corpus changed) and reads the
-    /// documents back from it.
+    /// Opens the store, building or updating it first when the corpus changed (see
+    /// [`crate::pipeline`]).
     pub fn open(locations: Locations) -> Result<Workspace> {
         let (store, store_info) = crate::pipeline::open(&locations, false, &mut |_| {})?;
         Workspace::over(locations, store, store_info)
@@ -181,55 +147,32 @@ impl Workspace {
     /// A workspace over a store already opened.
     pub fn over(locations: Locations, store: Store, store_info: StoreInfo) -> Result<Workspace> {
         let domain = Domain::load(&locations)?;
-        let mut documents = Vec::new();
-        let mut analysis = Analysis::default();
-        let ids: Vec<String> = store.ids().map(str::to_string).collect();
-        for id in ids {
-            let record = store
-                .document(&id)?
-                .with_context(|| format!("the store has no record of document {id:?}"))?;
-            let mut clauses = Vec::new();
-            for r in store.clauses(&id)? {
-                analysis
-                    .figures
-                    .insert(r.clause.id.clone(), r.analysis.figures.clone());
-                analysis
-                    .topics
-                    .insert(r.clause.id.clone(), r.analysis.topics.clone());
-                clauses.push(r.clause);
-            }
-            documents.push(Document {
-                meta: record.meta,
-                letter: record.letter,
-                preamble: record.preamble,
-                closing: record.closing,
-                chapters: record.chapters,
-                clauses,
-                source: String::new(),
-            });
-        }
         Ok(Workspace {
-            taxonomy: domain.rules.taxonomy.clone(),
             locations,
-            corpus: Corpus {
-                documents,
-                warnings: store.head().info.warnings(),
-            },
             domain,
-            analysis,
             store,
             store_info,
         })
     }
 
-    /// The links of a provision (or an article's provisions), best first.
-    pub fn links(&self, id: &str) -> Vec<Link> {
-        self.store.links(id).unwrap_or_default()
+    /// The measure-type taxonomy in use.
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.domain.rules.taxonomy
+    }
+
+    /// The rules a comparison reads.
+    pub fn compare_rules(&self) -> crate::compare::Rules<'_> {
+        crate::compare::Rules {
+            taxonomy: &self.domain.rules.taxonomy,
+            frames: &self.domain.rules.frames,
+            links: &self.domain.links,
+        }
     }
 
     /// Today's date, the default for every "as of" question and the "made on" date
     /// of a digest. `$POLICYNAV_TODAY` (`YYYY-MM-DD`) overrides it, so that output
-    /// can be reproduced (golden tests, re-issuing a digest as of a given day).
+    /// can be reproduced (golden tests, re-issuing a digest as of a given day). Read
+    /// by the CLI and the navigator at their edge; the stages take the date as input.
     pub fn today() -> chrono::NaiveDate {
         std::env::var(TODAY_ENV)
             .ok()

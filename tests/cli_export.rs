@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use common::Sandbox;
+use policynav::export::{Format, Options};
 use policynav::workspace::{Locations, Workspace};
 
 /// The fixed "today" and status date of the golden digests.
@@ -47,7 +48,8 @@ fn export_args<'a>(args: &[&'a str]) -> Vec<&'a str> {
     all
 }
 
-/// The bundled corpus, loaded once in this process to find clauses by content.
+/// The store of the bundled corpus, opened once in this process to find clauses by
+/// content.
 fn workspace() -> &'static Workspace {
     static WS: OnceLock<Workspace> = OnceLock::new();
     WS.get_or_init(|| {
@@ -58,14 +60,25 @@ fn workspace() -> &'static Workspace {
 
 /// The provision of `doc` whose text contains every needle.
 fn provision(doc: &str, needles: &[&str]) -> String {
-    let found: Vec<String> = workspace()
-        .corpus
-        .provisions()
-        .filter(|(d, c)| d.meta.id == doc && needles.iter().all(|n| c.text.contains(n)))
-        .map(|(_, c)| c.id.clone())
+    let found: Vec<String> = provisions(doc)
+        .into_iter()
+        .filter(|c| needles.iter().all(|n| c.text.contains(n)))
+        .map(|c| c.id)
         .collect();
     assert_eq!(found.len(), 1, "{doc} {needles:?}: {found:?}");
     found[0].clone()
+}
+
+/// The provisions of `doc`, in reading order.
+fn provisions(doc: &str) -> Vec<policynav::model::Clause> {
+    workspace()
+        .store
+        .clauses(doc)
+        .expect("the store reads")
+        .into_iter()
+        .map(|r| r.clause)
+        .filter(|c| c.kind == policynav::model::ClauseKind::Provision)
+        .collect()
 }
 
 /// The fixed selection: the 300万 listing subsidy in Beijing 2021 (Traditional) and
@@ -496,14 +509,17 @@ fn simplified_option_converts_traditional_text() {
 
 #[test]
 fn article_id_exports_its_provisions() {
-    let ws = workspace();
     let listing = selection()[0].clone();
-    let (_, clause) = ws.corpus.clause(&listing).expect("clause");
+    let clause = workspace()
+        .store
+        .clause(&listing)
+        .expect("the store reads")
+        .expect("clause")
+        .clause;
     let article = clause.parent.clone().expect("parent article");
-    let n = ws
-        .corpus
-        .provisions()
-        .filter(|(_, c)| c.parent.as_deref() == Some(article.as_str()))
+    let n = provisions(&clause.doc)
+        .iter()
+        .filter(|c| c.parent.as_deref() == Some(article.as_str()))
         .count();
     let sb = sandbox();
     let json = sb.export(&[&article, "--format", "json"]);
@@ -848,4 +864,46 @@ fn files_in(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// The library takes both dates from its caller: the digest says the day it was made
+/// and the day its statuses refer to as given, whatever the clock or the environment
+/// say, and it is built from the store alone (the selection's documents and the
+/// documents its links lead to).
+#[test]
+fn the_library_export_takes_its_dates_and_reads_the_store() {
+    let ws = workspace();
+    let made_on = chrono::NaiveDate::from_ymd_opt(2031, 5, 6).expect("date");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2019, 1, 2).expect("date");
+    let options = Options {
+        with_links: true,
+        as_of,
+        made_on,
+        ..Options::new(Format::Json, made_on)
+    };
+    let ids = vec![selection()[0].clone()];
+    let report = policynav::export::model::build(&ws.store, ws.taxonomy(), &ids, &options)
+        .expect("the digest builds");
+    assert_eq!(report.generated, made_on);
+    assert_eq!(report.as_of, as_of);
+    let entry = report.entries().next().expect("one entry");
+    assert!(
+        !entry.links.is_empty(),
+        "the listing subsidy has equivalents"
+    );
+    // every linked clause is cited with its own document listed among the sources
+    for l in &entry.links {
+        assert!(
+            report.sources.iter().any(|s| s.doc == l.citation.doc),
+            "{} is cited but its document is not a source",
+            l.citation.id
+        );
+    }
+    // a document issued after the as-of date is not yet in force on it
+    let later = report
+        .sources
+        .iter()
+        .find(|s| s.doc == "beijing-2021")
+        .expect("the selection's own document is a source");
+    assert_eq!(later.status, policynav::model::Validity::NotYetInForce);
 }

@@ -9,7 +9,7 @@ use clap::Args;
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
-use super::{Ctx, print_json};
+use super::print_json;
 use crate::compare::{CompareRequest, ComparedClause, Comparison};
 use crate::facts::{Figure, Qualifier, Role, Unit};
 use crate::model::labels::{Labelled, Lang};
@@ -130,7 +130,7 @@ struct FactRow<'a> {
     span: [usize; 2],
 }
 
-pub(crate) fn facts(args: FactsArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn facts(args: FactsArgs, ctx: &Workspace) -> Result<()> {
     let role =
         match &args.role {
             Some(r) => Some(Role::parse(r).ok_or_else(|| {
@@ -260,7 +260,7 @@ struct TopicProvision<'a> {
     figures: Vec<&'a Figure>,
 }
 
-pub(crate) fn topics(args: TopicsArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn topics(args: TopicsArgs, ctx: &Workspace) -> Result<()> {
     let taxonomy = &ctx.domain.rules.taxonomy;
     let only = match &args.topic {
         Some(t) => Some(taxonomy.get(t).ok_or_else(|| {
@@ -380,7 +380,7 @@ pub struct LinksArgs {
     pub json: bool,
 }
 
-pub(crate) fn links(args: LinksArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn links(args: LinksArgs, ctx: &Workspace) -> Result<()> {
     let record = ctx
         .store
         .clause(&args.id)?
@@ -460,7 +460,7 @@ pub struct CompareArgs {
     pub md: bool,
 }
 
-pub(crate) fn compare(args: CompareArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn compare(args: CompareArgs, ctx: &Workspace) -> Result<()> {
     let as_of = match &args.as_of {
         Some(d) => crate::search::parse_date(d).context("--as-of")?,
         None => Workspace::today(),
@@ -489,7 +489,7 @@ pub(crate) fn compare(args: CompareArgs, ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-fn comparison_title(ctx: &Ctx, cmp: &Comparison) -> String {
+fn comparison_title(ctx: &Workspace, cmp: &Comparison) -> String {
     match (&cmp.topic, &cmp.clause) {
         (Some(t), _) => match ctx.domain.rules.taxonomy.get(t) {
             Some(topic) => format!("{} {} ({})", topic.id, topic.zh, topic.en),
@@ -525,7 +525,7 @@ fn clause_line(jurisdiction: &str, c: &ComparedClause) -> String {
 
 /// Readable rows: the documents once, then row by row each document's provision or a
 /// gap. A document with nothing at all is said so once, not on every row.
-fn comparison_text(ctx: &Ctx, cmp: &Comparison, as_of: chrono::NaiveDate) -> String {
+fn comparison_text(ctx: &Workspace, cmp: &Comparison, as_of: chrono::NaiveDate) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{} — as of {as_of}", comparison_title(ctx, cmp));
     let _ = writeln!(s, "{}\n", rows_note(cmp));
@@ -582,7 +582,7 @@ fn md_cell(text: &str) -> String {
 
 /// A Markdown table with one column per document and one row per measure; `—` marks
 /// a gap, and a document with nothing at all says so on the first row.
-fn comparison_markdown(ctx: &Ctx, cmp: &Comparison, as_of: chrono::NaiveDate) -> String {
+fn comparison_markdown(ctx: &Workspace, cmp: &Comparison, as_of: chrono::NaiveDate) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,

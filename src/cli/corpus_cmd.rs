@@ -9,7 +9,6 @@ use clap::Args;
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::Ctx;
 use crate::corpus::{
     self, Clause, ClauseKind, Document, DocumentMeta, Level, Status, Validity, user,
 };
@@ -231,7 +230,7 @@ struct DocRow<'a> {
     provisions: usize,
 }
 
-fn origin_of(ctx: &Ctx, id: &str, bundled: &[String]) -> &'static str {
+fn origin_of(ctx: &Workspace, id: &str, bundled: &[String]) -> &'static str {
     match ctx.locations.corpus {
         corpus::CorpusSource::Folder(_) => "folder",
         corpus::CorpusSource::Bundled { .. } if bundled.iter().any(|b| b == id) => "bundled",
@@ -239,7 +238,7 @@ fn origin_of(ctx: &Ctx, id: &str, bundled: &[String]) -> &'static str {
     }
 }
 
-pub(crate) fn docs(args: DocsArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn docs(args: DocsArgs, ctx: &Workspace) -> Result<()> {
     let as_of = args.as_of.unwrap_or_else(Workspace::today);
     let bundled = corpus::bundled_ids()?;
     let entries = ctx.store.entries()?;
@@ -297,7 +296,7 @@ pub(crate) fn docs(args: DocsArgs, ctx: &Ctx) -> Result<()> {
     print_table(&rows)
 }
 
-pub(crate) fn clauses(args: ClausesArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn clauses(args: ClausesArgs, ctx: &Workspace) -> Result<()> {
     if let Some(id) = &args.doc
         && ctx.store.meta(id).is_none()
     {
@@ -380,7 +379,7 @@ struct OutlineArticle<'a> {
     agencies: &'a [String],
 }
 
-pub(crate) fn show(args: ShowArgs, ctx: &Ctx) -> Result<()> {
+pub(crate) fn show(args: ShowArgs, ctx: &Workspace) -> Result<()> {
     let as_of = args.as_of.unwrap_or_else(Workspace::today);
     if let Some(doc) = ctx.store.load_document(&args.id)? {
         return show_document(&doc, as_of, args.json);

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::{ArgGroup, Args};
 
 use crate::export::{self, Digest, Format, GroupBy, Options, Target};
-use crate::model::Lang;
+use crate::model::{ClauseKind, Lang};
 use crate::search::{Filters, Hit, SearchIndex, SearchRequest};
 use crate::workspace::Workspace;
 
@@ -108,13 +108,14 @@ pub(crate) fn export(args: ExportArgs, ws: &Workspace) -> Result<()> {
         with_links: args.with_links,
         simplified: args.simplified,
         as_of: args.as_of.unwrap_or_else(Workspace::today),
+        made_on: Workspace::today(),
         lang: args.lang,
         csv_raw: args.csv_raw,
         // ids typed on the command line must exist; the navigator's digest may name
         // clauses of a document removed since
         skip_missing: args.digest,
     };
-    let report = export::model::build(ws, &ids, &options).map_err(|e| {
+    let report = export::model::build(&ws.store, ws.taxonomy(), &ids, &options).map_err(|e| {
         if args.digest {
             // the ids come from the navigator, not from the command line
             e.context(format!(
@@ -185,14 +186,15 @@ fn select(args: &ExportArgs, ws: &Workspace) -> Result<Vec<String>> {
         return query_ids(query, args.limit, ws);
     }
     if let Some(key) = &args.topic {
-        let Some(topic) = ws.taxonomy.get(key) else {
+        let Some(topic) = ws.taxonomy().get(key) else {
             bail!("unknown measure type '{key}' (see `policynav topics`)");
         };
         let ids: Vec<String> = ws
-            .corpus
-            .provisions()
-            .filter(|(_, c)| ws.analysis.topics_of(&c.id).contains(&topic.id))
-            .map(|(_, c)| c.id.clone())
+            .store
+            .with_topic(&topic.id)?
+            .into_iter()
+            .filter(|r| r.clause.kind == ClauseKind::Provision)
+            .map(|r| r.clause.id)
             .collect();
         if ids.is_empty() {
             bail!(

@@ -154,14 +154,11 @@ fn run(cli: Cli) -> Result<()> {
         // Answered from the index alone: the corpus is read only if the index must be built.
         Some(Command::Index(args)) => search_cmd::index(args, &locations),
         Some(Command::Search(args)) => search_cmd::search(args, &locations),
-        Some(Command::Export(a)) => {
-            let ws = Workspace::open(locations)?;
-            print_warnings(&ws.corpus.warnings);
-            export_cmd::export(a, &ws)
-        }
         Some(command) => {
-            let ctx = Ctx::open(locations)?;
+            let ctx = Workspace::open(locations)?;
+            print_warnings(&ctx.store.head().info.warnings());
             let done = match command {
+                Command::Export(a) => export_cmd::export(a, &ctx),
                 Command::Docs(a) => corpus_cmd::docs(a, &ctx),
                 Command::Clauses(a) => corpus_cmd::clauses(a, &ctx),
                 Command::Show(a) => corpus_cmd::show(a, &ctx),
@@ -173,7 +170,6 @@ fn run(cli: Cli) -> Result<()> {
                 | Command::Remove(_)
                 | Command::Index(_)
                 | Command::Search(_)
-                | Command::Export(_)
                 | Command::Completions(_)
                 | Command::Man
                 | Command::Tui => {
@@ -213,39 +209,6 @@ pub(crate) fn print_warnings(warnings: &[crate::corpus::LoadWarning]) {
             "policynav: warning: {}",
             terminal::terminal_safe(&line)
         );
-    }
-}
-
-/// What the read commands work from: the store (updated first if the corpus changed)
-/// and the domain rules.
-pub(crate) struct Ctx {
-    /// Where things live.
-    pub locations: Locations,
-    /// The store.
-    pub store: crate::store::Store,
-    /// Measure types, frames, link settings.
-    pub domain: crate::pipeline::Domain,
-}
-
-impl Ctx {
-    fn open(locations: Locations) -> Result<Ctx> {
-        let (store, _) = crate::pipeline::open(&locations, false, &mut |_| {})?;
-        print_warnings(&store.head().info.warnings());
-        let domain = crate::pipeline::Domain::load(&locations)?;
-        Ok(Ctx {
-            locations,
-            store,
-            domain,
-        })
-    }
-
-    /// The rules a comparison reads.
-    pub fn compare_rules(&self) -> crate::compare::Rules<'_> {
-        crate::compare::Rules {
-            taxonomy: &self.domain.rules.taxonomy,
-            frames: &self.domain.rules.frames,
-            links: &self.domain.links,
-        }
     }
 }
 

@@ -22,7 +22,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Lang;
-use crate::workspace::Workspace;
+use crate::store::Store;
+use crate::topics::Taxonomy;
 
 pub use model::{DigestReport, resolve_ids};
 
@@ -72,6 +73,8 @@ pub struct Options {
     pub simplified: bool,
     /// Date for document status.
     pub as_of: NaiveDate,
+    /// The day the digest is made, printed on it ([`DigestReport::generated`]).
+    pub made_on: NaiveDate,
     /// Language of every label (Chinese by default).
     pub lang: Lang,
     /// CSV: keep cells exactly as printed, even those a spreadsheet would read as a
@@ -83,15 +86,18 @@ pub struct Options {
 }
 
 impl Options {
-    /// The defaults: in Chinese, in the order collected, original text, no links, ids
-    /// no longer in the corpus left out.
-    pub fn new(format: Format, as_of: NaiveDate) -> Options {
+    /// The defaults for a digest made on `today`, with statuses as of that day: in
+    /// Chinese, in the order collected, original text, no links, ids no longer in the
+    /// corpus left out. (The library never reads the date itself: the CLI and the
+    /// navigator pass [`Workspace::today`](crate::workspace::Workspace::today).)
+    pub fn new(format: Format, today: NaiveDate) -> Options {
         Options {
             format,
             group_by: GroupBy::None,
             with_links: false,
             simplified: false,
-            as_of,
+            as_of: today,
+            made_on: today,
             lang: Lang::Zh,
             csv_raw: false,
             skip_missing: true,
@@ -141,9 +147,14 @@ impl Digest {
 ///
 /// An article id stands for its provisions and a document id for all of its
 /// provisions (see [`resolve_ids`]). Unknown ids and an empty selection are errors.
-/// The "made on" date is [`Workspace::today`].
-pub fn render(ws: &Workspace, ids: &[String], options: &Options) -> Result<Vec<u8>> {
-    let report = model::build(ws, ids, options)?;
+/// Only the documents of those clauses (and of their links) are read from the store.
+pub fn render(
+    store: &Store,
+    taxonomy: &Taxonomy,
+    ids: &[String],
+    options: &Options,
+) -> Result<Vec<u8>> {
+    let report = model::build(store, taxonomy, ids, options)?;
     render_report(&report, options)
 }
 

@@ -1,5 +1,5 @@
 //! The digest as plain data: what every output format renders, and what `--format
-//! json` writes as is. Built once from the workspace by [`build`], so the writers
+//! json` writes as is. Built once from the store by [`build`], so the writers
 //! cannot disagree about a citation, a figure or a status. Every label in it is in the
 //! digest's language ([`DigestReport::lang`]).
 
@@ -9,11 +9,14 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
+use crate::analysis::ClauseAnalysis;
 use crate::facts::{Figure, Qualifier, Role, Unit};
+use crate::links::Link;
 use crate::model::citation::{Citation, format_date};
 use crate::model::labels::Labelled;
-use crate::model::{ClauseKind, Document, DocumentMeta, Lang, Level, Validity};
-use crate::workspace::Workspace;
+use crate::model::{Clause, ClauseKind, Document, DocumentMeta, Lang, Level, Validity};
+use crate::store::Store;
+use crate::topics::Taxonomy;
 
 use super::{GroupBy, Options};
 
@@ -378,46 +381,134 @@ pub fn figure_summary(f: &Figure) -> String {
 ///   provisions count as their own provision).
 ///
 /// An id that names nothing is an error naming that id.
-pub fn resolve_ids(ws: &Workspace, ids: &[String]) -> Result<Vec<String>> {
-    let (out, missing) = resolve(ws, ids);
+pub fn resolve_ids(store: &Store, ids: &[String]) -> Result<Vec<String>> {
+    let material = Material::gather(store, ids, false)?;
+    let (out, missing) = material.resolve(ids);
     if let Some(raw) = missing.first() {
         bail!("unknown clause or document id '{raw}' (see `policynav clauses`)");
     }
     Ok(out)
 }
 
-/// [`resolve_ids`], returning the ids that name nothing instead of failing.
-fn resolve(ws: &Workspace, ids: &[String]) -> (Vec<String>, Vec<String>) {
-    let mut out = Vec::new();
-    let mut missing = Vec::new();
-    let mut seen = HashSet::new();
-    let mut push = |id: &str, out: &mut Vec<String>| {
-        if seen.insert(id.to_string()) {
-            out.push(id.to_string());
+/// What a digest is made from, read from the store: the documents of the selected
+/// clauses and of the clauses they link to, each clause's analysis, and the links of
+/// the selected clauses. Nothing else of the corpus is read, so a digest of three
+/// clauses costs the same in a corpus of five documents or of ten thousand.
+struct Material {
+    /// The documents, in corpus order.
+    documents: Vec<Document>,
+    /// Figures, measure types and frames per clause id.
+    analysis: HashMap<String, ClauseAnalysis>,
+    /// The links of each selected clause, as the store keeps them.
+    links: HashMap<String, Vec<Link>>,
+}
+
+impl Material {
+    /// Reads the documents `ids` name (a clause id names its document) and, with
+    /// `with_links`, the links of the clauses selected and the documents they lead to.
+    fn gather(store: &Store, ids: &[String], with_links: bool) -> Result<Material> {
+        let mut material = Material {
+            documents: Vec::new(),
+            analysis: HashMap::new(),
+            links: HashMap::new(),
+        };
+        for raw in ids {
+            let id = raw.trim().trim_end_matches('/');
+            let doc = id.split_once('/').map_or(id, |(d, _)| d);
+            material.read(store, doc)?;
         }
-    };
-    for raw in ids {
-        let id = raw.trim().trim_end_matches('/');
-        if let Some((doc, clause)) = ws.corpus.clause(id) {
-            match clause.kind {
-                ClauseKind::Provision | ClauseKind::Text => push(&clause.id, &mut out),
-                ClauseKind::Article => {
-                    for c in article_units(doc, &clause.id) {
+        if with_links {
+            let (selected, _) = material.resolve(ids);
+            for id in selected {
+                let links = store.links(&id)?;
+                for l in &links {
+                    material.read(store, &l.doc)?;
+                }
+                material.links.insert(id, links);
+            }
+        }
+        material
+            .documents
+            .sort_by_key(|d| store.position(&d.meta.id).unwrap_or(usize::MAX));
+        Ok(material)
+    }
+
+    /// Reads one document from the store, once; an id the store does not know is left
+    /// for [`Material::resolve`] to report.
+    fn read(&mut self, store: &Store, doc: &str) -> Result<()> {
+        if store.meta(doc).is_none() || self.document(doc).is_some() {
+            return Ok(());
+        }
+        let Some(record) = store.document(doc)? else {
+            return Ok(());
+        };
+        let mut clauses = Vec::new();
+        for r in store.clauses(doc)? {
+            self.analysis.insert(r.clause.id.clone(), r.analysis);
+            clauses.push(r.clause);
+        }
+        self.documents.push(Document {
+            meta: record.meta,
+            letter: record.letter,
+            preamble: record.preamble,
+            closing: record.closing,
+            chapters: record.chapters,
+            clauses,
+            source: String::new(),
+        });
+        Ok(())
+    }
+
+    fn document(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.meta.id == id)
+    }
+
+    fn clause(&self, id: &str) -> Option<(&Document, &Clause)> {
+        let doc = self.document(id.split('/').next()?)?;
+        doc.clauses.iter().find(|c| c.id == id).map(|c| (doc, c))
+    }
+
+    fn figures_of(&self, id: &str) -> &[Figure] {
+        self.analysis.get(id).map_or(&[], |a| a.figures.as_slice())
+    }
+
+    fn topics_of(&self, id: &str) -> &[String] {
+        self.analysis.get(id).map_or(&[], |a| a.topics.as_slice())
+    }
+
+    /// The selection expanded (see [`resolve_ids`]), and the ids that name nothing.
+    fn resolve(&self, ids: &[String]) -> (Vec<String>, Vec<String>) {
+        let mut out = Vec::new();
+        let mut missing = Vec::new();
+        let mut seen = HashSet::new();
+        let mut push = |id: &str, out: &mut Vec<String>| {
+            if seen.insert(id.to_string()) {
+                out.push(id.to_string());
+            }
+        };
+        for raw in ids {
+            let id = raw.trim().trim_end_matches('/');
+            if let Some((doc, clause)) = self.clause(id) {
+                match clause.kind {
+                    ClauseKind::Provision | ClauseKind::Text => push(&clause.id, &mut out),
+                    ClauseKind::Article => {
+                        for c in article_units(doc, &clause.id) {
+                            push(c, &mut out);
+                        }
+                    }
+                }
+            } else if let Some(doc) = self.document(id) {
+                for article in doc.articles() {
+                    for c in article_units(doc, &article.id) {
                         push(c, &mut out);
                     }
                 }
+            } else if !missing.contains(raw) {
+                missing.push(raw.clone());
             }
-        } else if let Some(doc) = ws.corpus.document(id) {
-            for article in doc.articles() {
-                for c in article_units(doc, &article.id) {
-                    push(c, &mut out);
-                }
-            }
-        } else if !missing.contains(raw) {
-            missing.push(raw.clone());
         }
+        (out, missing)
     }
-    (out, missing)
 }
 
 /// The provisions of an article, or the article itself when it has none.
@@ -434,22 +525,19 @@ fn article_units<'a>(doc: &'a Document, article: &'a str) -> Vec<&'a str> {
     }
 }
 
-/// Builds the digest of `ids` (see [`resolve_ids`] for what an id may be).
+/// Builds the digest of `ids` (see [`resolve_ids`] for what an id may be) from the
+/// store; measure types are named from `taxonomy`.
 ///
 /// Errors when an id is unknown (unless [`Options::skip_missing`], which leaves it out
 /// and lists it in [`DigestReport::left_out`]) or when the selection is empty.
-pub fn build(ws: &Workspace, ids: &[String], options: &Options) -> Result<DigestReport> {
-    build_on(ws, ids, options, Workspace::today())
-}
-
-/// [`build`] with an explicit "made on" date.
-pub fn build_on(
-    ws: &Workspace,
+pub fn build(
+    store: &Store,
+    taxonomy: &Taxonomy,
     ids: &[String],
     options: &Options,
-    generated: NaiveDate,
 ) -> Result<DigestReport> {
-    let (ids, left_out) = resolve(ws, ids);
+    let m = Material::gather(store, ids, options.with_links)?;
+    let (ids, left_out) = m.resolve(ids);
     if let Some(raw) = left_out.first()
         && !options.skip_missing
     {
@@ -468,26 +556,25 @@ pub fn build_on(
     let mut entries = Vec::with_capacity(ids.len());
     let mut cited_docs: HashSet<String> = HashSet::new();
     for id in &ids {
-        let entry = entry(ws, id, options)?;
+        let entry = entry(&m, taxonomy, id, options)?;
         cited_docs.insert(entry.citation.doc.clone());
         for l in &entry.links {
             cited_docs.insert(l.citation.doc.clone());
         }
         entries.push(entry);
     }
-    let sources = ws
-        .corpus
+    let sources = m
         .documents
         .iter()
         .filter(|d| cited_docs.contains(&d.meta.id))
         .map(|d| source(&d.meta, as_of, options.lang))
         .collect();
-    let comparisons = comparisons(ws, &entries, options.lang);
+    let comparisons = comparisons(&m, &entries, options.lang);
     let groups = group(entries, options.group_by, options.lang);
     Ok(DigestReport {
         schema: SCHEMA_NAME.to_string(),
         schema_version: SCHEMA_VERSION,
-        generated,
+        generated: options.made_on,
         as_of,
         lang: options.lang,
         group_by: options.group_by,
@@ -525,8 +612,8 @@ fn source(meta: &DocumentMeta, as_of: NaiveDate, lang: Lang) -> Source {
     }
 }
 
-fn citation(ws: &Workspace, id: &str) -> Result<Citation> {
-    let Some((doc, clause)) = ws.corpus.clause(id) else {
+fn citation(m: &Material, id: &str) -> Result<Citation> {
+    let Some((doc, clause)) = m.clause(id) else {
         bail!("unknown clause id '{id}' (see `policynav clauses`)");
     };
     Ok(Citation::of(doc, clause))
@@ -543,11 +630,10 @@ fn support_figures<'a>(figures: impl IntoIterator<Item = &'a Figure>) -> Vec<Fig
         .collect()
 }
 
-fn measure_types(ws: &Workspace, id: &str) -> Vec<MeasureType> {
-    ws.analysis
-        .topics_of(id)
+fn measure_types(m: &Material, taxonomy: &Taxonomy, id: &str) -> Vec<MeasureType> {
+    m.topics_of(id)
         .iter()
-        .map(|t| match ws.taxonomy.get(t) {
+        .map(|t| match taxonomy.get(t) {
             Some(topic) => MeasureType {
                 id: topic.id.clone(),
                 zh: topic.zh.clone(),
@@ -577,9 +663,9 @@ pub fn clean_text(text: &str) -> String {
         .collect()
 }
 
-fn entry(ws: &Workspace, id: &str, options: &Options) -> Result<DigestEntry> {
-    let citation = citation(ws, id)?;
-    let Some((doc, clause)) = ws.corpus.clause(id) else {
+fn entry(m: &Material, taxonomy: &Taxonomy, id: &str, options: &Options) -> Result<DigestEntry> {
+    let citation = citation(m, id)?;
+    let Some((doc, clause)) = m.clause(id) else {
         bail!("unknown clause id '{id}'");
     };
     let text = if options.simplified {
@@ -588,13 +674,13 @@ fn entry(ws: &Workspace, id: &str, options: &Options) -> Result<DigestEntry> {
         &clause.text
     };
     let links = if options.with_links {
-        let mut links = ws.links(id);
+        let mut links = m.links.get(id).cloned().unwrap_or_default();
         // equal scores in a stable order
         links.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         links
             .iter()
             .take(LINKS_PER_CLAUSE)
-            .map(|l| linked(ws, l, options))
+            .map(|l| linked(m, l, options))
             .collect::<Result<Vec<_>>>()?
     } else {
         Vec::new()
@@ -603,9 +689,9 @@ fn entry(ws: &Workspace, id: &str, options: &Options) -> Result<DigestEntry> {
         cited: citation.text(options.lang),
         citation,
         text: clean_text(text),
-        figures: support_figures(ws.analysis.figures_of(id)),
+        figures: support_figures(m.figures_of(id)),
         agencies: clause.agencies.iter().map(|a| clean_text(a)).collect(),
-        measure_types: measure_types(ws, id),
+        measure_types: measure_types(m, taxonomy, id),
         level: doc.meta.level,
         status: doc.meta.validity_on(options.as_of),
         status_label: status_label(&doc.meta, options.as_of, options.lang),
@@ -613,10 +699,9 @@ fn entry(ws: &Workspace, id: &str, options: &Options) -> Result<DigestEntry> {
     })
 }
 
-fn linked(ws: &Workspace, link: &crate::links::Link, options: &Options) -> Result<LinkedMeasure> {
-    let citation = citation(ws, &link.id)?;
-    let (doc, clause) = ws
-        .corpus
+fn linked(m: &Material, link: &Link, options: &Options) -> Result<LinkedMeasure> {
+    let citation = citation(m, &link.id)?;
+    let (doc, clause) = m
         .clause(&link.id)
         .ok_or_else(|| anyhow::anyhow!("linked clause '{}' is not in the corpus", link.id))?;
     let text = if options.simplified {
@@ -640,12 +725,13 @@ fn linked(ws: &Workspace, link: &crate::links::Link, options: &Options) -> Resul
 /// One table per measure type whose clauses (selected, plus linked ones with the same
 /// type) come from two or more documents; tables in the order their types first occur
 /// in the digest, rows in corpus order.
-fn comparisons(ws: &Workspace, entries: &[DigestEntry], lang: Lang) -> Vec<ComparisonTable> {
-    let order: HashMap<&str, usize> = ws
-        .corpus
-        .clauses()
+fn comparisons(m: &Material, entries: &[DigestEntry], lang: Lang) -> Vec<ComparisonTable> {
+    let order: HashMap<&str, usize> = m
+        .documents
+        .iter()
+        .flat_map(|d| &d.clauses)
         .enumerate()
-        .map(|(i, (_, c))| (c.id.as_str(), i))
+        .map(|(i, c)| (c.id.as_str(), i))
         .collect();
     let mut types: Vec<&MeasureType> = Vec::new();
     for m in entries.iter().flat_map(|e| &e.measure_types) {
@@ -698,7 +784,7 @@ fn comparisons(ws: &Workspace, entries: &[DigestEntry], lang: Lang) -> Vec<Compa
         }
         for e in entries {
             for l in &e.links {
-                if ws.analysis.topics_of(&l.citation.id).contains(&topic.id) {
+                if m.topics_of(&l.citation.id).contains(&topic.id) {
                     add(&l.citation, &l.figures, l.status, &l.status_label, "linked");
                 }
             }

@@ -403,66 +403,13 @@ impl Library {
         Ok(links)
     }
 
-    /// Reads the documents of `ids` into a workspace, for the export (which still works
-    /// from one): only those documents and the ones their links point to.
-    pub fn workspace_for(&self, ids: &[String]) -> Result<crate::workspace::Workspace> {
+    /// The digest of `ids` rendered from the store (only the documents of those
+    /// clauses and of their links are read).
+    pub fn export(&self, ids: &[String], options: &crate::export::Options) -> Result<Vec<u8>> {
         let Some(opened) = &self.opened else {
             anyhow::bail!("the store is not open yet");
         };
-        let store = &opened.store;
-        let mut docs: Vec<String> = Vec::new();
-        let mut add = |d: &str| {
-            if !docs.iter().any(|x| x == d) && store.meta(d).is_some() {
-                docs.push(d.to_string());
-            }
-        };
-        for id in ids {
-            let doc = id.split_once('/').map_or(id.as_str(), |(d, _)| d);
-            add(doc);
-            if id.contains('/') {
-                for l in store.links(id).unwrap_or_default() {
-                    add(&l.doc);
-                }
-            }
-        }
-        docs.sort_by_key(|d| store.position(d));
-        let mut documents = Vec::new();
-        let mut analysis = crate::workspace::Analysis::default();
-        for d in &docs {
-            let Some(doc) = self.doc(d)? else {
-                continue;
-            };
-            for r in &doc.clauses {
-                analysis
-                    .figures
-                    .insert(r.clause.id.clone(), r.analysis.figures.clone());
-                analysis
-                    .topics
-                    .insert(r.clause.id.clone(), r.analysis.topics.clone());
-            }
-            let rec = &doc.record;
-            documents.push(crate::corpus::Document {
-                meta: rec.meta.clone(),
-                letter: rec.letter.clone(),
-                preamble: rec.preamble.clone(),
-                closing: rec.closing.clone(),
-                chapters: rec.chapters.clone(),
-                clauses: doc.clauses.iter().map(|r| r.clause.clone()).collect(),
-                source: String::new(),
-            });
-        }
-        Ok(crate::workspace::Workspace {
-            locations: self.locations.clone(),
-            corpus: crate::corpus::Corpus {
-                documents,
-                warnings: Vec::new(),
-            },
-            taxonomy: self.domain.rules.taxonomy.clone(),
-            domain: (*self.domain).clone(),
-            analysis,
-            store: store.clone(),
-            store_info: opened.info.clone(),
-        })
+        crate::export::render(&opened.store, &self.domain.rules.taxonomy, ids, options)
     }
 }
 

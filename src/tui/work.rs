@@ -65,8 +65,7 @@ pub fn perform(effect: Effect) -> Vec<Action> {
             force,
         } => {
             let r = guarded("the export", || -> anyhow::Result<String> {
-                let ws = library.workspace_for(&ids)?;
-                let bytes = crate::export::render(&ws, &ids, &options)?;
+                let bytes = library.export(&ids, &options)?;
                 crate::export::write_file(&path, &bytes, force)?;
                 Ok(format!(
                     "exported {} clauses to {}",

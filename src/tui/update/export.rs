@@ -124,7 +124,8 @@ fn start(app: &mut App, mut prompt: ExportPrompt, force: bool) {
         group_by: prompt.group_by,
         with_links: true,
         simplified: app.script == Script::Simplified,
-        ..export::Options::new(prompt.format, app.as_of)
+        as_of: app.as_of,
+        ..export::Options::new(prompt.format, app.today)
     };
     app.effects.push(Effect::Export {
         library: app.lib.clone(),
