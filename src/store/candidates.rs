@@ -46,6 +46,12 @@ pub struct CandidateSearch<'s> {
     /// the keys a link pass asks for again and again (a rarer key is asked for by at most
     /// as many provisions as hold it, so remembering it would save little and hold much).
     located: [Mutex<HashMap<Box<str>, Arc<Located>>>; 3],
+    /// Per segment, each entry's provision ordinal (its place in the corpus): what
+    /// orders equal scores, so that the candidates do not depend on how the writer's
+    /// threads happened to split the entries into segments (`u32::MAX`: none). Read
+    /// once into memory: in a corpus of near copies ties are common, and a column read
+    /// per comparison cost a tenth of a link pass.
+    ordinals: Vec<Vec<u32>>,
 }
 
 /// How many entries must hold a key for its location to be remembered.
@@ -96,7 +102,18 @@ impl<'s> CandidateSearch<'s> {
             average_norm[i] = tokens as Score / num_docs.max(1) as Score;
         }
         let mut segments = Vec::new();
+        let mut ordinals = Vec::new();
         for r in searcher.segment_readers() {
+            let column = r.fast_fields().u64("pord").context("reading the store")?;
+            ordinals.push(
+                (0..r.max_doc())
+                    .map(|doc| {
+                        column
+                            .first(doc)
+                            .map_or(u32::MAX, |o| o.min(u32::MAX as u64) as u32)
+                    })
+                    .collect(),
+            );
             let inverted = [
                 r.inverted_index(keys[0])?,
                 r.inverted_index(keys[1])?,
@@ -120,6 +137,7 @@ impl<'s> CandidateSearch<'s> {
             num_docs,
             average_norm,
             located: Default::default(),
+            ordinals,
         })
     }
 
@@ -194,8 +212,8 @@ impl<'s> CandidateSearch<'s> {
         Ok(keys)
     }
 
-    /// The best `limit` entries for the query (score, address), best first, ties in
-    /// address order. Every entry holding a key is a candidate (the caller drops the
+    /// The best `limit` entries for the query (score, address), best first, equal
+    /// scores in corpus order (then address order, for entries without an ordinal). Every entry holding a key is a candidate (the caller drops the
     /// asking provision's own document).
     pub fn top(
         &self,
@@ -237,14 +255,13 @@ impl<'s> CandidateSearch<'s> {
             read += self.accumulate(key, budget - read, scratch)?;
         }
 
-        let mut found: Vec<(Score, DocAddress)> = scratch
+        let mut found: Vec<Found> = scratch
             .touched
             .iter()
-            .map(|&(seg, doc)| {
-                (
-                    scratch.scores[seg as usize][doc as usize],
-                    DocAddress::new(seg, doc),
-                )
+            .map(|&(seg, doc)| Found {
+                score: scratch.scores[seg as usize][doc as usize],
+                ordinal: self.ordinals[seg as usize][doc as usize],
+                at: DocAddress::new(seg, doc),
             })
             .collect();
         let rest = &keys[split..];
@@ -256,16 +273,16 @@ impl<'s> CandidateSearch<'s> {
             keep_best(&mut found, q.accumulators.max(limit));
             if found.len() > limit {
                 let kth = kth_best(&mut found, limit);
-                found.retain(|(s, _)| s + headroom >= kth);
+                found.retain(|f| f.score + headroom >= kth);
             }
-            found.sort_unstable_by_key(|(_, at)| *at);
+            found.sort_unstable_by_key(|f| f.at);
             for key in rest {
                 self.check(key, &mut found)?;
             }
         }
         keep_best(&mut found, limit);
         found.sort_unstable_by(best_first);
-        Ok(found)
+        Ok(found.into_iter().map(|f| (f.score, f.at)).collect())
     }
 
     /// Adds `key` to the accumulators of the entries holding it, reading at most `cap`
@@ -303,20 +320,20 @@ impl<'s> CandidateSearch<'s> {
     }
 
     /// Adds `key` to those of `found` (in address order) that hold it.
-    fn check(&self, key: &Key, found: &mut [(Score, DocAddress)]) -> Result<()> {
+    fn check(&self, key: &Key, found: &mut [Found]) -> Result<()> {
         let mut i = 0;
         while i < found.len() {
-            let seg = found[i].1.segment_ord;
+            let seg = found[i].at.segment_ord;
             let end = i + found[i..]
                 .iter()
-                .take_while(|(_, at)| at.segment_ord == seg)
+                .take_while(|f| f.at.segment_ord == seg)
                 .count();
             let s = &self.segments[seg as usize];
             if let Some(info) = &key.at.infos[seg as usize] {
                 let mut postings = s.inverted[key.field]
                     .read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
                 for entry in &mut found[i..end] {
-                    let doc = entry.1.doc_id;
+                    let doc = entry.at.doc_id;
                     if postings.doc() > doc {
                         continue;
                     }
@@ -325,7 +342,7 @@ impl<'s> CandidateSearch<'s> {
                         break;
                     }
                     if at == doc {
-                        entry.0 += key.weight.score(s.norms[key.field].fieldnorm_id(doc), 1);
+                        entry.score += key.weight.score(s.norms[key.field].fieldnorm_id(doc), 1);
                     }
                 }
             }
@@ -335,12 +352,23 @@ impl<'s> CandidateSearch<'s> {
     }
 }
 
-fn best_first(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> std::cmp::Ordering {
-    b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+/// An entry met by the lookup: its score so far, its provision ordinal, its address.
+struct Found {
+    score: Score,
+    ordinal: u32,
+    at: DocAddress,
+}
+
+/// Higher scores first; equal scores in corpus order (the provision ordinal), then in
+/// address order.
+fn best_first(a: &Found, b: &Found) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then_with(|| (a.ordinal, a.at).cmp(&(b.ordinal, b.at)))
 }
 
 /// Keeps the best `n` of `found` (in no order).
-fn keep_best(found: &mut Vec<(Score, DocAddress)>, n: usize) {
+fn keep_best(found: &mut Vec<Found>, n: usize) {
     if found.len() > n {
         found.select_nth_unstable_by(n - 1, best_first);
         found.truncate(n);
@@ -348,10 +376,10 @@ fn keep_best(found: &mut Vec<(Score, DocAddress)>, n: usize) {
 }
 
 /// The `k`-th best score of `found` (reorders it).
-fn kth_best(found: &mut [(Score, DocAddress)], k: usize) -> Score {
+fn kth_best(found: &mut [Found], k: usize) -> Score {
     let k = k.clamp(1, found.len());
     found.select_nth_unstable_by(k - 1, best_first);
-    found[k - 1].0
+    found[k - 1].score
 }
 
 #[cfg(test)]
@@ -458,6 +486,51 @@ mod tests {
             for (a, b) in ours.iter().zip(&theirs) {
                 prop_assert!((a.0 - b.0).abs() < 1e-4, "{:?} vs {:?}", ours, theirs);
             }
+        }
+    }
+
+    /// Equal scores come back in corpus order (the provision ordinal), not in the order
+    /// the writer's threads put the entries into segments: a rebuild gives the same
+    /// candidates, so the same links.
+    #[test]
+    fn equal_scores_come_in_corpus_order_whatever_the_segments() {
+        let (schema, f) = schema::schema();
+        let index = Index::create_in_ram(schema);
+        crate::search::analyzer::register(&index);
+        let mut w = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        // two segments: the later-written one holds the earlier provisions
+        for batch in [[5u64, 4, 3], [2, 1, 0]] {
+            for ordinal in batch {
+                let mut d = TantivyDocument::default();
+                d.add_text(f.lterm, "k1");
+                d.add_u64(f.pord, ordinal);
+                w.add_document(d).expect("add");
+            }
+            w.commit().expect("commit");
+        }
+        let searcher = index.reader().expect("reader").searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let lookup = CandidateSearch::new(&searcher, &f).expect("lookup");
+        let ordinal = |at: DocAddress| {
+            searcher.segment_readers()[at.segment_ord as usize]
+                .fast_fields()
+                .u64("pord")
+                .expect("column")
+                .first(at.doc_id)
+                .expect("an ordinal")
+        };
+        for limit in [2, 4, 6] {
+            let top = lookup
+                .top(
+                    &query(&[(1, 0.5)], 1 << 20, 1 << 20, limit),
+                    limit,
+                    &mut Scratch::default(),
+                )
+                .expect("top");
+            let got: Vec<u64> = top.iter().map(|(_, at)| ordinal(*at)).collect();
+            assert_eq!(got, (0..limit as u64).collect::<Vec<_>>(), "limit {limit}");
         }
     }
 
