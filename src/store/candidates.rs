@@ -296,24 +296,37 @@ impl<'s> CandidateSearch<'s> {
             let Some(info) = &key.at.infos[seg] else {
                 continue;
             };
-            let mut postings = s.inverted[key.field]
-                .read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+            let mut block = s.inverted[key.field]
+                .read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
             let alive = self.searcher.segment_reader(seg as u32).alive_bitset();
             let scores = &mut scratch.scores[seg];
             if scores.len() < s.max_doc as usize {
                 scores.resize(s.max_doc as usize, 0.0);
             }
-            let mut doc = postings.doc();
-            while doc != TERMINATED && read < cap {
-                read += 1;
-                if alive.is_none_or(|a| a.is_alive(doc)) {
-                    let slot = &mut scores[doc as usize];
-                    if *slot == 0.0 {
-                        scratch.touched.push((seg as u32, doc));
-                    }
-                    *slot += key.weight.score(s.norms[key.field].fieldnorm_id(doc), 1);
+            let norms = &s.norms[key.field];
+            // a block (128 postings) at a time: first every accumulator and norm of the
+            // block is loaded (independent loads the processor overlaps: in a large
+            // store each is a cache miss), then the block is added
+            let mut held = [(0.0 as Score, 0u8); 128];
+            loop {
+                let docs = block.docs();
+                if docs.is_empty() || read >= cap {
+                    break;
                 }
-                doc = postings.advance();
+                let docs = &docs[..docs.len().min(cap - read).min(held.len())];
+                for (h, &doc) in held.iter_mut().zip(docs) {
+                    *h = (scores[doc as usize], norms.fieldnorm_id(doc));
+                }
+                for (&(before, norm), &doc) in held.iter().zip(docs) {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        if before == 0.0 {
+                            scratch.touched.push((seg as u32, doc));
+                        }
+                        scores[doc as usize] = before + key.weight.score(norm, 1);
+                    }
+                }
+                read += docs.len();
+                block.advance();
             }
         }
         Ok(read)
