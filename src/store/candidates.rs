@@ -500,6 +500,56 @@ mod tests {
                 prop_assert!((a.0 - b.0).abs() < 1e-4, "{:?} vs {:?}", ours, theirs);
             }
         }
+
+        /// Over the budget, with room for every accumulator, the result is exactly the
+        /// best of the entries the rare keys met, by their full score: dropping what can
+        /// no longer reach the k-th best before the common keys are checked loses nothing.
+        #[test]
+        fn over_the_budget_the_pruning_loses_nothing(
+            provisions in prop::collection::vec(prop::collection::vec(0u8..30, 1..10), 20..80),
+            keys in prop::collection::vec((0u8..30, 0.1f32..1.0), 2..10),
+            budget in 1usize..40,
+            limit in 1usize..6,
+        ) {
+            let (index, f) = index(&provisions);
+            let searcher = index.reader().expect("reader").searcher();
+            let q = query(&keys, budget, 1 << 20, limit);
+            let lookup = CandidateSearch::new(&searcher, &f).expect("lookup");
+            let ordered = lookup.keys(&q).expect("keys");
+            prop_assume!(!ordered.is_empty() && ordered[0].at.df as usize <= budget);
+            // the keys read in full, as the lookup takes them
+            let mut read = 0;
+            let mut rare: Vec<String> = Vec::new();
+            for (i, k) in ordered.iter().enumerate() {
+                if i > 0 && read + k.at.df as usize > budget {
+                    break;
+                }
+                read += k.at.df as usize;
+                let prefix = if k.field == 1 { "t" } else { "k" };
+                rare.push(k.text.trim_start_matches(prefix).to_string());
+            }
+            let met = |doc: u32| {
+                provisions[doc as usize]
+                    .iter()
+                    .any(|key| rare.contains(&key.to_string()))
+            };
+            let mut expected: Vec<f32> = full(&searcher, &f, &q, 1000)
+                .into_iter()
+                .filter(|(_, at)| met(at.doc_id))
+                .map(|(s, _)| s)
+                .collect();
+            expected.truncate(limit);
+            let ours: Vec<f32> = lookup
+                .top(&q, limit, &mut Scratch::default())
+                .expect("top")
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect();
+            prop_assert_eq!(ours.len(), expected.len(), "{:?} vs {:?}", ours, expected);
+            for (a, b) in ours.iter().zip(&expected) {
+                prop_assert!((a - b).abs() < 1e-4, "{:?} vs {:?}", ours, expected);
+            }
+        }
     }
 
     /// Equal scores come back in corpus order (the provision ordinal), not in the order
