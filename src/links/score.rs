@@ -428,6 +428,9 @@ fn figures_agree(a: &PreparedFigure, b: &PreparedFigure) -> bool {
         }
 }
 
+/// The least a shared term must add to the cosine to be named in a reason.
+const SHARED_TERM_MIN: f32 = 0.005;
+
 /// Scores candidate `b` against provision `a`: the score only, without the details a
 /// reason needs (the fast path of a build's first pass).
 pub fn raw_score(a: &Prepared, b: &Prepared, s: &LinkSettings) -> f32 {
@@ -485,7 +488,11 @@ fn evidence(a: &Prepared, b: &Prepared, s: &LinkSettings, details: bool) -> Evid
     };
     // terms: merge the sorted weight lists
     let mut lexical = 0.0;
-    let mut common: Vec<(f32, u32)> = Vec::new();
+    let mut common: Vec<(f32, u32)> = if details {
+        Vec::with_capacity(a.weights.len().min(b.weights.len()))
+    } else {
+        Vec::new()
+    };
     let (mut i, mut j) = (0, 0);
     while i < a.weights.len() && j < b.weights.len() {
         let (ta, xa) = a.weights.get(i);
@@ -495,7 +502,8 @@ fn evidence(a: &Prepared, b: &Prepared, s: &LinkSettings, details: bool) -> Evid
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
                 lexical += xa * xb;
-                if details {
+                // only a term that adds enough can be named in a reason
+                if details && xa * xb >= SHARED_TERM_MIN {
                     common.push((xa * xb, ta));
                 }
                 i += 1;
@@ -537,7 +545,6 @@ fn evidence(a: &Prepared, b: &Prepared, s: &LinkSettings, details: bool) -> Evid
             shared.iter().map(|(t, _)| *t).collect(),
             common
                 .iter()
-                .filter(|(c, _)| *c >= 0.005)
                 .filter_map(|(_, t)| printed(*t))
                 .take(4)
                 .collect(),
