@@ -441,6 +441,48 @@ fn export_asks_before_replacing_a_file() {
     assert!(app.popup.is_none());
 }
 
+/// A digest that holds an article exports its provisions, and the message counts the
+/// clauses the file holds, not the ids collected.
+#[test]
+fn export_message_counts_the_clauses_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = library_with_data(dir.path().to_path_buf());
+    let article = LISTING_2021
+        .rsplit_once('.')
+        .expect("a provision id")
+        .0
+        .to_string();
+    let mut app = app_in(
+        ws,
+        Digest {
+            ids: vec![article, LISTING_2021.into()],
+        },
+        (80, 24),
+    );
+    press(&mut app, "4 e");
+    // JSON, to count the entries written
+    press(&mut app, "tab tab");
+    let target = dir.path().join("digest.json");
+    press(&mut app, "ctrl-u");
+    update(&mut app, Action::Paste(target.display().to_string()));
+    press(&mut app, "enter");
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    let written: usize = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["entries"].as_array().unwrap().len())
+        .sum();
+    assert!(written > 1, "the article has several provisions: {written}");
+    let message = &app.message.as_ref().unwrap().0;
+    assert!(
+        message.contains(&format!("exported {written} clauses")),
+        "{message}"
+    );
+}
+
 #[test]
 fn script_toggle_shows_simplified() {
     let mut app = app((80, 24));

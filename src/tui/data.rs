@@ -404,12 +404,22 @@ impl Library {
     }
 
     /// The digest of `ids` rendered from the store (only the documents of those
-    /// clauses and of their links are read).
-    pub fn export(&self, ids: &[String], options: &crate::export::Options) -> Result<Vec<u8>> {
+    /// clauses and of their links are read), and how many clauses it holds (an article
+    /// stands for its provisions).
+    pub fn export(
+        &self,
+        ids: &[String],
+        options: &crate::export::Options,
+    ) -> Result<(Vec<u8>, usize)> {
         let Some(opened) = &self.opened else {
             anyhow::bail!("the store is not open yet");
         };
-        crate::export::render(&opened.store, &self.domain.rules.taxonomy, ids, options)
+        let report =
+            crate::export::model::build(&opened.store, &self.domain.rules.taxonomy, ids, options)?;
+        Ok((
+            crate::export::render_report(&report, options)?,
+            report.len(),
+        ))
     }
 }
 

@@ -65,11 +65,11 @@ pub fn perform(effect: Effect) -> Vec<Action> {
             force,
         } => {
             let r = guarded("the export", || -> anyhow::Result<String> {
-                let bytes = library.export(&ids, &options)?;
+                let (bytes, clauses) = library.export(&ids, &options)?;
                 crate::export::write_file(&path, &bytes, force)?;
                 Ok(format!(
-                    "exported {} clauses to {}",
-                    ids.len(),
+                    "exported {clauses} clause{} to {}",
+                    if clauses == 1 { "" } else { "s" },
                     path.display()
                 ))
             })
