@@ -10,11 +10,12 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use crate::analysis::ClauseAnalysis;
+use crate::corpus::Corpus;
 use crate::facts::{Figure, Qualifier, Role, Unit};
 use crate::links::Link;
 use crate::model::citation::{Citation, format_date};
 use crate::model::labels::Labelled;
-use crate::model::{Clause, ClauseKind, Document, DocumentMeta, Lang, Level, Validity};
+use crate::model::{ClauseKind, Document, DocumentMeta, Lang, Level, Validity};
 use crate::store::Store;
 use crate::topics::Taxonomy;
 
@@ -395,8 +396,8 @@ pub fn resolve_ids(store: &Store, ids: &[String]) -> Result<Vec<String>> {
 /// the selected clauses. Nothing else of the corpus is read, so a digest of three
 /// clauses costs the same in a corpus of five documents or of ten thousand.
 struct Material {
-    /// The documents, in corpus order.
-    documents: Vec<Document>,
+    /// The documents read, in corpus order.
+    corpus: Corpus,
     /// Figures, measure types and frames per clause id.
     analysis: HashMap<String, ClauseAnalysis>,
     /// The links of each selected clause, as the store keeps them.
@@ -408,7 +409,10 @@ impl Material {
     /// `with_links`, the links of the clauses selected and the documents they lead to.
     fn gather(store: &Store, ids: &[String], with_links: bool) -> Result<Material> {
         let mut material = Material {
-            documents: Vec::new(),
+            corpus: Corpus {
+                documents: Vec::new(),
+                warnings: Vec::new(),
+            },
             analysis: HashMap::new(),
             links: HashMap::new(),
         };
@@ -428,6 +432,7 @@ impl Material {
             }
         }
         material
+            .corpus
             .documents
             .sort_by_key(|d| store.position(&d.meta.id).unwrap_or(usize::MAX));
         Ok(material)
@@ -436,36 +441,16 @@ impl Material {
     /// Reads one document from the store, once; an id the store does not know is left
     /// for [`Material::resolve`] to report.
     fn read(&mut self, store: &Store, doc: &str) -> Result<()> {
-        if store.meta(doc).is_none() || self.document(doc).is_some() {
+        if store.meta(doc).is_none() || self.corpus.document(doc).is_some() {
             return Ok(());
         }
-        let Some(record) = store.document(doc)? else {
-            return Ok(());
-        };
-        let mut clauses = Vec::new();
-        for r in store.clauses(doc)? {
-            self.analysis.insert(r.clause.id.clone(), r.analysis);
-            clauses.push(r.clause);
+        if let Some((document, analyses)) = store.load_analysed(doc)? {
+            for (clause, analysis) in document.clauses.iter().zip(analyses) {
+                self.analysis.insert(clause.id.clone(), analysis);
+            }
+            self.corpus.documents.push(document);
         }
-        self.documents.push(Document {
-            meta: record.meta,
-            letter: record.letter,
-            preamble: record.preamble,
-            closing: record.closing,
-            chapters: record.chapters,
-            clauses,
-            source: String::new(),
-        });
         Ok(())
-    }
-
-    fn document(&self, id: &str) -> Option<&Document> {
-        self.documents.iter().find(|d| d.meta.id == id)
-    }
-
-    fn clause(&self, id: &str) -> Option<(&Document, &Clause)> {
-        let doc = self.document(id.split('/').next()?)?;
-        doc.clauses.iter().find(|c| c.id == id).map(|c| (doc, c))
     }
 
     fn figures_of(&self, id: &str) -> &[Figure] {
@@ -488,7 +473,7 @@ impl Material {
         };
         for raw in ids {
             let id = raw.trim().trim_end_matches('/');
-            if let Some((doc, clause)) = self.clause(id) {
+            if let Some((doc, clause)) = self.corpus.clause(id) {
                 match clause.kind {
                     ClauseKind::Provision | ClauseKind::Text => push(&clause.id, &mut out),
                     ClauseKind::Article => {
@@ -497,7 +482,7 @@ impl Material {
                         }
                     }
                 }
-            } else if let Some(doc) = self.document(id) {
+            } else if let Some(doc) = self.corpus.document(id) {
                 for article in doc.articles() {
                     for c in article_units(doc, &article.id) {
                         push(c, &mut out);
@@ -564,6 +549,7 @@ pub fn build(
         entries.push(entry);
     }
     let sources = m
+        .corpus
         .documents
         .iter()
         .filter(|d| cited_docs.contains(&d.meta.id))
@@ -613,7 +599,7 @@ fn source(meta: &DocumentMeta, as_of: NaiveDate, lang: Lang) -> Source {
 }
 
 fn citation(m: &Material, id: &str) -> Result<Citation> {
-    let Some((doc, clause)) = m.clause(id) else {
+    let Some((doc, clause)) = m.corpus.clause(id) else {
         bail!("unknown clause id '{id}' (see `policynav clauses`)");
     };
     Ok(Citation::of(doc, clause))
@@ -665,7 +651,7 @@ pub fn clean_text(text: &str) -> String {
 
 fn entry(m: &Material, taxonomy: &Taxonomy, id: &str, options: &Options) -> Result<DigestEntry> {
     let citation = citation(m, id)?;
-    let Some((doc, clause)) = m.clause(id) else {
+    let Some((doc, clause)) = m.corpus.clause(id) else {
         bail!("unknown clause id '{id}'");
     };
     let text = if options.simplified {
@@ -674,11 +660,11 @@ fn entry(m: &Material, taxonomy: &Taxonomy, id: &str, options: &Options) -> Resu
         &clause.text
     };
     let links = if options.with_links {
-        let mut links = m.links.get(id).cloned().unwrap_or_default();
+        let mut links: Vec<&Link> = m.links.get(id).map_or(Vec::new(), |l| l.iter().collect());
         // equal scores in a stable order
         links.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         links
-            .iter()
+            .into_iter()
             .take(LINKS_PER_CLAUSE)
             .map(|l| linked(m, l, options))
             .collect::<Result<Vec<_>>>()?
@@ -702,6 +688,7 @@ fn entry(m: &Material, taxonomy: &Taxonomy, id: &str, options: &Options) -> Resu
 fn linked(m: &Material, link: &Link, options: &Options) -> Result<LinkedMeasure> {
     let citation = citation(m, &link.id)?;
     let (doc, clause) = m
+        .corpus
         .clause(&link.id)
         .ok_or_else(|| anyhow::anyhow!("linked clause '{}' is not in the corpus", link.id))?;
     let text = if options.simplified {
@@ -727,11 +714,10 @@ fn linked(m: &Material, link: &Link, options: &Options) -> Result<LinkedMeasure>
 /// in the digest, rows in corpus order.
 fn comparisons(m: &Material, entries: &[DigestEntry], lang: Lang) -> Vec<ComparisonTable> {
     let order: HashMap<&str, usize> = m
-        .documents
-        .iter()
-        .flat_map(|d| &d.clauses)
+        .corpus
+        .clauses()
         .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
+        .map(|(i, (_, c))| (c.id.as_str(), i))
         .collect();
     let mut types: Vec<&MeasureType> = Vec::new();
     for m in entries.iter().flat_map(|e| &e.measure_types) {

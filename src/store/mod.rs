@@ -356,18 +356,32 @@ impl Store {
     /// A whole document read back: metadata, letter, preamble, closing, chapters and
     /// clauses (its source text is not kept).
     pub fn load_document(&self, doc: &str) -> Result<Option<Document>> {
+        Ok(self.load_analysed(doc)?.map(|(document, _)| document))
+    }
+
+    /// [`Store::load_document`] with the analysis of each clause (in the order of
+    /// [`Document::clauses`]).
+    pub fn load_analysed(&self, doc: &str) -> Result<Option<(Document, Vec<ClauseAnalysis>)>> {
         let Some(record) = self.document(doc)? else {
             return Ok(None);
         };
-        Ok(Some(Document {
-            meta: record.meta,
-            letter: record.letter,
-            preamble: record.preamble,
-            closing: record.closing,
-            chapters: record.chapters,
-            clauses: self.clauses(doc)?.into_iter().map(|r| r.clause).collect(),
-            source: String::new(),
-        }))
+        let (clauses, analyses) = self
+            .clauses(doc)?
+            .into_iter()
+            .map(|r| (r.clause, r.analysis))
+            .unzip();
+        Ok(Some((
+            Document {
+                meta: record.meta,
+                letter: record.letter,
+                preamble: record.preamble,
+                closing: record.closing,
+                chapters: record.chapters,
+                clauses,
+                source: String::new(),
+            },
+            analyses,
+        )))
     }
 
     /// One clause (article, provision or section text).
