@@ -142,10 +142,12 @@ pub(crate) fn rank(
             .context("reading the ranking fields")?;
         let amounts = reader.fast_fields().f64(AMOUNT_FIELD).ok();
         let dates = reader.fast_fields().u64(DATE_FIELD).ok();
-        let mut value = String::new();
-        // what each concept term of this segment stands for, read from its dictionary
-        // once per query (a hundred hits share a few dozen concepts)
-        let mut seen: HashMap<u64, Concept> = HashMap::new();
+        // what each concept term of this segment's hits stands for, read from its
+        // dictionary in one pass (a hundred hits share a few dozen concepts)
+        let seen = match &concepts {
+            Some(col) => concepts_of(col, &docs, frames)?,
+            None => HashMap::new(),
+        };
         for (doc, i) in docs {
             let words = if word_scorers.is_empty() {
                 probes.of
@@ -163,13 +165,7 @@ pub(crate) fn rank(
             let (mut support_figure, mut instrument) = (false, false);
             if let Some(col) = &concepts {
                 for ord in col.term_ords(doc) {
-                    let concept = seen.entry(ord).or_insert_with(|| {
-                        if !col.ord_to_str(ord, &mut value).unwrap_or(false) {
-                            return Concept::Other;
-                        }
-                        Concept::of(&value, frames)
-                    });
-                    match concept {
+                    match seen.get(&ord).unwrap_or(&Concept::Other) {
                         Concept::Trigger(t) => triggers.push(t.clone()),
                         Concept::Instrument { specific } => instrument |= *specific,
                         Concept::Support => support_figure = true,
@@ -242,7 +238,10 @@ pub(crate) fn rank(
 /// Orders the hits of equal rank by provision id, so that the same store content gives
 /// the same order whatever segments a build or an update left (a `--limit` then picks
 /// the same provisions every time). Only groups of tied hits that reach into the first
-/// `limit` are ordered, and their ids come from the id's fast column.
+/// `limit` are ordered, and only as far as the page: within a segment the id column's
+/// ordinals are in id order, so the segments' hits are merged reading one id per hit
+/// placed (and one per segment), not every tied hit's id (a figure shared by hundreds
+/// of near copies ties them all).
 fn break_ties<K: PartialEq>(
     searcher: &Searcher,
     id_field: Field,
@@ -251,7 +250,7 @@ fn break_ties<K: PartialEq>(
     key: impl Fn(&Ranking) -> K,
 ) -> Result<()> {
     let name = searcher.schema().get_field_name(id_field).to_owned();
-    let mut columns = BTreeMap::new();
+    let mut columns: BTreeMap<u32, Option<tantivy::columnar::StrColumn>> = BTreeMap::new();
     let mut start = 0;
     while start < out.len().min(limit) {
         let mut end = start + 1;
@@ -259,34 +258,110 @@ fn break_ties<K: PartialEq>(
             end += 1;
         }
         if end - start > 1 {
-            let mut keyed = Vec::with_capacity(end - start);
-            for (at, r) in out[start..end].iter().cloned() {
-                if let std::collections::btree_map::Entry::Vacant(v) = columns.entry(at.segment_ord)
-                {
-                    v.insert(
-                        searcher
-                            .segment_reader(at.segment_ord)
-                            .fast_fields()
-                            .str(&name)
-                            .context("reading the hits' ids")?,
-                    );
-                }
-                let mut id = String::new();
-                if let Some(col) = &columns[&at.segment_ord]
-                    && let Some(ord) = col.term_ords(at.doc_id).next()
-                {
-                    col.ord_to_str(ord, &mut id).context("reading a hit's id")?;
-                }
-                keyed.push((id, at, r));
-            }
-            keyed.sort_by(|a, b| a.0.cmp(&b.0));
-            for (slot, (_, at, r)) in out[start..end].iter_mut().zip(keyed) {
-                *slot = (at, r);
+            let need = end.min(limit) - start;
+            let order = merge_by_id(searcher, &name, &mut columns, &out[start..end], need)?;
+            let group: Vec<(DocAddress, Ranking)> = out[start..end].to_vec();
+            for (slot, i) in out[start..end].iter_mut().zip(order) {
+                *slot = group[i].clone();
             }
         }
         start = end;
     }
     Ok(())
+}
+
+/// The positions of `group` with the `need` smallest ids first, in id order (the rest
+/// after them, in segment and id order).
+fn merge_by_id(
+    searcher: &Searcher,
+    name: &str,
+    columns: &mut BTreeMap<u32, Option<tantivy::columnar::StrColumn>>,
+    group: &[(DocAddress, Ranking)],
+    need: usize,
+) -> Result<Vec<usize>> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    // per segment, the hits in id order (ordinal order)
+    let mut runs: BTreeMap<u32, Vec<(u64, usize)>> = BTreeMap::new();
+    for (i, (at, _)) in group.iter().enumerate() {
+        let col = match columns.entry(at.segment_ord) {
+            std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::btree_map::Entry::Vacant(v) => v.insert(
+                searcher
+                    .segment_reader(at.segment_ord)
+                    .fast_fields()
+                    .str(name)
+                    .context("reading the hits' ids")?,
+            ),
+        };
+        let ord = col
+            .as_ref()
+            .and_then(|c| c.term_ords(at.doc_id).next())
+            .unwrap_or(u64::MAX);
+        runs.entry(at.segment_ord).or_default().push((ord, i));
+    }
+    let mut runs: Vec<(u32, Vec<(u64, usize)>)> = runs.into_iter().collect();
+    for (_, run) in &mut runs {
+        run.sort_unstable();
+    }
+    let id_of = |seg: u32, ord: u64| -> Result<String> {
+        let mut id = String::new();
+        if let Some(Some(col)) = columns.get(&seg)
+            && ord != u64::MAX
+        {
+            col.ord_to_str(ord, &mut id).context("reading a hit's id")?;
+        }
+        Ok(id)
+    };
+    // (id, run, place in run): the head of each run
+    let mut heads = BinaryHeap::new();
+    for (r, (seg, run)) in runs.iter().enumerate() {
+        heads.push(Reverse((id_of(*seg, run[0].0)?, r, 0usize)));
+    }
+    let mut order = Vec::with_capacity(group.len());
+    let mut taken = vec![0usize; runs.len()];
+    while order.len() < need {
+        let Some(Reverse((_, r, k))) = heads.pop() else {
+            break;
+        };
+        let (seg, run) = &runs[r];
+        order.push(run[k].1);
+        taken[r] = k + 1;
+        if let Some(next) = run.get(k + 1) {
+            heads.push(Reverse((id_of(*seg, next.0)?, r, k + 1)));
+        }
+    }
+    for (r, (_, run)) in runs.iter().enumerate() {
+        order.extend(run[taken[r]..].iter().map(|(_, i)| *i));
+    }
+    Ok(order)
+}
+
+/// What each concept value the hits `docs` of a segment hold stands for, by ordinal.
+fn concepts_of(
+    col: &tantivy::columnar::StrColumn,
+    docs: &[(DocId, usize)],
+    frames: &FrameRules,
+) -> Result<HashMap<u64, Concept>> {
+    let mut ords: Vec<u64> = docs
+        .iter()
+        .flat_map(|(doc, _)| col.term_ords(*doc))
+        .collect();
+    ords.sort_unstable();
+    ords.dedup();
+    let mut out = HashMap::with_capacity(ords.len());
+    let mut next = ords.iter();
+    col.dictionary()
+        .sorted_ords_to_term_cb(&ords, |bytes| {
+            if let Some(ord) = next.next() {
+                let concept = std::str::from_utf8(bytes)
+                    .map_or(Concept::Other, |value| Concept::of(value, frames));
+                out.insert(*ord, concept);
+            }
+        })
+        .context("reading the ranking fields")?;
+    Ok(out)
 }
 
 /// What a value of the concept field says of a provision.
@@ -334,6 +409,92 @@ fn matches(scorer: &mut dyn tantivy::query::Scorer, doc: DocId) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ranking(score: f32) -> Ranking {
+        Ranking {
+            bm25: score,
+            literal: true,
+            words: [1, 1],
+            frame: None,
+            triggers: Vec::new(),
+            measure: 0.0,
+            support_figure: false,
+            instrument: false,
+            heading: false,
+            amount: None,
+            date: None,
+            final_score: score,
+        }
+    }
+
+    /// Hits with ids spread over several segments, ids not in address order.
+    fn tied_hits(ids: &[&str], per_segment: usize) -> (tantivy::Index, Field) {
+        let mut b = tantivy::schema::Schema::builder();
+        let id = b.add_text_field("id", tantivy::schema::STRING | tantivy::schema::FAST);
+        let index = tantivy::Index::create_in_ram(b.build());
+        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for chunk in ids.chunks(per_segment) {
+            for i in chunk {
+                w.add_document(tantivy::doc!(id => *i)).unwrap();
+            }
+            w.commit().unwrap();
+        }
+        (index, id)
+    }
+
+    #[test]
+    fn equal_ranks_reach_the_page_in_id_order_whatever_the_segments() {
+        let ids = [
+            "d/9.1", "a/2.3", "k/1.1", "b/7.2", "a/1.1", "z/3.3", "c/4.4", "a/1.10", "m/2.2",
+            "b/1.1", "q/5.5", "e/6.6", "a/0.9", "y/8.8",
+        ];
+        let (index, field) = tied_hits(&ids, 4);
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 2);
+        let mut all: Vec<DocAddress> = Vec::new();
+        for (s, r) in searcher.segment_readers().iter().enumerate() {
+            for d in 0..r.max_doc() {
+                all.push(DocAddress::new(s as u32, d));
+            }
+        }
+        let id_of = |at: &DocAddress| -> String {
+            let col = searcher
+                .segment_reader(at.segment_ord)
+                .fast_fields()
+                .str("id")
+                .unwrap()
+                .unwrap();
+            let mut s = String::new();
+            col.ord_to_str(col.term_ords(at.doc_id).next().unwrap(), &mut s)
+                .unwrap();
+            s
+        };
+        let mut expected: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        expected.sort();
+        // one better hit first, then the ties; pages of every length
+        for limit in 1..=ids.len() + 1 {
+            let mut out: Vec<(DocAddress, Ranking)> = vec![(all[5], ranking(2.0))];
+            out.extend(
+                all.iter()
+                    .filter(|a| **a != all[5])
+                    .map(|a| (*a, ranking(1.0))),
+            );
+            break_ties(&searcher, field, &mut out, limit, |r| {
+                r.final_score.to_bits()
+            })
+            .unwrap();
+            let got: Vec<String> = out.iter().take(limit).map(|(a, _)| id_of(a)).collect();
+            let best = id_of(&all[5]);
+            let mut want = vec![best.clone()];
+            want.extend(expected.iter().filter(|i| **i != best).cloned());
+            want.truncate(limit);
+            assert_eq!(got, want, "limit {limit}");
+            // every hit is still there once
+            let mut seen: Vec<DocAddress> = out.iter().map(|(a, _)| *a).collect();
+            seen.sort();
+            assert_eq!(seen, all);
+        }
+    }
 
     #[test]
     fn fast_field_names_are_the_schemas() {
