@@ -6,6 +6,7 @@
 //! unknown field) is searched as well as it can be and explained in `notes`.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use super::analyzer::{self, Mode, Segmenter};
 use crate::analysis::FrameRules;
@@ -107,7 +108,14 @@ pub struct Expander {
     frames: FrameRules,
     /// word → (is_equivalence, group index)
     index: HashMap<String, Vec<(bool, usize)>>,
+    /// The terms of the words analysed so far (vocabulary, instrument families, frame
+    /// triggers): the same words come back in every query, and each analysis builds a
+    /// segmenter.
+    analysed: Arc<Mutex<HashMap<String, Arc<Vec<analyzer::Term>>>>>,
 }
+
+/// At most this many analysed words are remembered (words typed in quotes are too).
+const ANALYSED_MAX: usize = 4096;
 
 impl Expander {
     /// Prepares `vocabulary` and the measure frames' words for query expansion.
@@ -127,6 +135,7 @@ impl Expander {
             vocabulary,
             frames,
             index,
+            analysed: Arc::default(),
         }
     }
 
@@ -209,9 +218,9 @@ impl Expander {
                 continue;
             };
             for w in &rule.rule.any {
-                for term in analyzer::analyze_terms_with(w, Mode::Query, Segmenter::PerText) {
+                for term in self.terms_of(w).iter() {
                     if !out.highlight.contains(&term.text) {
-                        out.highlight.push(term.text);
+                        out.highlight.push(term.text.clone());
                     }
                 }
             }
@@ -245,7 +254,7 @@ impl Expander {
             }
             if let Some((j, word, entries)) = matched {
                 let label = text[terms[i].bytes.start..terms[j - 1].bytes.end].to_string();
-                let mut alternatives = vec![alternative(&word, 1.0)];
+                let mut alternatives = vec![self.alternative(&word, 1.0)];
                 for &(equivalence, g) in entries {
                     let (words, weight) = if equivalence {
                         (&self.vocabulary.equivalences[g], 1.0)
@@ -255,9 +264,9 @@ impl Expander {
                     for w in words {
                         if !alternatives
                             .iter()
-                            .any(|a| a.terms == alternative(w, 1.0).terms)
+                            .any(|a| a.terms == self.alternative(w, 1.0).terms)
                         {
-                            alternatives.push(alternative(w, weight));
+                            alternatives.push(self.alternative(w, weight));
                         }
                     }
                 }
@@ -376,7 +385,7 @@ impl Expander {
                 // the family's one-word names as words; its longer wordings (资金支持,
                 // 给予支持) through the provision's frame, which records the family
                 for w in &family.words {
-                    let a = alternative(w, FAMILY_WEIGHT);
+                    let a = self.alternative(w, FAMILY_WEIGHT);
                     if a.terms.len() == 1 && !g.alternatives.iter().any(|x| x.terms == a.terms) {
                         g.alternatives.push(a);
                     }
@@ -430,7 +439,7 @@ impl Expander {
         }
         let mut alternatives: Vec<Alternative> = Vec::new();
         for v in &variants {
-            let a = alternative(v, 1.0);
+            let a = self.alternative(v, 1.0);
             if !a.terms.is_empty() && !alternatives.iter().any(|x| x.terms == a.terms) {
                 alternatives.push(a);
             }
@@ -485,15 +494,37 @@ fn push_groups(required: &mut Vec<Group>, mut groups: Vec<Group>, pending_or: &m
     required.extend(groups);
 }
 
-/// A word or phrase as an alternative (its query terms with relative positions).
-fn alternative(text: &str, weight: f32) -> Alternative {
-    Alternative {
-        terms: relative(&analyzer::analyze_terms_with(
-            text,
+impl Expander {
+    /// A word or phrase as an alternative (its query terms with relative positions).
+    fn alternative(&self, text: &str, weight: f32) -> Alternative {
+        Alternative {
+            terms: relative(&self.terms_of(text)),
+            weight,
+        }
+    }
+
+    /// The query terms of a word of the vocabulary or the frames, analysed once.
+    fn terms_of(&self, word: &str) -> Arc<Vec<analyzer::Term>> {
+        let remembered = |m: &Mutex<HashMap<_, _>>| {
+            m.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(word)
+                .map(Arc::clone)
+        };
+        if let Some(t) = remembered(&self.analysed) {
+            return t;
+        }
+        let terms = Arc::new(analyzer::analyze_terms_with(
+            word,
             Mode::Query,
             Segmenter::PerText,
-        )),
-        weight,
+        ));
+        let mut m = self.analysed.lock().unwrap_or_else(|e| e.into_inner());
+        if m.len() >= ANALYSED_MAX {
+            m.clear();
+        }
+        m.insert(word.to_string(), Arc::clone(&terms));
+        terms
     }
 }
 
