@@ -149,12 +149,24 @@ pub(crate) fn open_index(dir: &Path) -> std::result::Result<Index, String> {
     Ok(index)
 }
 
+/// Searches the segments of a store of several on as many threads as there are cores
+/// (at most four): a query's time is mostly evaluating it segment by segment.
+fn search_on_every_core(index: &mut Index) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let segments = index.searchable_segment_metas().map_or(0, |m| m.len());
+    if cores > 1 && segments > 1 {
+        // without the pool, searches run on the calling thread, as before
+        let _ = index.set_multithread_executor(cores);
+    }
+}
+
 impl Store {
     /// Opens the current generation in `dir` (an index folder's `current/`) as it is,
     /// without checking it against the corpus; else says why it cannot be used
     /// (`missing`, `stale: …`, `damaged: …`).
     pub fn open_dir(dir: &Path) -> std::result::Result<Store, String> {
-        let index = open_index(dir)?;
+        let mut index = open_index(dir)?;
+        search_on_every_core(&mut index);
         // the payload and the reader must be of one commit: read it again after
         for _ in 0..5 {
             let payload = read_payload(&index)?;
