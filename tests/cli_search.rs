@@ -603,3 +603,25 @@ fn an_edited_document_is_updated_and_a_relative_path_reuses_the_store() {
         "{edited}"
     );
 }
+
+#[test]
+fn a_word_finds_provisions_never_the_articles_or_documents_that_hold_them() {
+    // The store also holds each article with provisions (its whole text), each document
+    // and each provision's links. A word of an article's lead-in, of a heading, or of a
+    // document title finds provisions (and clauses without any), never those entries.
+    let env = Sandbox::new();
+    for q in ["支援企業掛牌上市", "专精特新", "措施", "企业"] {
+        let v = env.search(&[q, "--limit", "5000"]);
+        let hits = ids(&v);
+        assert_eq!(v["total"].as_u64(), Some(hits.len() as u64), "{q}");
+        // a provision's path is its article's and its own number (9.4)
+        for id in hits
+            .iter()
+            .filter(|id| !id.rsplit('/').next().unwrap().contains('.'))
+        {
+            let shown = env.json(&["show", id, "--json"]);
+            let provisions = shown["provisions"].as_array().map_or(0, Vec::len);
+            assert_eq!(provisions, 0, "{q}: {id} has provisions of its own");
+        }
+    }
+}

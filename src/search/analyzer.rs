@@ -10,6 +10,8 @@
 //! built per text from the dictionary words in it (queries and snippets, so a search
 //! process never loads the whole dictionary; see [`text::jieba_for`]).
 
+use std::sync::Arc;
+
 use jieba_rs::{Jieba, TokenizeMode};
 use tantivy::tokenizer::{
     LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
@@ -83,8 +85,26 @@ pub fn analyze(text: &str) -> Vec<String> {
 }
 
 fn analyze_with(segmenter: Segmenter, text: &str, mode: Mode) -> Vec<Term> {
+    analyze_over(segmenter, None, text, mode)
+}
+
+/// [`analyze_with`], or with `given`, the segmenter made for texts that include this
+/// one ([`ForTexts`]).
+fn analyze_over(
+    segmenter: Segmenter,
+    given: Option<&ForTexts>,
+    text: &str,
+    mode: Mode,
+) -> Vec<Term> {
     if text.is_empty() {
         return Vec::new();
+    }
+    if let Some(g) = given {
+        let simplified = match g.simplified.get(text) {
+            Some(s) => std::borrow::Cow::Borrowed(s.as_str()),
+            None => std::borrow::Cow::Owned(text::to_simplified(text)),
+        };
+        return analyze_simplified(&g.jieba, text, &simplified, mode);
     }
     let simplified = text::to_simplified(text);
     let jieba = match segmenter {
@@ -92,6 +112,34 @@ fn analyze_with(segmenter: Segmenter, text: &str, mode: Mode) -> Vec<Term> {
         Segmenter::PerText => text::jieba_for(&per_text_dictionary_text(&simplified)),
     };
     analyze_simplified(&jieba, text, &simplified, mode)
+}
+
+/// A segmenter made for a few texts known in advance (the hits of a search, tokenised
+/// again for their snippets): one jieba holding the dictionary words of them all
+/// ([`text::jieba_for`]), which segments each of them as the shared one does, and their
+/// Simplified forms, converted once.
+pub struct ForTexts {
+    jieba: Arc<Jieba>,
+    simplified: std::collections::HashMap<String, String>,
+}
+
+impl ForTexts {
+    /// The segmenter for `texts`; any other text is still analysed correctly, with the
+    /// words these texts share with it.
+    pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> Arc<ForTexts> {
+        let mut all = String::new();
+        let mut simplified = std::collections::HashMap::new();
+        for t in texts {
+            let s = text::to_simplified(t);
+            all.push_str(&per_text_dictionary_text(&s));
+            all.push('\n');
+            simplified.insert(t.to_string(), s);
+        }
+        Arc::new(ForTexts {
+            jieba: text::jieba_for(&all),
+            simplified,
+        })
+    }
 }
 
 /// What a per-text jieba must hold the words of: the Simplified text, and its lower
@@ -275,6 +323,8 @@ fn joins_words(c: char) -> bool {
 #[derive(Clone)]
 pub struct ZhTokenizer {
     segmenter: Segmenter,
+    /// A segmenter made for the texts this tokenizer will see.
+    given: Option<Arc<ForTexts>>,
     token: Token,
 }
 
@@ -289,6 +339,16 @@ impl ZhTokenizer {
     pub fn with(segmenter: Segmenter) -> ZhTokenizer {
         ZhTokenizer {
             segmenter,
+            given: None,
+            token: Token::default(),
+        }
+    }
+
+    /// A tokenizer over a segmenter made for the texts it will tokenise.
+    pub fn over(texts: Arc<ForTexts>) -> ZhTokenizer {
+        ZhTokenizer {
+            segmenter: Segmenter::PerText,
+            given: Some(texts),
             token: Token::default(),
         }
     }
@@ -312,7 +372,8 @@ impl Tokenizer for ZhTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream<'a> {
         self.token.reset();
         ZhTokenStream {
-            terms: analyze_with(self.segmenter, text, Mode::Index).into_iter(),
+            terms: analyze_over(self.segmenter, self.given.as_deref(), text, Mode::Index)
+                .into_iter(),
             token: &mut self.token,
         }
     }
@@ -350,7 +411,17 @@ pub fn text_analyzer() -> TextAnalyzer {
 /// The same analyzer over a chosen segmenter: [`Segmenter::PerText`] for the snippets of
 /// a search, which re-tokenise each hit's text.
 pub fn text_analyzer_with(segmenter: Segmenter) -> TextAnalyzer {
-    TextAnalyzer::builder(ZhTokenizer::with(segmenter))
+    analyzer_of(ZhTokenizer::with(segmenter))
+}
+
+/// The same analyzer over a segmenter made for the texts it will see: the snippets of
+/// a search's hits.
+pub fn text_analyzer_over(texts: Arc<ForTexts>) -> TextAnalyzer {
+    analyzer_of(ZhTokenizer::over(texts))
+}
+
+fn analyzer_of(tokenizer: ZhTokenizer) -> TextAnalyzer {
+    TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
         .filter(LowerCaser)
         .build()

@@ -33,6 +33,7 @@ pub mod figures;
 pub mod query;
 pub mod rank;
 mod suggest;
+mod union;
 
 use std::ops::{Bound, Range};
 
@@ -41,8 +42,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -58,6 +59,7 @@ use crate::store::{Fields, Store, schema};
 use crate::workspace::{Locations, Workspace};
 use query::{Alternative, Expander, Group, ParsedQuery};
 pub use rank::Ranking;
+use union::UnionQuery;
 
 /// Restrictions on which provisions a search may return. Each facet takes several
 /// values (any of them); an empty facet does not restrict.
@@ -367,9 +369,14 @@ impl SearchIndex {
             });
         }
 
-        // only the clauses a search returns (the store holds other entries too)
+        // only the clauses a search returns (the store holds other entries too); a word
+        // the query requires is matched in fields only those clauses have, so the
+        // filter is needed only without one (`*`, exclusions, filters alone), where it
+        // would otherwise be one more list to intersect and score on every match
         let mut filter_queries = filter_queries;
-        filter_queries.push(term_query(f.searchable, schema::SEARCHABLE));
+        if parsed.required.is_empty() {
+            filter_queries.push(term_query(f.searchable, schema::SEARCHABLE));
+        }
         let window = match options.sort {
             Sort::Score => limit.max(RESCORE_WINDOW),
             _ => limit,
@@ -404,23 +411,36 @@ impl SearchIndex {
             limit,
             (options.sort == Sort::Score).then_some(f.id),
         )?;
-        let generator =
-            snippet_generator(&searcher, &parsed, f.body, false).context("preparing snippets")?;
-        let by_measure = if ranked.iter().any(|(_, r)| !r.literal) && !parsed.highlight.is_empty() {
+        // the hits' stored fields, then one segmenter for all their snippets
+        let mut stored = Vec::with_capacity(ranked.len());
+        for (address, ranking) in ranked {
+            let doc: TantivyDocument = searcher
+                .doc(address)
+                .context("reading a hit from the index")?;
+            stored.push((doc, ranking));
+        }
+        let jieba = analyzer::ForTexts::new(
+            stored
+                .iter()
+                .filter_map(|(d, _)| d.get_first(f.body).and_then(|v| v.as_str())),
+        );
+        let generator = snippet_generator(&searcher, &parsed, f.body, false, &jieba)
+            .context("preparing snippets")?;
+        let by_measure = if stored.iter().any(|(_, r)| !r.literal) && !parsed.highlight.is_empty() {
             Some(
-                snippet_generator(&searcher, &parsed, f.body, true)
+                snippet_generator(&searcher, &parsed, f.body, true, &jieba)
                     .context("preparing snippets")?,
             )
         } else {
             None
         };
-        let mut hits = Vec::with_capacity(ranked.len());
-        for (address, ranking) in ranked {
+        let mut hits = Vec::with_capacity(stored.len());
+        for (doc, ranking) in stored {
             let generator = match &by_measure {
                 Some(g) if !ranking.literal => g,
                 _ => &generator,
             };
-            if let Some(mut hit) = self.hit(&searcher, address, ranking.final_score, generator)? {
+            if let Some(mut hit) = self.hit(&doc, ranking.final_score, generator) {
                 if options.explain {
                     hit.ranking = Some(ranking);
                 }
@@ -430,28 +450,22 @@ impl SearchIndex {
         Ok(SearchResults { hits, total, notes })
     }
 
-    /// A hit, read from the stored fields.
+    /// A hit, from its stored fields.
     fn hit(
         &self,
-        searcher: &tantivy::Searcher,
-        address: DocAddress,
+        stored: &TantivyDocument,
         score: f32,
         generator: &SnippetGenerator,
-    ) -> Result<Option<Hit>> {
+    ) -> Option<Hit> {
         let f = self.store.fields();
-        let stored: TantivyDocument = searcher
-            .doc(address)
-            .context("reading a hit from the index")?;
         let text_of = |field| stored.get_first(field).and_then(|v| v.as_str());
         let (Some(id), Some(doc), Some(text)) = (text_of(f.id), text_of(f.doc), text_of(f.body))
         else {
-            return Ok(None);
+            return None;
         };
-        let Some(meta) = self.store.meta(doc) else {
-            return Ok(None);
-        };
+        let meta = self.store.meta(doc)?;
         let path = id.split_once('/').map_or(id, |(_, p)| p);
-        Ok(Some(Hit {
+        Some(Hit {
             id: id.to_string(),
             doc: meta.id.clone(),
             jurisdiction: meta.jurisdiction.clone(),
@@ -461,7 +475,7 @@ impl SearchIndex {
             snippet: make_snippet(text, generator),
             score,
             ranking: None,
-        }))
+        })
     }
 
     /// The filters as tantivy queries, or `None` when they exclude everything.
@@ -670,13 +684,15 @@ use rank::{AMOUNT_FIELD, DATE_FIELD};
 /// words of their instrument family; not the parts of a family's longer words, such as
 /// 给予 of 给予支持), weighted by rarity like tantivy's `SnippetGenerator::create`, and,
 /// with `measures`, the words that show a measure the query names (for hits found by
-/// their measure). Each hit is re-tokenised with a per-text jieba instead of the analyzer
-/// registered for indexing, so a search never loads the whole dictionary.
+/// their measure). The hits are re-tokenised with `jieba`, made for their texts
+/// ([`analyzer::ForTexts`]), instead of the analyzer registered for indexing, so a
+/// search never loads the whole dictionary.
 fn snippet_generator(
     searcher: &tantivy::Searcher,
     parsed: &ParsedQuery,
     field: tantivy::schema::Field,
     measures: bool,
+    jieba: &std::sync::Arc<analyzer::ForTexts>,
 ) -> tantivy::Result<SnippetGenerator> {
     let mut weights = std::collections::BTreeMap::new();
     let words = parsed
@@ -701,7 +717,7 @@ fn snippet_generator(
     }
     Ok(SnippetGenerator::new(
         weights,
-        analyzer::text_analyzer_with(analyzer::Segmenter::PerText),
+        analyzer::text_analyzer_over(std::sync::Arc::clone(jieba)),
         field,
         SNIPPET_CHARS * 3,
     ))
@@ -910,13 +926,10 @@ fn in_text(f: &Fields, alt: &Alternative) -> Box<dyn Query> {
     if alt.weight < 1.0 {
         return alternative_query(f.body, alt, 1.0);
     }
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Should, alternative_query(f.body, alt, 1.0)),
-        (
-            Occur::Should,
-            alternative_query(f.heading, alt, HEADING_BOOST),
-        ),
-    ]))
+    UnionQuery::sum(vec![
+        alternative_query(f.body, alt, 1.0),
+        alternative_query(f.heading, alt, HEADING_BOOST),
+    ])
 }
 
 /// A group matches in the provision text or its article heading (the best of its
@@ -924,36 +937,27 @@ fn in_text(f: &Fields, alt: &Alternative) -> Box<dyn Query> {
 fn group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
     let mut best: Vec<Box<dyn Query>> = group.alternatives.iter().map(|a| in_text(f, a)).collect();
     if !group.concepts.is_empty() {
-        let concepts: Vec<(Occur, Box<dyn Query>)> = group
+        let concepts: Vec<Box<dyn Query>> = group
             .concepts
             .iter()
             .map(|c| {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Box::new(TermQuery::new(
                     tantivy::Term::from_field_text(f.concept, c),
                     IndexRecordOption::Basic,
-                ));
-                (Occur::Should, q)
+                )) as Box<dyn Query>
             })
             .collect();
         best.push(Box::new(BoostQuery::new(
-            Box::new(BooleanQuery::new(concepts)),
+            UnionQuery::sum(concepts),
             CONCEPT_WEIGHT,
         )));
     }
-    if best.len() == 1 {
-        return best.remove(0);
-    }
-    Box::new(DisjunctionMaxQuery::new(best))
+    UnionQuery::max(best)
 }
 
 /// A group in the text only (no concepts): whether a provision prints it.
 fn literal_group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
-    let alternatives: Vec<(Occur, Box<dyn Query>)> = group
-        .alternatives
-        .iter()
-        .map(|a| (Occur::Should, in_text(f, a)))
-        .collect();
-    Box::new(BooleanQuery::new(alternatives))
+    UnionQuery::sum(group.alternatives.iter().map(|a| in_text(f, a)).collect())
 }
 
 /// The probes [`rank`] reads literal and heading matches with.
@@ -1017,6 +1021,8 @@ fn build_query(
     wanted: Wanted,
 ) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // what adds to the score of a match without being needed for one, as one clause
+    let mut optional: Vec<Box<dyn Query>> = Vec::new();
     match wanted {
         _ if parsed.required.is_empty() => {
             clauses.push((Occur::Must, Box::new(AllQuery)));
@@ -1027,15 +1033,15 @@ fn build_query(
             }
         }
         Wanted::Any => {
-            let strong: Vec<(Occur, Box<dyn Query>)> = parsed
+            let strong: Vec<Box<dyn Query>> = parsed
                 .required
                 .iter()
                 .filter(|g| !g.is_weak())
-                .map(|g| (Occur::Should, group_query(f, g)))
+                .map(|g| group_query(f, g))
                 .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(strong))));
+            clauses.push((Occur::Must, UnionQuery::sum(strong)));
             for g in parsed.required.iter().filter(|g| g.is_weak()) {
-                clauses.push((Occur::Should, group_query(f, g)));
+                optional.push(group_query(f, g));
             }
         }
     }
@@ -1050,12 +1056,15 @@ fn build_query(
             terms: phrase.clone(),
             weight: 1.0,
         };
-        clauses.push((Occur::Should, alternative_query(f.body, &alt, PHRASE_BOOST)));
+        optional.push(alternative_query(f.body, &alt, PHRASE_BOOST));
     }
     for g in &parsed.required {
         for alt in &g.alternatives {
-            clauses.push((Occur::Should, alternative_query(f.title, alt, TITLE_BOOST)));
+            optional.push(alternative_query(f.title, alt, TITLE_BOOST));
         }
+    }
+    if !optional.is_empty() {
+        clauses.push((Occur::Should, UnionQuery::sum(optional)));
     }
     for q in filters {
         clauses.push((Occur::Must, q.box_clone()));

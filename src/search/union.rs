@@ -1,0 +1,352 @@
+//! A disjunction of a few sub-queries that is cheap to seek: the word groups of a query
+//! and their alternatives (a word's spellings, synonyms and instrument family, in the
+//! text and in the heading, or by the measure it names).
+//!
+//! tantivy's unions (`BooleanQuery` of `Should` clauses, `DisjunctionMaxQuery`) buffer a
+//! window of 4,096 documents: fast to walk through, but every seek beyond the window
+//! clears the window's scores. A search intersects the groups, so the rarest group leads
+//! and every other is sought to each of its documents: most seeks leave the window, and
+//! at 10,000 documents clearing windows was a third of a query's time. This union keeps
+//! its few children positioned and only compares their documents; the scores are the
+//! same (the sum, or the best, of the children that match).
+
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
+
+/// How the scores of the children that match a document make its score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Combine {
+    /// Their sum (a `BooleanQuery` of `Should` clauses).
+    Sum,
+    /// The best of them (a `DisjunctionMaxQuery` without tie breaker).
+    Max,
+}
+
+/// Matches what any of its children matches.
+#[derive(Debug)]
+pub(crate) struct UnionQuery {
+    children: Vec<Box<dyn Query>>,
+    combine: Combine,
+}
+
+impl UnionQuery {
+    /// The children's scores summed.
+    pub(crate) fn sum(children: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+        Self::boxed(children, Combine::Sum)
+    }
+
+    /// The best child's score.
+    pub(crate) fn max(children: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+        Self::boxed(children, Combine::Max)
+    }
+
+    fn boxed(mut children: Vec<Box<dyn Query>>, combine: Combine) -> Box<dyn Query> {
+        if children.len() == 1 {
+            return children.remove(0);
+        }
+        Box::new(UnionQuery { children, combine })
+    }
+}
+
+impl Clone for UnionQuery {
+    fn clone(&self) -> Self {
+        UnionQuery {
+            children: self.children.iter().map(|c| c.box_clone()).collect(),
+            combine: self.combine,
+        }
+    }
+}
+
+impl Query for UnionQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let children = self
+            .children
+            .iter()
+            .map(|c| c.weight(scoring))
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Box::new(UnionWeight {
+            children,
+            combine: self.combine,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a tantivy::Term, bool)) {
+        for c in &self.children {
+            c.query_terms(visitor);
+        }
+    }
+}
+
+struct UnionWeight {
+    children: Vec<Box<dyn Weight>>,
+    combine: Combine,
+}
+
+impl Weight for UnionWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut children = Vec::with_capacity(self.children.len());
+        for w in &self.children {
+            let s = w.scorer(reader, boost)?;
+            if s.doc() != TERMINATED {
+                children.push(s);
+            }
+        }
+        Ok(match children.len() {
+            0 => Box::new(EmptyScorer),
+            1 => children.remove(0),
+            _ => Box::new(UnionScorer::new(children, self.combine)),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut matched = Vec::new();
+        for w in &self.children {
+            if let Ok(e) = w.explain(reader, doc) {
+                matched.push(e);
+            }
+        }
+        if matched.is_empty() {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        let value = combine(self.combine, matched.iter().map(Explanation::value));
+        let mut out = Explanation::new(
+            match self.combine {
+                Combine::Sum => "sum of",
+                Combine::Max => "max of",
+            },
+            value,
+        );
+        for e in matched {
+            out.add_detail(e);
+        }
+        Ok(out)
+    }
+}
+
+fn combine(how: Combine, scores: impl Iterator<Item = Score>) -> Score {
+    match how {
+        Combine::Sum => scores.sum(),
+        Combine::Max => scores.fold(0.0, Score::max),
+    }
+}
+
+/// The children, each on its current document; the union is on the least of them.
+/// Their documents are kept beside them: asking a boxed scorer for its document is a
+/// call and a load from its current block, and each step compares them all.
+///
+/// A seek stops at the first child that holds the target (the most frequent children
+/// are asked first): the union is there whatever the others hold. Those not asked lag
+/// behind until the document is scored or left, which an intersection does only for the
+/// few documents every group holds.
+struct UnionScorer {
+    children: Vec<Box<dyn Scorer>>,
+    docs: Vec<DocId>,
+    combine: Combine,
+    doc: DocId,
+    /// Some children may be before `doc` (a seek stopped early).
+    lagging: bool,
+}
+
+impl UnionScorer {
+    fn new(mut children: Vec<Box<dyn Scorer>>, combine: Combine) -> UnionScorer {
+        children.sort_by_key(|c| std::cmp::Reverse(c.size_hint()));
+        let docs: Vec<DocId> = children.iter().map(|c| c.doc()).collect();
+        let doc = docs.iter().copied().min().unwrap_or(TERMINATED);
+        UnionScorer {
+            children,
+            docs,
+            combine,
+            doc,
+            lagging: false,
+        }
+    }
+
+    /// Brings the children a seek did not ask to the union's document.
+    fn catch_up(&mut self) {
+        if !self.lagging {
+            return;
+        }
+        let doc = self.doc;
+        for (c, d) in self.children.iter_mut().zip(&mut self.docs) {
+            if *d < doc {
+                *d = c.seek(doc);
+            }
+        }
+        self.lagging = false;
+    }
+}
+
+impl DocSet for UnionScorer {
+    fn advance(&mut self) -> DocId {
+        self.catch_up();
+        let doc = self.doc;
+        let mut least = TERMINATED;
+        for (c, d) in self.children.iter_mut().zip(&mut self.docs) {
+            if *d == doc {
+                *d = c.advance();
+            }
+            least = least.min(*d);
+        }
+        self.doc = least;
+        least
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        let mut least = TERMINATED;
+        for (c, d) in self.children.iter_mut().zip(&mut self.docs) {
+            if *d < target {
+                *d = c.seek(target);
+            }
+            if *d == target {
+                self.doc = target;
+                self.lagging = true;
+                return target;
+            }
+            least = least.min(*d);
+        }
+        self.doc = least;
+        self.lagging = false;
+        least
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.children
+            .iter()
+            .map(|c| c.size_hint())
+            .fold(0u32, u32::saturating_add)
+    }
+
+    fn cost(&self) -> u64 {
+        self.children.iter().map(|c| c.cost()).sum()
+    }
+}
+
+impl Scorer for UnionScorer {
+    fn score(&mut self) -> Score {
+        self.catch_up();
+        let doc = self.doc;
+        let how = self.combine;
+        combine(
+            how,
+            self.children
+                .iter_mut()
+                .zip(&self.docs)
+                .filter(|(_, d)| **d == doc)
+                .map(|(c, _)| c.score()),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, TermQuery};
+    use tantivy::schema::{IndexRecordOption, STRING, Schema, TEXT};
+    use tantivy::{DocAddress, Index, TantivyDocument, Term};
+
+    /// An index of documents made of words `a`–`f` (with repeats, for term frequencies).
+    fn index(docs: &[Vec<u8>]) -> (Index, tantivy::schema::Field, tantivy::schema::Field) {
+        let mut b = Schema::builder();
+        let text = b.add_text_field("text", TEXT);
+        let tag = b.add_text_field("tag", STRING);
+        let index = Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (i, words) in docs.iter().enumerate() {
+            let mut d = TantivyDocument::default();
+            let t: Vec<String> = words
+                .iter()
+                .map(|w| ((b'a' + w % 6) as char).to_string())
+                .collect();
+            d.add_text(text, t.join(" "));
+            d.add_text(tag, if i % 3 == 0 { "x" } else { "y" });
+            w.add_document(d).unwrap();
+        }
+        w.commit().unwrap();
+        (index, text, tag)
+    }
+
+    fn term(field: tantivy::schema::Field, w: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, w),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    /// Every match with its score, in doc order.
+    fn run(index: &Index, q: &dyn Query) -> Vec<(DocAddress, Score)> {
+        let searcher = index.reader().unwrap().searcher();
+        let mut top = searcher
+            .search(q, &TopDocs::with_limit(10_000).order_by_score())
+            .unwrap();
+        top.sort_by_key(|(_, at)| *at);
+        top.into_iter().map(|(s, at)| (at, s)).collect()
+    }
+
+    fn same(a: &[(DocAddress, Score)], b: &[(DocAddress, Score)]) -> bool {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x.0 == y.0 && (x.1 - y.1).abs() <= 1e-4 * x.1.abs().max(1.0))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Alone and as a required clause next to another (so that it is sought, not
+        /// walked), the union matches and scores exactly as tantivy's unions do.
+        #[test]
+        fn it_matches_and_scores_as_tantivys_unions(
+            docs in prop::collection::vec(prop::collection::vec(0u8..6, 1..6), 1..300),
+            words in prop::collection::vec(0u8..6, 1..4),
+        ) {
+            let (index, text, tag) = index(&docs);
+            let children = || -> Vec<Box<dyn Query>> {
+                words.iter().map(|w| term(text, &((b'a' + w) as char).to_string())).collect()
+            };
+            let theirs_sum: Box<dyn Query> = Box::new(BooleanQuery::new(
+                children().into_iter().map(|c| (Occur::Should, c)).collect(),
+            ));
+            let theirs_max: Box<dyn Query> = Box::new(DisjunctionMaxQuery::new(children()));
+            for (ours, theirs) in [
+                (UnionQuery::sum(children()), theirs_sum),
+                (UnionQuery::max(children()), theirs_max),
+            ] {
+                prop_assert!(same(&run(&index, &*ours), &run(&index, &*theirs)));
+                let within = |q: Box<dyn Query>| -> Box<dyn Query> {
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, q),
+                        (Occur::Must, term(tag, "x")),
+                    ]))
+                };
+                let a = run(&index, &*within(ours.box_clone()));
+                let b = run(&index, &*within(theirs.box_clone()));
+                prop_assert!(same(&a, &b));
+                let searcher = index.reader().unwrap().searcher();
+                prop_assert_eq!(
+                    searcher.search(&*within(ours), &Count).unwrap(),
+                    searcher.search(&*within(theirs), &Count).unwrap()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_union_of_nothing_that_occurs_matches_nothing() {
+        let (index, text, _) = index(&[vec![0, 1], vec![2]]);
+        let q = UnionQuery::sum(vec![term(text, "zz"), term(text, "yy")]);
+        assert!(run(&index, &*q).is_empty());
+        let q = UnionQuery::max(vec![term(text, "a"), term(text, "yy")]);
+        assert_eq!(run(&index, &*q).len(), 1);
+    }
+}
