@@ -2,9 +2,9 @@
 //! what goes into the search index (the corpus, cleaning, structure, facts, topics and
 //! analysis stages, and every file in `corpus/`). The index stores it, so an index built
 //! by another version of the program is rebuilt instead of trusted. The views (`tui`,
-//! `cli`, `export`, `compare`) and the parts of search that only read the index
-//! (ranking, facets, suggestions) do not change what is written and are left out, so
-//! that a new version of them keeps the store.
+//! `cli`, `export`, `compare`) and the parts of search that only read the index (query
+//! parsing and evaluation, ranking, facets, suggestions) do not change what is written
+//! and are left out, so that a new version of them keeps the store.
 //!
 //! It also compiles jieba's dictionary (`data/jieba/dict.txt`) into a finite-state
 //! transducer, word → frequency, that `src/text/dictionary.rs` embeds.
