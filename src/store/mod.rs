@@ -149,12 +149,17 @@ pub(crate) fn open_index(dir: &Path) -> std::result::Result<Index, String> {
     Ok(index)
 }
 
-/// Searches the segments of a store of several on as many threads as there are cores
-/// (at most four): a query's time is mostly evaluating it segment by segment.
+/// Entries from which a store's segments are searched in parallel: below it, waking the
+/// pool's threads costs more than a query (the bundled corpus holds about 1,500).
+const PARALLEL_SEARCH_ENTRIES: u64 = 50_000;
+
+/// Searches the segments of a large store on as many threads as there are cores (at
+/// most four): a query's time is then mostly evaluating it segment by segment.
 fn search_on_every_core(index: &mut Index) {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let segments = index.searchable_segment_metas().map_or(0, |m| m.len());
-    if cores > 1 && segments > 1 {
+    let metas = index.searchable_segment_metas().unwrap_or_default();
+    let entries: u64 = metas.iter().map(|m| u64::from(m.max_doc())).sum();
+    if cores > 1 && metas.len() > 1 && entries >= PARALLEL_SEARCH_ENTRIES {
         // without the pool, searches run on the calling thread, as before
         let _ = index.set_multithread_executor(cores);
     }
