@@ -86,16 +86,13 @@ pub struct StoreWriter {
 }
 
 impl StoreWriter {
-    /// A new, empty store in `dir` (a full build). Its segments are merged only when it
-    /// is committed: merges started by [`StoreWriter::flush`] would run beside the link
-    /// pass, and merge the clauses again once the links are added.
+    /// A new, empty store in `dir` (a full build).
     pub fn create(dir: &Path, threads: usize) -> Result<StoreWriter> {
         let (schema, fields) = schema::schema();
         let index = Index::create_in_dir(dir, schema)
             .with_context(|| format!("{}: cannot create the index", dir.display()))?;
         crate::search::analyzer::register(&index);
         let writer = writer_of(&index, threads, dir)?;
-        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         Ok(StoreWriter {
             index,
             writer,
@@ -304,8 +301,6 @@ impl StoreWriter {
 
     /// Publishes a generation: writes its catalog, then commits with a payload naming it.
     pub fn commit(mut self, catalog: &Catalog, dir: &Path) -> Result<()> {
-        self.writer
-            .set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
         catalog.write(dir)?;
         let payload = Payload {
             generation: catalog.info.generation,
