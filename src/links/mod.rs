@@ -117,29 +117,34 @@ impl<'a> Engine<'a> {
         lex: &Lexicon,
     ) -> Vec<StoredLink> {
         self.links_with(None, candidates, scored, hub_mean, lex)
+            .iter()
+            .map(StoredLink::to_owned)
+            .collect()
     }
 
     /// [`Engine::links`] from [`Engine::summaries`] of `anchor`'s candidates: the details
-    /// a reason names are worked out only for the links kept.
-    pub fn links_of(
-        &self,
+    /// a reason names are worked out only for the links kept, and the links borrow their
+    /// strings from the candidates, the lexicon and the rules (a build writes them as
+    /// they are).
+    pub fn links_of<'x>(
+        &'x self,
         anchor: &Prepared,
-        candidates: &[Candidate],
+        candidates: &[Candidate<'x>],
         summaries: Vec<Scored>,
         hub_mean: f32,
-        lex: &Lexicon,
-    ) -> Vec<StoredLink> {
+        lex: &'x Lexicon,
+    ) -> Vec<StoredLink<&'x str>> {
         self.links_with(Some(anchor), candidates, summaries, hub_mean, lex)
     }
 
-    fn links_with(
-        &self,
+    fn links_with<'x>(
+        &'x self,
         details_for: Option<&Prepared>,
-        candidates: &[Candidate],
+        candidates: &[Candidate<'x>],
         scored: Vec<Scored>,
         hub_mean: f32,
-        lex: &Lexicon,
-    ) -> Vec<StoredLink> {
+        lex: &'x Lexicon,
+    ) -> Vec<StoredLink<&'x str>> {
         let s = self.settings;
         let mut out: Vec<(f32, Tier, usize, Evidence)> = scored
             .into_iter()
@@ -161,14 +166,14 @@ impl<'a> Engine<'a> {
         out.truncate(s.weights.max_links);
         out.into_iter()
             .map(|(score, tier, index, evidence)| {
-                let p = candidates[index].prepared;
+                let p: &'x Prepared = candidates[index].prepared;
                 let evidence = match details_for {
                     Some(anchor) => score::score(anchor, p, s),
                     None => evidence,
                 };
                 StoredLink {
-                    id: p.id.to_string(),
-                    doc: p.doc.to_string(),
+                    id: &*p.id,
+                    doc: &*p.doc,
                     score: (score * 1000.0).round() / 1000.0,
                     tier,
                     reasons: self.reasons(&evidence, lex),
@@ -197,8 +202,9 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The evidence in words a consultant can check.
-    pub fn reasons(&self, e: &Evidence, lex: &Lexicon) -> Vec<Reason> {
+    /// The evidence in words a consultant can check, borrowing the names of the rules
+    /// and the lexicon.
+    pub fn reasons<'x>(&'x self, e: &Evidence, lex: &'x Lexicon) -> Vec<Reason<&'x str>> {
         let mut out = Vec::new();
         if let Some(f) = e.frame.as_ref().filter(|f| f.same_trigger)
             && let Some(t) = self.frames.trigger(lex.name(f.trigger))
@@ -208,17 +214,17 @@ impl<'a> Engine<'a> {
                 .and_then(|i| self.frames.instrument(lex.name(i)));
             let basis = f.basis.and_then(|b| self.frames.basis(lex.name(b)));
             out.push(Reason::SameFrame {
-                trigger_zh: t.zh.clone(),
-                trigger_en: t.en.clone(),
-                instrument_zh: instrument.map(|i| i.zh.clone()),
-                instrument_en: instrument.map(|i| i.en.clone()),
-                basis_zh: basis.map(|b| b.zh.clone()),
-                basis_en: basis.map(|b| b.en.clone()),
+                trigger_zh: t.zh.as_str(),
+                trigger_en: t.en.as_str(),
+                instrument_zh: instrument.map(|i| i.zh.as_str()),
+                instrument_en: instrument.map(|i| i.en.as_str()),
+                basis_zh: basis.map(|b| b.zh.as_str()),
+                basis_en: basis.map(|b| b.en.as_str()),
             });
         }
         if let Some(fig) = e.figure {
             out.push(Reason::SameFigure {
-                figure: lex.name(fig).to_string(),
+                figure: lex.name(fig),
             });
         }
         let names: Vec<_> = e
@@ -228,17 +234,13 @@ impl<'a> Engine<'a> {
             .collect();
         if !names.is_empty() {
             out.push(Reason::SameTypes {
-                zh: names.iter().map(|t| t.zh.clone()).collect(),
-                en: names.iter().map(|t| t.en.clone()).collect(),
+                zh: names.iter().map(|t| t.zh.as_str()).collect(),
+                en: names.iter().map(|t| t.en.as_str()).collect(),
             });
         }
         if !e.shared_terms.is_empty() {
             out.push(Reason::SharedTerms {
-                terms: e
-                    .shared_terms
-                    .iter()
-                    .map(|t| lex.name(*t).to_string())
-                    .collect(),
+                terms: e.shared_terms.iter().map(|t| lex.name(*t)).collect(),
             });
         }
         out

@@ -85,13 +85,15 @@ pub struct DocumentRecord {
     pub chapters: Vec<Chapter>,
 }
 
-/// The links of one provision, as the link engine computed them.
+/// The links of one provision, as the link engine computed them (with owned strings as
+/// read back, or borrowed as a build writes them).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct LinksRecord {
+#[serde(bound(deserialize = "S: Deserialize<'de>"))]
+pub struct LinksRecord<S = String> {
     /// How close the provision is to everything (mean of its best raw scores).
     pub hub: f32,
     /// Its links, best first.
-    pub links: Vec<StoredLink>,
+    pub links: Vec<StoredLink<S>>,
 }
 
 /// A candidate the store returns for a [`CandidateQuery`].

@@ -275,13 +275,18 @@ impl StoreWriter {
 
     /// Adds the links of a provision that has none in the store yet (a full build: no
     /// delete is queued, which would hold a query per provision until the commit).
-    pub fn add_links(&self, provision: &str, doc: &str, record: &LinksRecord) -> Result<()> {
+    pub fn add_links<S: AsRef<str> + serde::Serialize>(
+        &self,
+        provision: &str,
+        doc: &str,
+        record: &LinksRecord<S>,
+    ) -> Result<()> {
         let f = self.fields;
         let mut d = TantivyDocument::default();
         d.add_text(f.kind, schema::KIND_LINKS);
         d.add_text(f.doc, doc);
         d.add_text(f.lkey, provision);
-        let mut targets: Vec<&str> = record.links.iter().map(|l| l.doc.as_str()).collect();
+        let mut targets: Vec<&str> = record.links.iter().map(|l| l.doc.as_ref()).collect();
         targets.sort_unstable();
         targets.dedup();
         for t in targets {
