@@ -118,7 +118,7 @@ impl<'a> Engine<'a> {
     ) -> Vec<StoredLink> {
         self.links_with(None, candidates, scored, hub_mean, lex)
             .iter()
-            .map(StoredLink::to_owned)
+            .map(StoredLink::owned)
             .collect()
     }
 

@@ -166,7 +166,7 @@ pub struct StoredLink<S = String> {
 
 impl<S: AsRef<str>> Reason<S> {
     /// The same reason with owned strings.
-    pub fn to_owned(&self) -> Reason {
+    pub fn owned(&self) -> Reason {
         let own = |s: &S| s.as_ref().to_string();
         let all = |v: &[S]| v.iter().map(own).collect();
         match self {
@@ -199,13 +199,13 @@ impl<S: AsRef<str>> Reason<S> {
 
 impl<S: AsRef<str>> StoredLink<S> {
     /// The same link with owned strings.
-    pub fn to_owned(&self) -> StoredLink {
+    pub fn owned(&self) -> StoredLink {
         StoredLink {
             id: self.id.as_ref().to_string(),
             doc: self.doc.as_ref().to_string(),
             score: self.score,
             tier: self.tier,
-            reasons: self.reasons.iter().map(Reason::to_owned).collect(),
+            reasons: self.reasons.iter().map(Reason::owned).collect(),
         }
     }
 }
@@ -286,7 +286,9 @@ mod tests {
                     basis_zh: None,
                     basis_en: None,
                 },
-                Reason::SameFigure { figure: "最高300万元" },
+                Reason::SameFigure {
+                    figure: "最高300万元",
+                },
                 Reason::SameTypes {
                     zh: vec!["上市挂牌"],
                     en: vec!["listing"],
@@ -298,7 +300,7 @@ mod tests {
         };
         let json = serde_json::to_string(&borrowed).expect("serialises");
         let read: StoredLink = serde_json::from_str(&json).expect("reads back");
-        assert_eq!(read, borrowed.to_owned());
+        assert_eq!(read, borrowed.owned());
         assert_eq!(json, serde_json::to_string(&read).expect("serialises"));
         assert_eq!(
             read.reasons[0].text(Lang::Zh),

@@ -77,6 +77,7 @@ struct SegmentKeys {
 pub struct Scratch {
     accumulators: Vec<Vec<(DocId, Score)>>,
     spare: Vec<(DocId, Score)>,
+    scores: Vec<Score>,
 }
 
 struct Key<'q> {
@@ -228,7 +229,9 @@ impl<'s> CandidateSearch<'s> {
         }
         let keys = self.keys(q)?;
         if scratch.accumulators.len() < self.segments.len() {
-            scratch.accumulators.resize_with(self.segments.len(), Vec::new);
+            scratch
+                .accumulators
+                .resize_with(self.segments.len(), Vec::new);
         }
         let result = self.evaluate(&keys, q, limit, scratch);
         // leave no accumulator for the next query
@@ -257,21 +260,33 @@ impl<'s> CandidateSearch<'s> {
             read += self.accumulate(key, budget - read, scratch)?;
         }
 
-        let mut found: Vec<Found> = Vec::with_capacity(read);
+        // of the entries met, only those that can still be among the best need their
+        // ordinal (which orders equal scores, and is a cache miss to read)
+        let rest = &keys[split..];
+        let headroom: Score = rest.iter().map(Key::max).sum();
+        let keep = if rest.is_empty() {
+            limit
+        } else {
+            q.accumulators.max(limit)
+        };
+        let (kept, kth) = nth_best_scores(&scratch.accumulators, &mut scratch.scores, keep, limit);
+        let mut found: Vec<Found> = Vec::new();
         for (seg, met) in scratch.accumulators.iter().enumerate() {
             let ordinals = &self.ordinals[seg];
-            found.extend(met.iter().map(|&(doc, score)| Found {
-                score,
-                ordinal: ordinals[doc as usize],
-                at: DocAddress::new(seg as u32, doc),
-            }));
+            found.extend(
+                met.iter()
+                    .filter(|(_, score)| *score >= kept && *score + headroom >= kth)
+                    .map(|&(doc, score)| Found {
+                        score,
+                        ordinal: ordinals[doc as usize],
+                        at: DocAddress::new(seg as u32, doc),
+                    }),
+            );
         }
-        let rest = &keys[split..];
         if !rest.is_empty() {
             // 2. the rest can add at most `headroom`: of the best `accumulators`, drop what
             //    cannot reach the k-th best (the same as dropping first and keeping the best
             //    after, since what is dropped is below all that is kept)
-            let headroom: Score = rest.iter().map(Key::max).sum();
             keep_best(&mut found, q.accumulators.max(limit));
             if found.len() > limit {
                 let kth = kth_best(&mut found, limit);
@@ -308,20 +323,27 @@ impl<'s> CandidateSearch<'s> {
             merged.clear();
             merged.reserve(met.len() + (info.doc_freq as usize).min(cap - read));
             let mut i = 0;
+            // a block's norms are loaded before it is merged: independent loads the
+            // processor overlaps (in a large store each is a cache miss), where the
+            // merge's branches would take them one at a time
+            let mut held = [0u8; 128];
             loop {
                 let docs = block.docs();
                 if docs.is_empty() || read >= cap {
                     break;
                 }
-                let docs = &docs[..docs.len().min(cap - read)];
-                for &doc in docs {
+                let docs = &docs[..docs.len().min(cap - read).min(held.len())];
+                for (h, &doc) in held.iter_mut().zip(docs) {
+                    *h = norms.fieldnorm_id(doc);
+                }
+                for (&doc, &norm) in docs.iter().zip(&held) {
                     if alive.is_some_and(|a| !a.is_alive(doc)) {
                         continue;
                     }
                     let before = met[i..].iter().take_while(|(d, _)| *d < doc).count();
                     merged.extend_from_slice(&met[i..i + before]);
                     i += before;
-                    let mut score = key.weight.score(norms.fieldnorm_id(doc), 1);
+                    let mut score = key.weight.score(norm, 1);
                     if met.get(i).is_some_and(|(d, _)| *d == doc) {
                         score += met[i].1;
                         i += 1;
@@ -384,6 +406,29 @@ fn best_first(a: &Found, b: &Found) -> std::cmp::Ordering {
     b.score
         .total_cmp(&a.score)
         .then_with(|| (a.ordinal, a.at).cmp(&(b.ordinal, b.at)))
+}
+
+/// The `keep`-th and the `limit`-th best scores of the entries met (minus infinity
+/// when fewer were met): an entry scoring below the first is not among the best `keep`
+/// whatever its ordinal, nor one that cannot reach the second with the keys left.
+fn nth_best_scores(
+    met: &[Vec<(DocId, Score)>],
+    scores: &mut Vec<Score>,
+    keep: usize,
+    limit: usize,
+) -> (Score, Score) {
+    scores.clear();
+    scores.extend(met.iter().flatten().map(|(_, s)| *s));
+    let mut nth = |n: usize| {
+        if n == 0 || scores.len() < n {
+            Score::NEG_INFINITY
+        } else {
+            *scores
+                .select_nth_unstable_by(n - 1, |a, b| b.total_cmp(a))
+                .1
+        }
+    };
+    (nth(keep), nth(limit))
 }
 
 /// Keeps the best `n` of `found` (in no order).
