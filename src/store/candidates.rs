@@ -261,7 +261,9 @@ impl<'s> CandidateSearch<'s> {
         }
 
         // of the entries met, only those that can still be among the best need their
-        // ordinal (which orders equal scores, and is a cache miss to read)
+        // ordinal (which orders equal scores, and is a cache miss to read): an entry below
+        // the `keep`-th best score is not among the best `keep`, and one that cannot reach
+        // the k-th best even with every key left can never be among the best k
         let rest = &keys[split..];
         let headroom: Score = rest.iter().map(Key::max).sum();
         let keep = if rest.is_empty() {
@@ -284,14 +286,9 @@ impl<'s> CandidateSearch<'s> {
             );
         }
         if !rest.is_empty() {
-            // 2. the rest can add at most `headroom`: of the best `accumulators`, drop what
-            //    cannot reach the k-th best (the same as dropping first and keeping the best
-            //    after, since what is dropped is below all that is kept)
-            keep_best(&mut found, q.accumulators.max(limit));
-            if found.len() > limit {
-                let kth = kth_best(&mut found, limit);
-                found.retain(|f| f.score + headroom >= kth);
-            }
+            // 2. the rest only checks the best `accumulators` of those (what could not
+            //    reach the k-th best is already dropped, by score above)
+            keep_best(&mut found, keep);
             found.sort_unstable_by_key(|f| f.at);
             for key in rest {
                 self.check(key, &mut found)?;
@@ -437,13 +434,6 @@ fn keep_best(found: &mut Vec<Found>, n: usize) {
         found.select_nth_unstable_by(n - 1, best_first);
         found.truncate(n);
     }
-}
-
-/// The `k`-th best score of `found` (reorders it).
-fn kth_best(found: &mut [Found], k: usize) -> Score {
-    let k = k.clamp(1, found.len());
-    found.select_nth_unstable_by(k - 1, best_first);
-    found[k - 1].score
 }
 
 #[cfg(test)]
