@@ -459,7 +459,17 @@ impl FrameRules {
             let end = start + compact[bytes].chars().count();
             origin[start]..origin[end - 1] + 1
         };
+        // a query is a few characters and the rules hold hundreds of words: most words
+        // are ruled out by their first character before any substring search
+        let mut starts: Vec<char> = compact.chars().collect();
+        starts.sort_unstable();
+        starts.dedup();
         let occurrences = |word: &str| -> Vec<std::ops::Range<usize>> {
+            if let Some(c) = word.chars().next()
+                && starts.binary_search(&c).is_err()
+            {
+                return Vec::new();
+            }
             compact
                 .match_indices(word)
                 .map(|(b, w)| b..b + w.len())
