@@ -255,3 +255,51 @@ fn a_damaged_catalog_is_rebuilt_even_when_a_document_changed_too() {
     let v = env.json(&["index", "--check", "--json"]);
     assert_eq!(v["check"], "ok", "{v}");
 }
+
+/// A search reads its hits' texts without decoding their records (the texts come first
+/// in every clause entry): what it reads is every text the entry holds, and a
+/// provision's Simplified form is stored exactly when it differs from the text, so a
+/// search never converts a hit again.
+#[test]
+fn a_hit_is_read_whole_from_its_texts_and_carries_its_simplified_form() {
+    use policynav::search::SearchIndex;
+    use policynav::store::{Store, schema};
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::{IndexRecordOption, Value};
+
+    let dir = tempfile::tempdir().unwrap();
+    let locations = policynav::workspace::Locations::bundled_in(dir.path());
+    let index = SearchIndex::open_or_build_at(&locations, &mut |_| {}).expect("store builds");
+    let store = index.store();
+    let f = store.fields();
+    let searcher = store.searcher();
+    let all = TermQuery::new(
+        tantivy::Term::from_field_text(f.searchable, schema::SEARCHABLE),
+        IndexRecordOption::Basic,
+    );
+    let entries = searcher.search(&all, &DocSetCollector).unwrap();
+    assert!(entries.len() > 300, "{} searchable clauses", entries.len());
+    let mut converted = 0;
+    for at in entries {
+        let texts = Store::texts(&searcher, at, &[f.id, f.doc, f.body]).unwrap();
+        let whole: tantivy::TantivyDocument = searcher.doc(at).unwrap();
+        for (field, value) in whole.field_values() {
+            if let Some(text) = value.as_str() {
+                assert_eq!(texts.get(field), Some(text), "{:?} of {at:?}", field);
+            }
+        }
+        let body = texts.get(f.body).expect("a provision text");
+        let simplified = policynav::text::to_simplified(body);
+        if simplified == body {
+            assert_eq!(texts.get(f.simplified), None, "{body}");
+        } else {
+            assert_eq!(texts.get(f.simplified), Some(simplified.as_str()));
+            converted += 1;
+        }
+    }
+    assert!(
+        converted > 10,
+        "the Traditional document's provisions: {converted}"
+    );
+}

@@ -124,16 +124,20 @@ pub struct ForTexts {
 }
 
 impl ForTexts {
-    /// The segmenter for `texts`; any other text is still analysed correctly, with the
-    /// words these texts share with it.
-    pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> Arc<ForTexts> {
+    /// The segmenter for `texts`, each with its Simplified form when it differs (`None`:
+    /// the text is Simplified already), as the store keeps them; any other text is still
+    /// analysed correctly, with the words these texts share with it.
+    pub fn new<'a>(texts: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> Arc<ForTexts> {
         let mut all = String::new();
         let mut simplified = std::collections::HashMap::new();
-        for t in texts {
-            let s = text::to_simplified(t);
-            all.push_str(&per_text_dictionary_text(&s));
-            all.push('\n');
-            simplified.insert(t.to_string(), s);
+        let full = text::jieba_loaded();
+        for (t, s) in texts {
+            let s = s.unwrap_or(t);
+            if !full {
+                all.push_str(&per_text_dictionary_text(s));
+                all.push('\n');
+            }
+            simplified.insert(t.to_string(), s.to_string());
         }
         Arc::new(ForTexts {
             jieba: text::jieba_for(&all),

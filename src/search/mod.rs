@@ -40,14 +40,14 @@ use std::ops::{Bound, Range};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
+use tantivy::DocAddress;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
     TermSetQuery,
 };
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, TantivyDocument};
 
 pub use analyzer::{analyze, analyze_terms};
 
@@ -204,6 +204,12 @@ pub struct SearchIndex {
     info: IndexInfo,
     expander: Expander,
     taxonomy: crate::topics::Taxonomy,
+    /// Searches run so far: from the second, the full segmenter is loaded in the
+    /// background ([`crate::text::preload_jieba`]).
+    searches: std::sync::atomic::AtomicUsize,
+    /// The ranking columns of the store's segments, opened by the first search that
+    /// ranks hits in them.
+    columns: rank::Columns,
 }
 
 /// Highlight length of a snippet, in characters.
@@ -311,6 +317,8 @@ impl SearchIndex {
             info,
             expander: Expander::new(vocabulary, rules.frames),
             taxonomy: rules.taxonomy,
+            searches: std::sync::atomic::AtomicUsize::new(0),
+            columns: rank::Columns::default(),
         }
     }
 
@@ -340,6 +348,15 @@ impl SearchIndex {
         request: &SearchRequest,
         options: &SearchOptions,
     ) -> Result<SearchResults> {
+        // one search segments a query and ten hits with segmenters made for them; a
+        // process that searches again will likely go on (the navigator, a script)
+        if self
+            .searches
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            == 1
+        {
+            crate::text::preload_jieba();
+        }
         let mut parsed = self.expander.parse(&request.query);
         let mut notes = std::mem::take(&mut parsed.notes);
         let filters = merge_filters(&request.filters, &parsed.fields, &mut notes)?;
@@ -404,25 +421,25 @@ impl SearchIndex {
         let probes = probes(f, &parsed, wanted);
         let ranked = rank::rank(
             &searcher,
+            &self.columns,
             self.expander.frames(),
             &parsed.triggers,
             &probes,
             top,
             limit,
-            (options.sort == Sort::Score).then_some(f.id),
+            options.sort == Sort::Score,
         )?;
-        // the hits' stored fields, then one segmenter for all their snippets
+        // the hits' stored texts, then one segmenter for all their snippets
         let mut stored = Vec::with_capacity(ranked.len());
         for (address, ranking) in ranked {
-            let doc: TantivyDocument = searcher
-                .doc(address)
+            let texts = Store::texts(&searcher, address, &[f.id, f.doc, f.body])
                 .context("reading a hit from the index")?;
-            stored.push((doc, ranking));
+            stored.push((texts, ranking));
         }
         let jieba = analyzer::ForTexts::new(
             stored
                 .iter()
-                .filter_map(|(d, _)| d.get_first(f.body).and_then(|v| v.as_str())),
+                .filter_map(|(t, _)| Some((t.get(f.body)?, t.get(f.simplified)))),
         );
         let generator = snippet_generator(&searcher, &parsed, f.body, false, &jieba)
             .context("preparing snippets")?;
@@ -453,12 +470,12 @@ impl SearchIndex {
     /// A hit, from its stored fields.
     fn hit(
         &self,
-        stored: &TantivyDocument,
+        stored: &crate::store::TextFields,
         score: f32,
         generator: &SnippetGenerator,
     ) -> Option<Hit> {
         let f = self.store.fields();
-        let text_of = |field| stored.get_first(field).and_then(|v| v.as_str());
+        let text_of = |field| stored.get(field);
         let (Some(id), Some(doc), Some(text)) = (text_of(f.id), text_of(f.doc), text_of(f.body))
         else {
             return None;

@@ -19,7 +19,6 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use tantivy::query::{EnableScoring, Query, Weight};
-use tantivy::schema::Field;
 use tantivy::{DocAddress, DocId, Searcher, TERMINATED};
 
 use crate::analysis::FrameRules;
@@ -82,17 +81,56 @@ pub(crate) struct Probes {
     pub heading: Option<Box<dyn Query>>,
 }
 
-/// Ranks `top` (text score, address), keeping at most `limit`. With `reorder_by_id`
-/// (the clause id field) the hits are ordered by rank, equal ranks by id; `None` keeps
-/// the given order (a `--sort` other than score).
+/// The columns ranking reads of one segment: concepts, amount, date and clause id.
+struct SegmentColumns {
+    concept: Option<tantivy::columnar::StrColumn>,
+    amount: Option<tantivy::columnar::Column<f64>>,
+    date: Option<tantivy::columnar::Column<u64>>,
+    id: Option<tantivy::columnar::StrColumn>,
+}
+
+/// The ranking columns of each segment a search has ranked hits in, opened once: a
+/// segment never changes, and opening four columns in each of a large store's segments
+/// was a tenth of a query.
+#[derive(Default)]
+pub(crate) struct Columns {
+    opened: std::sync::Mutex<Vec<(tantivy::index::SegmentId, std::sync::Arc<SegmentColumns>)>>,
+}
+
+impl Columns {
+    fn of(&self, reader: &tantivy::SegmentReader) -> Result<std::sync::Arc<SegmentColumns>> {
+        let key = reader.segment_id();
+        let mut opened = self.opened.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, c)) = opened.iter().find(|(id, _)| *id == key) {
+            return Ok(std::sync::Arc::clone(c));
+        }
+        let fast = reader.fast_fields();
+        let columns = std::sync::Arc::new(SegmentColumns {
+            concept: fast
+                .str(CONCEPT_FIELD)
+                .context("reading the ranking fields")?,
+            amount: fast.f64(AMOUNT_FIELD).ok(),
+            date: fast.u64(DATE_FIELD).ok(),
+            id: fast.str(ID_FIELD).context("reading the hits' ids")?,
+        });
+        opened.push((key, std::sync::Arc::clone(&columns)));
+        Ok(columns)
+    }
+}
+
+/// Ranks `top` (text score, address), keeping at most `limit`. With `reorder_by_id` the
+/// hits are ordered by rank, equal ranks by clause id; without, the given order is kept
+/// (a `--sort` other than score). `columns` keeps the segments' columns between searches.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn rank(
     searcher: &Searcher,
+    columns: &Columns,
     frames: &FrameRules,
     query_triggers: &[String],
     probes: &Probes,
     top: Vec<(f32, DocAddress)>,
     limit: usize,
-    reorder_by_id: Option<Field>,
+    reorder_by_id: bool,
 ) -> Result<Vec<(DocAddress, Ranking)>> {
     let weight = |q: &dyn Query| -> Result<Box<dyn Weight>> {
         q.weight(EnableScoring::disabled_from_searcher(searcher))
@@ -136,15 +174,11 @@ pub(crate) fn rank(
             .map(|w| w.scorer(reader, 1.0))
             .transpose()
             .context("ranking the hits")?;
-        let concepts = reader
-            .fast_fields()
-            .str(CONCEPT_FIELD)
-            .context("reading the ranking fields")?;
-        let amounts = reader.fast_fields().f64(AMOUNT_FIELD).ok();
-        let dates = reader.fast_fields().u64(DATE_FIELD).ok();
+        let cols = columns.of(reader)?;
+        let (concepts, amounts, dates) = (&cols.concept, &cols.amount, &cols.date);
         // what each concept term of this segment's hits stands for, read from its
         // dictionary in one pass (a hundred hits share a few dozen concepts)
-        let seen = match &concepts {
+        let seen = match concepts {
             Some(col) => concepts_of(col, &docs, frames)?,
             None => HashMap::new(),
         };
@@ -163,7 +197,7 @@ pub(crate) fn rank(
                 .is_some_and(|s| matches(s.as_mut(), doc));
             let mut triggers = Vec::new();
             let (mut support_figure, mut instrument) = (false, false);
-            if let Some(col) = &concepts {
+            if let Some(col) = concepts {
                 for ord in col.term_ords(doc) {
                     match seen.get(&ord).unwrap_or(&Concept::Other) {
                         Concept::Trigger(t) => triggers.push(t.clone()),
@@ -220,14 +254,14 @@ pub(crate) fn rank(
         .zip(rankings)
         .filter_map(|((_, at), r)| r.map(|r| (at, r)))
         .collect();
-    if let Some(id_field) = reorder_by_id {
+    if reorder_by_id {
         out.sort_by(|a, b| {
             b.1.words[0]
                 .cmp(&a.1.words[0])
                 .then(b.1.final_score.total_cmp(&a.1.final_score))
                 .then(a.0.cmp(&b.0))
         });
-        break_ties(searcher, id_field, &mut out, limit, |r| {
+        break_ties(searcher, columns, &mut out, limit, |r| {
             (r.words[0], r.final_score.to_bits())
         })?;
     }
@@ -244,13 +278,11 @@ pub(crate) fn rank(
 /// of near copies ties them all).
 fn break_ties<K: PartialEq>(
     searcher: &Searcher,
-    id_field: Field,
+    columns: &Columns,
     out: &mut [(DocAddress, Ranking)],
     limit: usize,
     key: impl Fn(&Ranking) -> K,
 ) -> Result<()> {
-    let name = searcher.schema().get_field_name(id_field).to_owned();
-    let mut columns: BTreeMap<u32, Option<tantivy::columnar::StrColumn>> = BTreeMap::new();
     let mut start = 0;
     while start < out.len().min(limit) {
         let mut end = start + 1;
@@ -259,10 +291,19 @@ fn break_ties<K: PartialEq>(
         }
         if end - start > 1 {
             let need = end.min(limit) - start;
-            let order = merge_by_id(searcher, &name, &mut columns, &out[start..end], need)?;
-            let group: Vec<(DocAddress, Ranking)> = out[start..end].to_vec();
-            for (slot, i) in out[start..end].iter_mut().zip(order) {
-                *slot = group[i].clone();
+            let order = merge_by_id(searcher, columns, &out[start..end], need)?;
+            // the group in its new order, each hit moved once (positions only)
+            let mut place = vec![0; order.len()];
+            for (to, from) in order.into_iter().enumerate() {
+                place[from] = to;
+            }
+            let group = &mut out[start..end];
+            for i in 0..group.len() {
+                while place[i] != i {
+                    let j = place[i];
+                    group.swap(i, j);
+                    place.swap(i, j);
+                }
             }
         }
         start = end;
@@ -270,44 +311,45 @@ fn break_ties<K: PartialEq>(
     Ok(())
 }
 
+/// A segment's columns and hits (id ordinal, position in the group).
+type Run = (std::sync::Arc<SegmentColumns>, Vec<(u64, usize)>);
+
 /// The positions of `group` with the `need` smallest ids first, in id order (the rest
 /// after them, in segment and id order).
 fn merge_by_id(
     searcher: &Searcher,
-    name: &str,
-    columns: &mut BTreeMap<u32, Option<tantivy::columnar::StrColumn>>,
+    columns: &Columns,
     group: &[(DocAddress, Ranking)],
     need: usize,
 ) -> Result<Vec<usize>> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
 
-    // per segment, the hits in id order (ordinal order)
-    let mut runs: BTreeMap<u32, Vec<(u64, usize)>> = BTreeMap::new();
+    // per segment, its id column and the hits in id order (ordinal order)
+    let mut runs: BTreeMap<u32, Run> = BTreeMap::new();
     for (i, (at, _)) in group.iter().enumerate() {
-        let col = match columns.entry(at.segment_ord) {
+        let run = match runs.entry(at.segment_ord) {
             std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
-            std::collections::btree_map::Entry::Vacant(v) => v.insert(
-                searcher
-                    .segment_reader(at.segment_ord)
-                    .fast_fields()
-                    .str(name)
-                    .context("reading the hits' ids")?,
-            ),
+            std::collections::btree_map::Entry::Vacant(v) => v.insert((
+                columns.of(searcher.segment_reader(at.segment_ord))?,
+                Vec::new(),
+            )),
         };
-        let ord = col
+        let ord = run
+            .0
+            .id
             .as_ref()
             .and_then(|c| c.term_ords(at.doc_id).next())
             .unwrap_or(u64::MAX);
-        runs.entry(at.segment_ord).or_default().push((ord, i));
+        run.1.push((ord, i));
     }
-    let mut runs: Vec<(u32, Vec<(u64, usize)>)> = runs.into_iter().collect();
+    let mut runs: Vec<Run> = runs.into_values().collect();
     for (_, run) in &mut runs {
         run.sort_unstable();
     }
-    let id_of = |seg: u32, ord: u64| -> Result<String> {
+    let id_of = |cols: &SegmentColumns, ord: u64| -> Result<String> {
         let mut id = String::new();
-        if let Some(Some(col)) = columns.get(&seg)
+        if let Some(col) = &cols.id
             && ord != u64::MAX
         {
             col.ord_to_str(ord, &mut id).context("reading a hit's id")?;
@@ -316,8 +358,8 @@ fn merge_by_id(
     };
     // (id, run, place in run): the head of each run
     let mut heads = BinaryHeap::new();
-    for (r, (seg, run)) in runs.iter().enumerate() {
-        heads.push(Reverse((id_of(*seg, run[0].0)?, r, 0usize)));
+    for (r, (cols, run)) in runs.iter().enumerate() {
+        heads.push(Reverse((id_of(cols, run[0].0)?, r, 0usize)));
     }
     let mut order = Vec::with_capacity(group.len());
     let mut taken = vec![0usize; runs.len()];
@@ -325,11 +367,11 @@ fn merge_by_id(
         let Some(Reverse((_, r, k))) = heads.pop() else {
             break;
         };
-        let (seg, run) = &runs[r];
+        let (cols, run) = &runs[r];
         order.push(run[k].1);
         taken[r] = k + 1;
         if let Some(next) = run.get(k + 1) {
-            heads.push(Reverse((id_of(*seg, next.0)?, r, k + 1)));
+            heads.push(Reverse((id_of(cols, next.0)?, r, k + 1)));
         }
     }
     for (r, (_, run)) in runs.iter().enumerate() {
@@ -394,6 +436,7 @@ impl Concept {
 
 /// Names of the fast fields read (a test keeps them in step with the schema).
 const CONCEPT_FIELD: &str = "concept";
+const ID_FIELD: &str = "id";
 pub(crate) const AMOUNT_FIELD: &str = "amount";
 pub(crate) const DATE_FIELD: &str = "date";
 
@@ -409,6 +452,7 @@ fn matches(scorer: &mut dyn tantivy::query::Scorer, doc: DocId) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::schema::Field;
 
     fn ranking(score: f32) -> Ranking {
         Ranking {
@@ -448,7 +492,7 @@ mod tests {
             "d/9.1", "a/2.3", "k/1.1", "b/7.2", "a/1.1", "z/3.3", "c/4.4", "a/1.10", "m/2.2",
             "b/1.1", "q/5.5", "e/6.6", "a/0.9", "y/8.8",
         ];
-        let (index, field) = tied_hits(&ids, 4);
+        let (index, _) = tied_hits(&ids, 4);
         let searcher = index.reader().unwrap().searcher();
         assert!(searcher.segment_readers().len() > 2);
         let mut all: Vec<DocAddress> = Vec::new();
@@ -479,7 +523,7 @@ mod tests {
                     .filter(|a| **a != all[5])
                     .map(|a| (*a, ranking(1.0))),
             );
-            break_ties(&searcher, field, &mut out, limit, |r| {
+            break_ties(&searcher, &Columns::default(), &mut out, limit, |r| {
                 r.final_score.to_bits()
             })
             .unwrap();
@@ -500,6 +544,7 @@ mod tests {
     fn fast_field_names_are_the_schemas() {
         let (schema, f) = schema::schema();
         assert_eq!(schema.get_field_name(f.concept), CONCEPT_FIELD);
+        assert_eq!(schema.get_field_name(f.id), ID_FIELD);
         assert_eq!(schema.get_field_name(f.amount), AMOUNT_FIELD);
         assert_eq!(schema.get_field_name(f.date), DATE_FIELD);
     }

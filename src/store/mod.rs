@@ -167,6 +167,70 @@ fn search_on_every_core(index: &mut Index) {
     }
 }
 
+/// The stored text values of an entry (id, document, provision text, its Simplified
+/// form, heading), read without its record: a clause's writer stores them before any
+/// other value ([`write`]), and reading stops at the first value that is not text, so a
+/// search does not decode the records of its hits. Should an entry hold another value
+/// first, the whole entry is read instead (the same values, more slowly).
+#[derive(Debug, Default)]
+pub struct TextFields {
+    values: Vec<(tantivy::schema::Field, String)>,
+    /// Every value of the entry was read.
+    complete: bool,
+}
+
+impl TextFields {
+    /// The first value of `field`.
+    pub fn get(&self, field: tantivy::schema::Field) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A text value, or the first value of another type, left unread.
+enum TextOrOther {
+    Text(String),
+    Other,
+}
+
+impl tantivy::schema::document::ValueDeserialize for TextOrOther {
+    fn deserialize<'de, D>(deserializer: D) -> std::result::Result<Self, DeserializeError>
+    where
+        D: tantivy::schema::document::ValueDeserializer<'de>,
+    {
+        // a value of another type is refused before any of it is read
+        match deserializer.deserialize_string() {
+            Ok(text) => Ok(TextOrOther::Text(text)),
+            Err(DeserializeError::TypeMismatch { .. }) => Ok(TextOrOther::Other),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl tantivy::schema::document::DocumentDeserialize for TextFields {
+    fn deserialize<'de, D>(mut deserializer: D) -> std::result::Result<Self, DeserializeError>
+    where
+        D: tantivy::schema::document::DocumentDeserializer<'de>,
+    {
+        let mut out = TextFields::default();
+        loop {
+            match deserializer.next_field::<TextOrOther>()? {
+                Some((field, TextOrOther::Text(text))) => out.values.push((field, text)),
+                // the rest of the entry is not read: its values can no longer be told apart
+                Some((_, TextOrOther::Other)) => return Ok(out),
+                None => {
+                    out.complete = true;
+                    return Ok(out);
+                }
+            }
+        }
+    }
+}
+
+use tantivy::schema::document::DeserializeError;
+
 impl Store {
     /// Opens the current generation in `dir` (an index folder's `current/`) as it is,
     /// without checking it against the corpus; else says why it cannot be used
@@ -279,6 +343,29 @@ impl Store {
             // the folder was replaced by a full rebuild
             Err(_) => true,
         }
+    }
+
+    /// The text values of the entry at `address` ([`TextFields`]), needing `wanted`
+    /// among them: when a value of another type came before one of them, the whole
+    /// entry is read.
+    pub fn texts(
+        searcher: &Searcher,
+        address: DocAddress,
+        wanted: &[tantivy::schema::Field],
+    ) -> tantivy::Result<TextFields> {
+        let quick: TextFields = searcher.doc(address)?;
+        if quick.complete || wanted.iter().all(|f| quick.get(*f).is_some()) {
+            return Ok(quick);
+        }
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let values = doc
+            .field_values()
+            .filter_map(|(f, v)| v.as_str().map(|t| (f, t.to_string())))
+            .collect();
+        Ok(TextFields {
+            values,
+            complete: true,
+        })
     }
 
     /// A searcher over this generation.

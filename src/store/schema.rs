@@ -68,6 +68,9 @@ pub struct Fields {
     pub amount: Field,
     /// Provision text (searchable clauses).
     pub body: Field,
+    /// The Simplified form of `body` where it differs (stored only): the hits' snippets
+    /// are segmented in Simplified, and a search need not convert them again.
+    pub simplified: Field,
     /// Article heading (searchable clauses).
     pub heading: Field,
     /// Document title (searchable clauses).
@@ -112,6 +115,7 @@ pub fn schema() -> (Schema, Fields) {
         trigger: b.add_text_field("trigger", STRING),
         amount: b.add_f64_field("amount", NumericOptions::default().set_indexed().set_fast()),
         body: b.add_text_field("body", text.clone() | STORED),
+        simplified: b.add_text_field("simplified", STORED),
         heading: b.add_text_field("heading", text.clone() | STORED),
         title: b.add_text_field("title", text),
         lterm: b.add_text_field("lterm", STRING),
@@ -146,6 +150,7 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
         trigger: get("trigger")?,
         amount: get("amount")?,
         body: get("body")?,
+        simplified: get("simplified")?,
         heading: get("heading")?,
         title: get("title")?,
         lterm: get("lterm")?,

@@ -207,6 +207,17 @@ impl StoreWriter {
         d.add_text(f.kind, schema::KIND_CLAUSE);
         d.add_text(f.id, &clause.id);
         d.add_text(f.doc, &meta.id);
+        // the stored text values first, then the others: a search reads a hit's texts
+        // and stops at the first value that is not one ([`super::TextFields`])
+        if searchable {
+            d.add_text(f.body, &clause.text);
+            if clause.normalized != clause.text {
+                d.add_text(f.simplified, &clause.normalized);
+            }
+            if let Some(h) = &clause.heading {
+                d.add_text(f.heading, h);
+            }
+        }
         d.add_u64(f.seq, seq);
         if searchable {
             d.add_text(f.searchable, schema::SEARCHABLE);
@@ -219,10 +230,6 @@ impl StoreWriter {
             }
             if let Some(a) = support_amount(analysis) {
                 d.add_f64(f.amount, a);
-            }
-            d.add_text(f.body, &clause.text);
-            if let Some(h) = &clause.heading {
-                d.add_text(f.heading, h);
             }
             d.add_text(f.title, &meta.title);
             for c in concepts(analysis) {

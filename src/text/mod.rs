@@ -13,6 +13,7 @@ pub mod vocabulary;
 
 pub use script::{is_han, to_simplified};
 pub use segment::{
-    BUNDLED_DICTIONARY, jieba, jieba_for, jieba_loaded, small_jieba, use_dictionary_of,
+    BUNDLED_DICTIONARY, jieba, jieba_for, jieba_loaded, preload_jieba, small_jieba,
+    use_dictionary_of,
 };
 pub use vocabulary::{BUNDLED_SYNONYMS, Vocabulary};

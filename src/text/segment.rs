@@ -90,6 +90,23 @@ pub fn jieba() -> Arc<Jieba> {
     Arc::clone(JIEBA.get_or_init(|| Arc::new(full_jieba(domain_text()))))
 }
 
+/// Loads the full segmenter ([`jieba()`]) on a thread of its own, once per process, so
+/// that a process that goes on segmenting (the navigator searching as the user types)
+/// stops building a small one for every text ([`jieba_for`] returns the full one once it
+/// is loaded). A process that segments once, such as `policynav search`, never calls it.
+pub fn preload_jieba() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        if JIEBA.get().is_none() {
+            let spawned = std::thread::Builder::new()
+                .name("jieba-load".into())
+                .spawn(|| drop(jieba()));
+            // without a thread, texts are still segmented by small segmenters
+            drop(spawned);
+        }
+    });
+}
+
 /// Whether this process has loaded the full segmenter ([`jieba()`]).
 pub fn jieba_loaded() -> bool {
     JIEBA.get().is_some()
