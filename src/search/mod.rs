@@ -1075,8 +1075,11 @@ fn build_query(
         };
         optional.push(alternative_query(f.body, &alt, PHRASE_BOOST));
     }
+    // the words as typed and their other spellings, as in the heading ([`in_text`]): a
+    // title that prints another word of the family or a synonym adds nothing (and each
+    // of those words was one more list sought on every match)
     for g in &parsed.required {
-        for alt in &g.alternatives {
+        for alt in g.alternatives.iter().filter(|a| a.weight >= 1.0) {
             optional.push(alternative_query(f.title, alt, TITLE_BOOST));
         }
     }
