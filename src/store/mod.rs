@@ -38,6 +38,7 @@ use anyhow::{Context, Result, anyhow};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::document::DeserializeError;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
@@ -170,8 +171,8 @@ fn search_on_every_core(index: &mut Index) {
 /// The stored text values of an entry (id, document, provision text, its Simplified
 /// form, heading), read without its record: a clause's writer stores them before any
 /// other value ([`write`]), and reading stops at the first value that is not text, so a
-/// search does not decode the records of its hits. Should an entry hold another value
-/// first, the whole entry is read instead (the same values, more slowly).
+/// search does not decode the records of its hits ([`Store::texts`] reads the whole
+/// entry when a value it needs was not among them).
 #[derive(Debug, Default)]
 pub struct TextFields {
     values: Vec<(tantivy::schema::Field, String)>,
@@ -228,8 +229,6 @@ impl tantivy::schema::document::DocumentDeserialize for TextFields {
         }
     }
 }
-
-use tantivy::schema::document::DeserializeError;
 
 impl Store {
     /// Opens the current generation in `dir` (an index folder's `current/`) as it is,
