@@ -16,25 +16,12 @@ use std::time::{Duration, Instant};
 use criterion::Criterion;
 
 mod common;
+#[path = "common/queries.rs"]
+mod queries;
 use common::{generate, machine, mb, ms};
 use policynav::search::{Filters, SearchIndex, SearchRequest};
 use policynav::workspace::{Locations, Workspace};
-
-/// Queries a consultant types, in both scripts, with figures, phrases and exclusions.
-const QUERIES: &[&str] = &[
-    "上市补贴",
-    "300万",
-    "展会70%",
-    "專精特新",
-    "知识产权质押融资",
-    "\"资金补贴\"",
-    "首台套 奖励",
-    "網路安全",
-    "贷款贴息 -担保",
-    "小巨人 培育",
-    "人才 住房",
-    "数字化转型",
-];
+use queries::QUERIES;
 
 /// Queries that name a measure in a consultant's words (concept matching, instrument
 /// families, re-ranking), timed separately so the figures above stay comparable.

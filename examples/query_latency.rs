@@ -2,9 +2,10 @@
 //! (`scripts/search-side-by-side.sh` builds this example at both and alternates them).
 //!
 //! `cargo run --release --example query_latency -- CORPUS INDEX [ROUNDS]`: opens (or
-//! builds) the store of `CORPUS` in `INDEX`, runs the search benchmark's 12 queries once
-//! to warm up, then `ROUNDS` times (default 30), and prints one line: p50 and p99 of all
-//! the queries, then each query's mean, in milliseconds. It uses only the library calls
+//! builds) the store of `CORPUS` in `INDEX`, runs the search benchmark's 12 queries
+//! (`benches/common/queries.rs`) once to warm up, then `ROUNDS` times (default 30), and
+//! prints one line: p50 and p99 of all the queries, then each query's mean, in
+//! milliseconds. It uses only the library calls
 //! every version since the first has (`SearchIndex::open_or_build_at`, `search`), so the
 //! same file builds against an older commit.
 
@@ -14,21 +15,9 @@ use std::time::{Duration, Instant};
 use policynav::search::{Filters, SearchIndex, SearchRequest};
 use policynav::workspace::Locations;
 
-/// The queries of `benches/search.rs`.
-const QUERIES: &[&str] = &[
-    "上市补贴",
-    "300万",
-    "展会70%",
-    "專精特新",
-    "知识产权质押融资",
-    "\"资金补贴\"",
-    "首台套 奖励",
-    "網路安全",
-    "贷款贴息 -担保",
-    "小巨人 培育",
-    "人才 住房",
-    "数字化转型",
-];
+#[path = "../benches/common/queries.rs"]
+mod queries;
+use queries::QUERIES;
 
 fn request(query: &str) -> SearchRequest {
     SearchRequest {

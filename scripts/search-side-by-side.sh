@@ -36,8 +36,9 @@ tree="$work/base-$base"
 if [ ! -d "$tree" ]; then
     git worktree add --detach "$tree" "$base" >&2
 fi
-cp examples/query_latency.rs "$tree/examples/query_latency.rs" 2>/dev/null ||
-    { mkdir -p "$tree/examples" && cp examples/query_latency.rs "$tree/examples/"; }
+mkdir -p "$tree/examples" "$tree/benches/common"
+cp examples/query_latency.rs "$tree/examples/"
+cp benches/common/queries.rs "$tree/benches/common/"
 echo "building $base's example" >&2
 (cd "$tree" && CARGO_TARGET_DIR="$work/base-target" cargo build --release --quiet --example query_latency)
 then_bin="$work/base-target/release/examples/query_latency"
