@@ -43,8 +43,8 @@ use serde::Serialize;
 use tantivy::DocAddress;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
@@ -399,12 +399,20 @@ impl SearchIndex {
             _ => limit,
         };
         let mut wanted = Wanted::All;
+        let parallel = estimated_visits(&searcher, f, &parsed)? >= PARALLEL_VISITS;
+        let executor = if parallel {
+            searcher.index().search_executor()
+        } else {
+            &tantivy::Executor::SingleThread
+        };
+        let collect =
+            |query: &dyn Query| collect(&searcher, &stats, query, executor, window, options.sort);
         let mut query = build_query(f, &parsed, &filter_queries, wanted);
-        let (mut top, mut total) = collect(&searcher, &stats, &*query, window, options.sort)?;
+        let (mut top, mut total) = collect(&*query)?;
         if total == 0 && parsed.required.len() > 1 && any_word_fallback(&searcher, f, &parsed)? {
             wanted = Wanted::Any;
             query = build_query(f, &parsed, &filter_queries, wanted);
-            (top, total) = collect(&searcher, &stats, &*query, window, options.sort)?;
+            (top, total) = collect(&*query)?;
             if total > 0 {
                 let words: Vec<&str> = parsed.required.iter().map(|g| g.label.as_str()).collect();
                 notes.push(format!(
@@ -645,15 +653,17 @@ fn collect(
     searcher: &tantivy::Searcher,
     stats: &SearchableStats,
     query: &dyn Query,
+    executor: &tantivy::Executor,
     window: usize,
     sort: Sort,
 ) -> Result<(Vec<(f32, DocAddress)>, usize)> {
     const WHAT: &str = "searching the index";
+    let scoring = || EnableScoring::enabled_from_statistics_provider(stats, searcher);
     Ok(match sort {
         Sort::Score => {
             let collector = (TopDocs::with_limit(window).order_by_score(), Count);
             searcher
-                .search_with_statistics_provider(query, &collector, stats)
+                .search_with_executor(query, &collector, executor, scoring())
                 .context(WHAT)?
         }
         Sort::Amount => {
@@ -671,7 +681,7 @@ fn collect(
                 }
             });
             let (top, total) = searcher
-                .search_with_statistics_provider(query, &(by, Count), stats)
+                .search_with_executor(query, &(by, Count), executor, scoring())
                 .context(WHAT)?;
             (top.into_iter().map(|((_, s), at)| (s, at)).collect(), total)
         }
@@ -688,7 +698,7 @@ fn collect(
                 }
             });
             let (top, total) = searcher
-                .search_with_statistics_provider(query, &(by, Count), stats)
+                .search_with_executor(query, &(by, Count), executor, scoring())
                 .context(WHAT)?;
             (top.into_iter().map(|((_, s), at)| (s, at)).collect(), total)
         }
@@ -1002,6 +1012,45 @@ fn probes(f: &Fields, parsed: &ParsedQuery, wanted: Wanted) -> rank::Probes {
         heading: (!headings.is_empty())
             .then(|| Box::new(BooleanQuery::new(headings)) as Box<dyn Query>),
     }
+}
+
+/// Entries a query is estimated to visit, from which its segments are searched in
+/// parallel (when the store has a pool of threads for it, [`crate::store`]): below it,
+/// waking the pool's threads costs more than they save.
+const PARALLEL_VISITS: u64 = 5_000;
+
+/// About how many entries a query visits: those of its least frequent required group
+/// (the one an intersection walks), counting each alternative's rarest term in the text
+/// and the heading, and the group's concepts; the searchable clauses when it requires no
+/// word. Read from the term dictionaries, without running the query.
+fn estimated_visits(searcher: &tantivy::Searcher, f: &Fields, parsed: &ParsedQuery) -> Result<u64> {
+    let df = |field: tantivy::schema::Field, text: &str| -> Result<u64> {
+        searcher
+            .doc_freq(&tantivy::Term::from_field_text(field, text))
+            .context("reading the index")
+    };
+    let mut least = u64::MAX;
+    for g in &parsed.required {
+        let mut visits = 0u64;
+        for alt in &g.alternatives {
+            let mut rarest = u64::MAX;
+            for (_, t) in &alt.terms {
+                rarest = rarest.min(df(f.body, t)?.saturating_add(df(f.heading, t)?));
+            }
+            if rarest != u64::MAX {
+                visits = visits.saturating_add(rarest);
+            }
+        }
+        for c in &g.concepts {
+            visits = visits.saturating_add(df(f.concept, c)?);
+        }
+        least = least.min(visits);
+    }
+    Ok(if least == u64::MAX {
+        searcher.num_docs()
+    } else {
+        least
+    })
 }
 
 /// Whether a query none of whose provisions has every word may fall back to any of
