@@ -30,6 +30,7 @@ use crate::links::{
     Candidate, CandidateQuery, Counts, Engine, Features, Lexicon, LinkSettings, Prepared, Scored,
     StoredLink,
 };
+use crate::search::families::FamilyTerms;
 use crate::store::catalog::{CATALOG_FORMAT, Catalog, CatalogEntry, GenerationInfo, LeftOut};
 use crate::store::sources::{self, Stamp};
 use crate::store::write::StoreWriter;
@@ -112,6 +113,8 @@ pub struct Domain {
     pub vocabulary: Vocabulary,
     /// Link settings.
     pub links: LinkSettings,
+    /// The instrument families' search terms (the store's `family` list).
+    pub families: FamilyTerms,
 }
 
 impl Domain {
@@ -119,8 +122,10 @@ impl Domain {
     pub fn load(locations: &Locations) -> Result<Domain> {
         let dir = locations.domain_dir();
         crate::text::use_dictionary_of(dir)?;
+        let rules = analysis::Rules::load(dir)?;
         Ok(Domain {
-            rules: analysis::Rules::load(dir)?,
+            families: FamilyTerms::new(&rules.frames),
+            rules,
             vocabulary: Vocabulary::load(dir)?,
             links: LinkSettings::load(dir)?,
         })
@@ -135,12 +140,32 @@ impl Domain {
         }
     }
 
-    fn analyse(&self, doc: Document) -> (Document, Vec<ClauseAnalysis>, Vec<Features>) {
+    fn analyse(&self, doc: Document) -> Analysed {
         let analyses: Vec<ClauseAnalysis> = self.rules.analyze_document(&doc.clauses);
         let features =
             crate::links::document_features(&doc.clauses, &analyses, &self.vocabulary, &self.links);
-        (doc, analyses, features)
+        let mut analyzer = crate::search::analyzer::text_analyzer();
+        let families = doc
+            .clauses
+            .iter()
+            .map(|c| self.families.printed(&mut analyzer, &c.text))
+            .collect();
+        Analysed {
+            doc,
+            analyses,
+            features,
+            families,
+        }
     }
+}
+
+/// A document read for the store: its clauses' analyses, its provisions' link features
+/// and the instrument families each clause's text is indexed with.
+struct Analysed {
+    doc: Document,
+    analyses: Vec<ClauseAnalysis>,
+    features: Vec<Features>,
+    families: Vec<Vec<String>>,
 }
 
 /// The program build, schema and analyzer, as one string.
@@ -563,11 +588,13 @@ fn build_in(
     let mut lex = Lexicon::default();
     let mut counts = Counts::default();
     let mut prepared: Vec<Prepared> = Vec::new();
-    let warnings = Corpus::for_each_mapped(source, &|doc| domain.analyse(doc), &mut |(
-        doc,
-        analyses,
-        feats,
-    )| {
+    let warnings = Corpus::for_each_mapped(source, &|doc| domain.analyse(doc), &mut |a| {
+        let Analysed {
+            doc,
+            analyses,
+            features: feats,
+            families,
+        } = a;
         let stamp = match files.get(&doc.meta.id) {
             Some(path) => Some(sources::stamp_file(path, &none)?),
             None => None,
@@ -583,7 +610,7 @@ fn build_in(
                 Some(&mut counts),
             ));
         }
-        entries.push(writer.add_document(&doc, &analyses, feats, stamp, Some(first))?);
+        entries.push(writer.add_document(&doc, &analyses, &families, feats, stamp, Some(first))?);
         progress(Progress::Indexing {
             done: entries.len(),
             total,
@@ -878,10 +905,16 @@ fn sync(
         &locations.corpus,
         &|m| wanted.contains(m.id.as_str()),
         &|doc| domain.analyse(doc),
-        &mut |(doc, analyses, feats)| {
+        &mut |a| {
+            let Analysed {
+                doc,
+                analyses,
+                features: feats,
+                families,
+            } = a;
             let stamp = stamps.get(doc.meta.id.as_str()).cloned().flatten();
             new_features.extend(feats.iter().cloned());
-            let entry = writer.add_document(&doc, &analyses, feats, stamp, None)?;
+            let entry = writer.add_document(&doc, &analyses, &families, feats, stamp, None)?;
             new_entries.insert(doc.meta.id.clone(), entry);
             progress(Progress::Indexing {
                 done: new_entries.len(),

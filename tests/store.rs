@@ -303,3 +303,52 @@ fn a_hit_is_read_whole_from_its_texts_and_carries_its_simplified_form() {
         "the Traditional document's provisions: {converted}"
     );
 }
+
+/// A query widened to an instrument family walks the family's list instead of each
+/// word's (`search::families`): over the bundled store, the list holds exactly the
+/// searchable provisions whose text is indexed with one of the family's terms, or a
+/// widened search would find more, or fewer, than its words do.
+#[test]
+fn a_familys_list_holds_exactly_the_provisions_with_its_words() {
+    use std::collections::BTreeSet;
+
+    use policynav::analysis::frames::FrameRules;
+    use policynav::search::SearchIndex;
+    use policynav::search::families::FamilyTerms;
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::IndexRecordOption;
+
+    let dir = tempfile::tempdir().unwrap();
+    let locations = policynav::workspace::Locations::bundled_in(dir.path());
+    let index = SearchIndex::open_or_build_at(&locations, &mut |_| {}).expect("store builds");
+    let f = index.store().fields();
+    let searcher = index.store().searcher();
+    let docs = |field, text: &str| -> BTreeSet<tantivy::DocAddress> {
+        let q = TermQuery::new(
+            tantivy::Term::from_field_text(field, text),
+            IndexRecordOption::Basic,
+        );
+        searcher
+            .search(&q, &DocSetCollector)
+            .unwrap()
+            .into_iter()
+            .collect()
+    };
+    let frames = FrameRules::bundled();
+    let families = FamilyTerms::new(&frames);
+    let mut checked = 0;
+    for family in &frames.instruments {
+        let listed = docs(f.family, &family.id);
+        let mut printed = BTreeSet::new();
+        for t in families.terms(&family.id) {
+            printed.extend(docs(f.body, t));
+        }
+        assert_eq!(listed, printed, "family {}", family.id);
+        checked += usize::from(!listed.is_empty());
+    }
+    assert!(
+        checked >= 3,
+        "families found in the bundled corpus: {checked}"
+    );
+}

@@ -29,6 +29,7 @@
 
 pub mod analyzer;
 pub mod facets;
+pub mod families;
 pub mod figures;
 pub mod query;
 pub mod rank;
@@ -59,7 +60,7 @@ use crate::store::{Fields, Store, schema};
 use crate::workspace::{Locations, Workspace};
 use query::{Alternative, Expander, Group, ParsedQuery};
 pub use rank::Ranking;
-use union::UnionQuery;
+use union::{GatedQuery, UnionQuery};
 
 /// Restrictions on which provisions a search may return. Each facet takes several
 /// values (any of them); an empty facet does not restrict.
@@ -399,14 +400,13 @@ impl SearchIndex {
             _ => limit,
         };
         let mut wanted = Wanted::All;
-        let parallel = estimated_visits(&searcher, f, &parsed)? >= PARALLEL_VISITS;
-        let executor = if parallel {
-            searcher.index().search_executor()
+        let threads = if estimated_visits(&searcher, f, &parsed)? >= PARALLEL_VISITS {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
         } else {
-            &tantivy::Executor::SingleThread
+            1
         };
         let collect =
-            |query: &dyn Query| collect(&searcher, &stats, query, executor, window, options.sort);
+            |query: &dyn Query| collect(&searcher, &stats, query, threads, window, options.sort);
         let mut query = build_query(f, &parsed, &filter_queries, wanted);
         let (mut top, mut total) = collect(&*query)?;
         if total == 0 && parsed.required.len() > 1 && any_word_fallback(&searcher, f, &parsed)? {
@@ -653,7 +653,7 @@ fn collect(
     searcher: &tantivy::Searcher,
     stats: &SearchableStats,
     query: &dyn Query,
-    executor: &tantivy::Executor,
+    threads: usize,
     window: usize,
     sort: Sort,
 ) -> Result<(Vec<(f32, DocAddress)>, usize)> {
@@ -662,9 +662,7 @@ fn collect(
     Ok(match sort {
         Sort::Score => {
             let collector = (TopDocs::with_limit(window).order_by_score(), Count);
-            searcher
-                .search_with_executor(query, &collector, executor, scoring())
-                .context(WHAT)?
+            search_segments(searcher, query, &collector, scoring(), threads).context(WHAT)?
         }
         Sort::Amount => {
             let by = TopDocs::with_limit(window).tweak_score(|segment: &tantivy::SegmentReader| {
@@ -680,9 +678,8 @@ fn collect(
                     (amount, score)
                 }
             });
-            let (top, total) = searcher
-                .search_with_executor(query, &(by, Count), executor, scoring())
-                .context(WHAT)?;
+            let (top, total) =
+                search_segments(searcher, query, &(by, Count), scoring(), threads).context(WHAT)?;
             (top.into_iter().map(|((_, s), at)| (s, at)).collect(), total)
         }
         Sort::Date => {
@@ -697,15 +694,63 @@ fn collect(
                     (date, score)
                 }
             });
-            let (top, total) = searcher
-                .search_with_executor(query, &(by, Count), executor, scoring())
-                .context(WHAT)?;
+            let (top, total) =
+                search_segments(searcher, query, &(by, Count), scoring(), threads).context(WHAT)?;
             (top.into_iter().map(|((_, s), at)| (s, at)).collect(), total)
         }
     })
 }
 
 use rank::{AMOUNT_FIELD, DATE_FIELD};
+
+/// At most this many threads search one query's segments.
+const MAX_THREADS: usize = 4;
+
+/// Runs `collector` over the segments on `threads` threads: this one and `threads - 1`
+/// started for the query, each taking the next segment, largest first, until none is
+/// left. Threads of a pool would wait for the next query by spinning on the cores the
+/// rest of this one (ranking, snippets) runs on; these end with the search.
+fn search_segments<C: tantivy::collector::Collector>(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    collector: &C,
+    scoring: EnableScoring<'_>,
+    threads: usize,
+) -> tantivy::Result<C::Fruit> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tantivy::collector::SegmentCollector;
+    type Fruits<C> = Vec<(
+        usize,
+        <<C as tantivy::collector::Collector>::Child as SegmentCollector>::Fruit,
+    )>;
+
+    let weight = query.weight(scoring)?;
+    let readers = searcher.segment_readers();
+    let mut order: Vec<usize> = (0..readers.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(readers[i].max_doc()));
+    let next = AtomicUsize::new(0);
+    let work = || -> tantivy::Result<Fruits<C>> {
+        let mut out = Vec::new();
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            out.push((
+                i,
+                collector.collect_segment(&*weight, i as u32, &readers[i])?,
+            ));
+        }
+        Ok(out)
+    };
+    let threads = threads.clamp(1, readers.len().max(1));
+    let mut fruits = std::thread::scope(|scope| -> tantivy::Result<Fruits<C>> {
+        let started: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work()?;
+        for t in started {
+            all.extend(t.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
+        }
+        Ok(all)
+    })?;
+    fruits.sort_by_key(|(i, _)| *i);
+    collector.merge_fruits(fruits.into_iter().map(|(_, f)| f).collect())
+}
 
 /// Highlights the words of the query (as typed, in other spellings, synonyms and single
 /// words of their instrument family; not the parts of a family's longer words, such as
@@ -962,7 +1007,37 @@ fn in_text(f: &Fields, alt: &Alternative) -> Box<dyn Query> {
 /// A group matches in the provision text or its article heading (the best of its
 /// alternatives counts), or, for a word that names a measure, by the provision's frame.
 fn group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
-    let mut best: Vec<Box<dyn Query>> = group.alternatives.iter().map(|a| in_text(f, a)).collect();
+    let mut best: Vec<Box<dyn Query>> = group
+        .alternatives
+        .iter()
+        .filter(|a| a.family.is_none())
+        .map(|a| in_text(f, a))
+        .collect();
+    // the words of an instrument family through its list: it holds every provision with
+    // a single term of the family, and those of the family that are not among the
+    // members here are the group's other alternatives (the word typed)
+    let mut families: Vec<&str> = group
+        .alternatives
+        .iter()
+        .filter_map(|a| a.family.as_deref())
+        .collect();
+    families.sort_unstable();
+    families.dedup();
+    for family in families {
+        let members: Vec<Box<dyn Query>> = group
+            .alternatives
+            .iter()
+            .filter(|a| a.family.as_deref() == Some(family))
+            .map(|a| in_text(f, a))
+            .collect();
+        best.push(GatedQuery::boxed(
+            Box::new(TermQuery::new(
+                tantivy::Term::from_field_text(f.family, family),
+                IndexRecordOption::Basic,
+            )),
+            UnionQuery::max(members),
+        ));
+    }
     if !group.concepts.is_empty() {
         let concepts: Vec<Box<dyn Query>> = group
             .concepts
@@ -1121,6 +1196,7 @@ fn build_query(
         let alt = Alternative {
             terms: phrase.clone(),
             weight: 1.0,
+            family: None,
         };
         optional.push(alternative_query(f.body, &alt, PHRASE_BOOST));
     }

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::analyzer::{self, Mode, Segmenter};
+use super::families::FamilyTerms;
 use crate::analysis::FrameRules;
 use crate::analysis::frames::NamedKind;
 use crate::text::{self, Vocabulary};
@@ -20,6 +21,9 @@ pub struct Alternative {
     pub terms: Vec<(usize, String)>,
     /// 1.0 for what the user typed (or its Taiwan/Mainland equivalent), lower for synonyms.
     pub weight: f32,
+    /// The instrument family it was added for, as one of the family's single terms
+    /// ([`FamilyTerms`]): such alternatives are matched through the family's list.
+    pub family: Option<String>,
 }
 
 /// Something that must (or must not) match: any one of its alternatives.
@@ -106,6 +110,8 @@ const MAX_SPAN: usize = 4;
 pub struct Expander {
     vocabulary: Vocabulary,
     frames: FrameRules,
+    /// The instrument families' single terms (a word widens to them).
+    families: FamilyTerms,
     /// word → (is_equivalence, group index)
     index: HashMap<String, Vec<(bool, usize)>>,
     /// The terms of the words analysed so far (vocabulary, instrument families, frame
@@ -133,6 +139,7 @@ impl Expander {
         }
         Expander {
             vocabulary,
+            families: FamilyTerms::new(&frames),
             frames,
             index,
             analysed: Arc::default(),
@@ -288,6 +295,7 @@ impl Expander {
                 let mut alternatives = vec![Alternative {
                     terms: vec![(0, t.text.clone())],
                     weight: 1.0,
+                    family: None,
                 }];
                 if !t.figure
                     && let Some(g) = self.phrase_group(&t.text)
@@ -384,10 +392,14 @@ impl Expander {
                 };
                 // the family's one-word names as words; its longer wordings (资金支持,
                 // 给予支持) through the provision's frame, which records the family
-                for w in &family.words {
-                    let a = self.alternative(w, FAMILY_WEIGHT);
-                    if a.terms.len() == 1 && !g.alternatives.iter().any(|x| x.terms == a.terms) {
-                        g.alternatives.push(a);
+                for t in self.families.terms(&family.id) {
+                    let terms = vec![(0, t.clone())];
+                    if !g.alternatives.iter().any(|x| x.terms == terms) {
+                        g.alternatives.push(Alternative {
+                            terms,
+                            weight: FAMILY_WEIGHT,
+                            family: Some(family.id.clone()),
+                        });
                     }
                 }
                 let concept = format!("{INSTRUMENT_PREFIX}{}", family.id);
@@ -475,12 +487,16 @@ fn split_word(word: &str) -> Option<Alternative> {
     }
     // Parts that are all dictionary words are indexed inside the word anyway (jieba's
     // search mode), so their phrase would find nothing more; only a lone character
-    // (板 of 专精特新板) is not.
-    let lone = parts.iter().any(|(_, p)| p.chars().count() == 1);
-    let long = parts.iter().any(|(_, p)| p.chars().count() > 1);
-    (parts.len() > 1 && lone && long).then_some(Alternative {
+    // (板 of 专精特新板) is not. Punctuation sets off a word from a character before or
+    // after it, so a lone character within (特 of 专精 特 新) makes no such split: its
+    // phrase would be one more list sought on every match of the word.
+    let lone = |(_, p): &(usize, String)| p.chars().count() == 1;
+    let inner = parts.len() > 2 && parts[1..parts.len() - 1].iter().any(lone);
+    let long = parts.iter().any(|p| !lone(p));
+    (parts.len() > 1 && parts.iter().any(lone) && long && !inner).then_some(Alternative {
         terms: parts,
         weight: 1.0,
+        family: None,
     })
 }
 
@@ -500,6 +516,7 @@ impl Expander {
         Alternative {
             terms: relative(&self.terms_of(text)),
             weight,
+            family: None,
         }
     }
 
@@ -837,6 +854,16 @@ mod tests {
                 "{text}"
             );
         }
+        // a word is not split around a character within it
+        let q = expander().parse("专精特新");
+        assert!(
+            q.required[0]
+                .alternatives
+                .iter()
+                .all(|a| a.terms.len() == 1),
+            "{:?}",
+            q.required[0].alternatives
+        );
         // a phrase set off by spaces is still a phrase
         let q = expander().parse("\"资金补贴\" 上市");
         assert_eq!(labels(&q.required), ["资金补贴", "上市"]);

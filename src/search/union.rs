@@ -246,6 +246,109 @@ impl Scorer for UnionScorer {
     }
 }
 
+/// The matches of a union of term queries, found through one list that holds exactly
+/// the documents any of them holds (the store's `family` list of an instrument family,
+/// [`super::families`]), and scored by the union: the list is walked and sought, the
+/// union's children only moved to a document that is scored.
+///
+/// A document of the list that none of the children holds scores 0; it matches only
+/// because the list also stands for words the query seeks elsewhere (the word typed),
+/// which is why the list must hold no document that neither holds.
+#[derive(Debug)]
+pub(crate) struct GatedQuery {
+    gate: Box<dyn Query>,
+    scored: Box<dyn Query>,
+}
+
+impl GatedQuery {
+    /// The documents of `gate`, scored by `scored`.
+    pub(crate) fn boxed(gate: Box<dyn Query>, scored: Box<dyn Query>) -> Box<dyn Query> {
+        Box::new(GatedQuery { gate, scored })
+    }
+}
+
+impl Clone for GatedQuery {
+    fn clone(&self) -> Self {
+        GatedQuery {
+            gate: self.gate.box_clone(),
+            scored: self.scored.box_clone(),
+        }
+    }
+}
+
+impl Query for GatedQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(GatedWeight {
+            gate: self.gate.weight(scoring)?,
+            scored: self.scored.weight(scoring)?,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a tantivy::Term, bool)) {
+        self.scored.query_terms(visitor);
+    }
+}
+
+struct GatedWeight {
+    gate: Box<dyn Weight>,
+    scored: Box<dyn Weight>,
+}
+
+impl Weight for GatedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let gate = self.gate.scorer(reader, 1.0)?;
+        if gate.doc() == TERMINATED {
+            return Ok(Box::new(EmptyScorer));
+        }
+        Ok(Box::new(GatedScorer {
+            gate,
+            scored: self.scored.scorer(reader, boost)?,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.scored.explain(reader, doc)
+    }
+}
+
+struct GatedScorer {
+    gate: Box<dyn Scorer>,
+    scored: Box<dyn Scorer>,
+}
+
+impl DocSet for GatedScorer {
+    fn advance(&mut self) -> DocId {
+        self.gate.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.gate.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.gate.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.gate.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.gate.cost()
+    }
+}
+
+impl Scorer for GatedScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.gate.doc();
+        let mut at = self.scored.doc();
+        if at < doc {
+            at = self.scored.seek(doc);
+        }
+        if at == doc { self.scored.score() } else { 0.0 }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,6 +441,61 @@ mod tests {
                     searcher.search(&*within(theirs), &Count).unwrap()
                 );
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// A word and the other words of its family through the family's list (one
+        /// `fam` value on every document with a word of the family, as the store writes
+        /// it) match and score as the word and each of the others would.
+        #[test]
+        fn a_family_through_its_list_matches_and_scores_as_its_words(
+            docs in prop::collection::vec(prop::collection::vec(0u8..6, 1..6), 1..300),
+            typed in 0u8..6,
+            others in prop::collection::vec(0u8..6, 1..4),
+        ) {
+            let mut b = Schema::builder();
+            let text = b.add_text_field("text", TEXT);
+            let fam = b.add_text_field("fam", STRING);
+            let tag = b.add_text_field("tag", STRING);
+            let index = Index::create_in_ram(b.build());
+            let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+            let word = |n: u8| ((b'a' + n % 6) as char).to_string();
+            let family: Vec<u8> = std::iter::once(typed).chain(others.iter().copied()).collect();
+            for (i, words) in docs.iter().enumerate() {
+                let mut d = TantivyDocument::default();
+                let t: Vec<String> = words.iter().map(|n| word(*n)).collect();
+                d.add_text(text, t.join(" "));
+                if words.iter().any(|n| family.contains(n)) {
+                    d.add_text(fam, "f");
+                }
+                d.add_text(tag, if i % 3 == 0 { "x" } else { "y" });
+                w.add_document(d).unwrap();
+            }
+            w.commit().unwrap();
+            let members = || -> Vec<Box<dyn Query>> {
+                others.iter().filter(|n| **n != typed).map(|n| term(text, &word(*n))).collect()
+            };
+            prop_assume!(!members().is_empty());
+            let plain = UnionQuery::max(
+                std::iter::once(term(text, &word(typed))).chain(members()).collect(),
+            );
+            let gated = UnionQuery::max(vec![
+                term(text, &word(typed)),
+                GatedQuery::boxed(term(fam, "f"), UnionQuery::max(members())),
+            ]);
+            prop_assert!(same(&run(&index, &*gated), &run(&index, &*plain)));
+            let within = |q: Box<dyn Query>| -> Box<dyn Query> {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, q),
+                    (Occur::Must, term(tag, "x")),
+                ]))
+            };
+            let a = run(&index, &*within(gated.box_clone()));
+            let b = run(&index, &*within(plain.box_clone()));
+            prop_assert!(same(&a, &b));
         }
     }
 

@@ -157,8 +157,10 @@ pub(crate) fn open_index(dir: &Path) -> std::result::Result<Index, String> {
 const PARALLEL_SEARCH_ENTRIES: u64 = 50_000;
 
 /// Searches the segments of a large store on as many threads as there are cores (at
-/// most four): a query's time is then mostly evaluating it segment by segment. A query
-/// that visits few entries still runs on the calling thread (`search::PARALLEL_VISITS`).
+/// most four), for the queries other than a search's (facet counts, link lookups): a
+/// search starts threads of its own when it visits many entries, which end with it
+/// (`search::search_segments`), where a pool's would spin on the cores its ranking and
+/// snippets need.
 fn search_on_every_core(index: &mut Index) {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let metas = index.searchable_segment_metas().unwrap_or_default();

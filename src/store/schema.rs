@@ -20,7 +20,8 @@ use crate::search::analyzer::TOKENIZER_NAME;
 
 /// Bump when the fields or what the records hold change: the store is then rebuilt.
 // 6: string-column dictionaries written without zstd (see Cargo.toml)
-pub const SCHEMA_VERSION: u32 = 6;
+// 7: the `family` field
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// `kind` of a clause entry.
 pub const KIND_CLAUSE: &str = "clause";
@@ -75,6 +76,10 @@ pub struct Fields {
     pub heading: Field,
     /// Document title (searchable clauses).
     pub title: Field,
+    /// The instrument families one of whose single search terms the provision text is
+    /// indexed with (searchable clauses; [`crate::search::families`]): a query widened
+    /// to a family walks this one list instead of one per word.
+    pub family: Field,
     /// The distinctive terms the link engine retrieves candidates by (provisions).
     pub lterm: Field,
     /// Canonical keys of the provision's support figures.
@@ -118,6 +123,7 @@ pub fn schema() -> (Schema, Fields) {
         simplified: b.add_text_field("simplified", STORED),
         heading: b.add_text_field("heading", text.clone() | STORED),
         title: b.add_text_field("title", text),
+        family: b.add_text_field("family", STRING),
         lterm: b.add_text_field("lterm", STRING),
         figure: b.add_text_field("figure", STRING),
         record: b.add_bytes_field("record", STORED),
@@ -153,6 +159,7 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
         simplified: get("simplified")?,
         heading: get("heading")?,
         title: get("title")?,
+        family: get("family")?,
         lterm: get("lterm")?,
         figure: get("figure")?,
         record: get("record")?,

@@ -122,13 +122,15 @@ impl StoreWriter {
         &self.fields
     }
 
-    /// Adds a document with its clauses' analysis and its provisions' features (in
-    /// reading order, as [`crate::links::document_features`] makes them). Returns its
-    /// catalog entry.
+    /// Adds a document with its clauses' analysis, the instrument families each clause's
+    /// text is indexed with ([`crate::search::families::FamilyTerms::printed`]), and its
+    /// provisions' features (in reading order, as [`crate::links::document_features`]
+    /// makes them). Returns its catalog entry.
     pub fn add_document(
         &mut self,
         doc: &Document,
         analyses: &[ClauseAnalysis],
+        families: &[Vec<String>],
         features: Vec<Features>,
         stamp: Option<Stamp>,
         first_pord: Option<u64>,
@@ -162,8 +164,18 @@ impl StoreWriter {
             searchable: 0,
             text_bytes: 0,
         };
-        for (seq, ((clause, analysis), searchable)) in
-            doc.clauses.iter().zip(analyses).zip(searchable).enumerate()
+        for (seq, (((clause, analysis), families), searchable)) in doc
+            .clauses
+            .iter()
+            .zip(analyses)
+            .zip(
+                families
+                    .iter()
+                    .map(Vec::as_slice)
+                    .chain(std::iter::repeat(&[][..])),
+            )
+            .zip(searchable)
+            .enumerate()
         {
             let own = match features.peek() {
                 Some(x) if x.id == clause.id => features.next(),
@@ -174,7 +186,7 @@ impl StoreWriter {
                 _ => None,
             };
             self.add_clause(
-                meta, &keys, seq as u64, clause, analysis, searchable, own, pord,
+                meta, &keys, seq as u64, clause, analysis, families, searchable, own, pord,
             )?;
             entry.clauses += 1;
             match clause.kind {
@@ -198,6 +210,7 @@ impl StoreWriter {
         seq: u64,
         clause: &Clause,
         analysis: &ClauseAnalysis,
+        families: &[String],
         searchable: bool,
         features: Option<Features>,
         pord: Option<u64>,
@@ -232,6 +245,9 @@ impl StoreWriter {
                 d.add_f64(f.amount, a);
             }
             d.add_text(f.title, &meta.title);
+            for family in families {
+                d.add_text(f.family, family);
+            }
             for c in concepts(analysis) {
                 d.add_text(f.concept, &c);
             }
