@@ -1297,6 +1297,57 @@ mod forward_only {
 mod tests {
     use super::*;
 
+    /// A query's segments searched on several threads give what one thread gives: the
+    /// same count, and the same best hits in the same order.
+    #[test]
+    fn segments_on_several_threads_give_the_same_answer() {
+        use tantivy::schema::{STRING, Schema, TEXT};
+        let mut b = Schema::builder();
+        let text = b.add_text_field("text", TEXT);
+        let tag = b.add_text_field("tag", STRING);
+        let index = tantivy::Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        for segment in 0..5u32 {
+            for i in 0..(50 + segment * 37) {
+                let mut d = tantivy::TantivyDocument::default();
+                let words: Vec<&str> = ["a", "b", "c", "a a", "b c"]
+                    .iter()
+                    .cycle()
+                    .skip((i % 5) as usize)
+                    .take(1 + (i % 3) as usize)
+                    .copied()
+                    .collect();
+                d.add_text(text, words.join(" "));
+                d.add_text(tag, if i % 2 == 0 { "x" } else { "y" });
+                w.add_document(d).unwrap();
+            }
+            w.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 5);
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, term_query(tag, "x")),
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(
+                    tantivy::Term::from_field_text(text, "a"),
+                    IndexRecordOption::WithFreqs,
+                )),
+            ),
+        ]);
+        let run = |threads| {
+            let collector = (TopDocs::with_limit(20).order_by_score(), Count);
+            let scoring = EnableScoring::enabled_from_searcher(&searcher);
+            search_segments(&searcher, &query, &collector, scoring, threads).unwrap()
+        };
+        let one = run(1);
+        assert!(one.1 > 100, "{} matches", one.1);
+        for threads in [2, 3, 8] {
+            assert_eq!(run(threads), one, "{threads} threads");
+        }
+    }
+
     #[test]
     fn levels_and_statuses_parse_in_both_languages() {
         assert_eq!(parse_level("City").unwrap(), Level::City);
