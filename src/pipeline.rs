@@ -905,17 +905,12 @@ fn sync(
         &locations.corpus,
         &|m| wanted.contains(m.id.as_str()),
         &|doc| domain.analyse(doc),
-        &mut |a| {
-            let Analysed {
-                doc,
-                analyses,
-                features: feats,
-                families,
-            } = a;
-            let stamp = stamps.get(doc.meta.id.as_str()).cloned().flatten();
-            new_features.extend(feats.iter().cloned());
-            let entry = writer.add_document(&doc, &analyses, &families, feats, stamp, None)?;
-            new_entries.insert(doc.meta.id.clone(), entry);
+        &mut |a: Analysed| {
+            let stamp = stamps.get(a.doc.meta.id.as_str()).cloned().flatten();
+            new_features.extend(a.features.iter().cloned());
+            let entry =
+                writer.add_document(&a.doc, &a.analyses, &a.families, a.features, stamp, None)?;
+            new_entries.insert(a.doc.meta.id.clone(), entry);
             progress(Progress::Indexing {
                 done: new_entries.len(),
                 total,
