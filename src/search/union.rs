@@ -358,25 +358,55 @@ mod tests {
     use tantivy::schema::{IndexRecordOption, STRING, Schema, TEXT};
     use tantivy::{DocAddress, Index, TantivyDocument, Term};
 
+    /// The fields of a test index: the words, a tag (`x` on every third document) and
+    /// a family list (`f` on the documents with a word of the family asked for).
+    struct Fields {
+        text: tantivy::schema::Field,
+        tag: tantivy::schema::Field,
+        fam: tantivy::schema::Field,
+    }
+
     /// An index of documents made of words `a`–`f` (with repeats, for term frequencies).
     fn index(docs: &[Vec<u8>]) -> (Index, tantivy::schema::Field, tantivy::schema::Field) {
+        let (index, f) = index_with_family(docs, &[]);
+        (index, f.text, f.tag)
+    }
+
+    /// The same, listing in `fam` the documents with a word of `family`.
+    fn index_with_family(docs: &[Vec<u8>], family: &[u8]) -> (Index, Fields) {
         let mut b = Schema::builder();
-        let text = b.add_text_field("text", TEXT);
-        let tag = b.add_text_field("tag", STRING);
+        let f = Fields {
+            text: b.add_text_field("text", TEXT),
+            tag: b.add_text_field("tag", STRING),
+            fam: b.add_text_field("fam", STRING),
+        };
         let index = Index::create_in_ram(b.build());
         let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for (i, words) in docs.iter().enumerate() {
             let mut d = TantivyDocument::default();
-            let t: Vec<String> = words
-                .iter()
-                .map(|w| ((b'a' + w % 6) as char).to_string())
-                .collect();
-            d.add_text(text, t.join(" "));
-            d.add_text(tag, if i % 3 == 0 { "x" } else { "y" });
+            let t: Vec<String> = words.iter().map(|n| word(*n)).collect();
+            d.add_text(f.text, t.join(" "));
+            d.add_text(f.tag, if i % 3 == 0 { "x" } else { "y" });
+            if words.iter().any(|n| family.contains(&(n % 6))) {
+                d.add_text(f.fam, "f");
+            }
             w.add_document(d).unwrap();
         }
         w.commit().unwrap();
-        (index, text, tag)
+        (index, f)
+    }
+
+    /// Word `n` of the test documents (`a`–`f`).
+    fn word(n: u8) -> String {
+        ((b'a' + n % 6) as char).to_string()
+    }
+
+    /// `q` required beside the tag `x`, so that it is sought rather than walked.
+    fn within(tag: tantivy::schema::Field, q: Box<dyn Query>) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, q),
+            (Occur::Must, term(tag, "x")),
+        ]))
     }
 
     fn term(field: tantivy::schema::Field, w: &str) -> Box<dyn Query> {
@@ -415,7 +445,7 @@ mod tests {
         ) {
             let (index, text, tag) = index(&docs);
             let children = || -> Vec<Box<dyn Query>> {
-                words.iter().map(|w| term(text, &((b'a' + w) as char).to_string())).collect()
+                words.iter().map(|w| term(text, &word(*w))).collect()
             };
             let theirs_sum: Box<dyn Query> = Box::new(BooleanQuery::new(
                 children().into_iter().map(|c| (Occur::Should, c)).collect(),
@@ -426,19 +456,13 @@ mod tests {
                 (UnionQuery::max(children()), theirs_max),
             ] {
                 prop_assert!(same(&run(&index, &*ours), &run(&index, &*theirs)));
-                let within = |q: Box<dyn Query>| -> Box<dyn Query> {
-                    Box::new(BooleanQuery::new(vec![
-                        (Occur::Must, q),
-                        (Occur::Must, term(tag, "x")),
-                    ]))
-                };
-                let a = run(&index, &*within(ours.box_clone()));
-                let b = run(&index, &*within(theirs.box_clone()));
+                let a = run(&index, &*within(tag, ours.box_clone()));
+                let b = run(&index, &*within(tag, theirs.box_clone()));
                 prop_assert!(same(&a, &b));
                 let searcher = index.reader().unwrap().searcher();
                 prop_assert_eq!(
-                    searcher.search(&*within(ours), &Count).unwrap(),
-                    searcher.search(&*within(theirs), &Count).unwrap()
+                    searcher.search(&*within(tag, ours), &Count).unwrap(),
+                    searcher.search(&*within(tag, theirs), &Count).unwrap()
                 );
             }
         }
@@ -456,25 +480,9 @@ mod tests {
             typed in 0u8..6,
             others in prop::collection::vec(0u8..6, 1..4),
         ) {
-            let mut b = Schema::builder();
-            let text = b.add_text_field("text", TEXT);
-            let fam = b.add_text_field("fam", STRING);
-            let tag = b.add_text_field("tag", STRING);
-            let index = Index::create_in_ram(b.build());
-            let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
-            let word = |n: u8| ((b'a' + n % 6) as char).to_string();
             let family: Vec<u8> = std::iter::once(typed).chain(others.iter().copied()).collect();
-            for (i, words) in docs.iter().enumerate() {
-                let mut d = TantivyDocument::default();
-                let t: Vec<String> = words.iter().map(|n| word(*n)).collect();
-                d.add_text(text, t.join(" "));
-                if words.iter().any(|n| family.contains(n)) {
-                    d.add_text(fam, "f");
-                }
-                d.add_text(tag, if i % 3 == 0 { "x" } else { "y" });
-                w.add_document(d).unwrap();
-            }
-            w.commit().unwrap();
+            let (index, f) = index_with_family(&docs, &family);
+            let text = f.text;
             let members = || -> Vec<Box<dyn Query>> {
                 others.iter().filter(|n| **n != typed).map(|n| term(text, &word(*n))).collect()
             };
@@ -484,17 +492,11 @@ mod tests {
             );
             let gated = UnionQuery::max(vec![
                 term(text, &word(typed)),
-                GatedQuery::boxed(term(fam, "f"), UnionQuery::max(members())),
+                GatedQuery::boxed(term(f.fam, "f"), UnionQuery::max(members())),
             ]);
             prop_assert!(same(&run(&index, &*gated), &run(&index, &*plain)));
-            let within = |q: Box<dyn Query>| -> Box<dyn Query> {
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, q),
-                    (Occur::Must, term(tag, "x")),
-                ]))
-            };
-            let a = run(&index, &*within(gated.box_clone()));
-            let b = run(&index, &*within(plain.box_clone()));
+            let a = run(&index, &*within(f.tag, gated.box_clone()));
+            let b = run(&index, &*within(f.tag, plain.box_clone()));
             prop_assert!(same(&a, &b));
         }
     }
