@@ -400,7 +400,7 @@ impl SearchIndex {
             _ => limit,
         };
         let mut wanted = Wanted::All;
-        let threads = if estimated_visits(&searcher, f, &parsed)? >= PARALLEL_VISITS {
+        let threads = if visits_many(&searcher, f, &parsed)? {
             std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
         } else {
             1
@@ -1089,25 +1089,35 @@ fn probes(f: &Fields, parsed: &ParsedQuery, wanted: Wanted) -> rank::Probes {
     }
 }
 
-/// Entries a query is estimated to visit, from which its segments are searched in
-/// parallel (when the store has a pool of threads for it, [`crate::store`]): below it,
-/// waking the pool's threads costs more than they save.
+/// Entries a query is estimated to visit, from which it searches its segments on threads
+/// started for it ([`search_segments`]): below it, starting them costs more than they
+/// save.
 const PARALLEL_VISITS: u64 = 5_000;
 
-/// About how many entries a query visits: those of its least frequent required group
-/// (the one an intersection walks), counting each alternative's rarest term in the text
-/// and the heading, and the group's concepts; the searchable clauses when it requires no
-/// word. Read from the term dictionaries, without running the query.
-fn estimated_visits(searcher: &tantivy::Searcher, f: &Fields, parsed: &ParsedQuery) -> Result<u64> {
+/// Whether a query visits at least [`PARALLEL_VISITS`] entries: whether each of its
+/// required groups does (the least frequent is the one an intersection walks), counting
+/// its concepts and each alternative's rarest term in the text and the heading, or, with
+/// no word required, the store does. Read from the term dictionaries, without running the
+/// query; a group stops counting once it has enough, and the first that has too few
+/// answers, so a query of common words reads few counts.
+fn visits_many(searcher: &tantivy::Searcher, f: &Fields, parsed: &ParsedQuery) -> Result<bool> {
     let df = |field: tantivy::schema::Field, text: &str| -> Result<u64> {
         searcher
             .doc_freq(&tantivy::Term::from_field_text(field, text))
             .context("reading the index")
     };
-    let mut least = u64::MAX;
+    if parsed.required.is_empty() {
+        return Ok(searcher.num_docs() >= PARALLEL_VISITS);
+    }
     for g in &parsed.required {
         let mut visits = 0u64;
+        for c in &g.concepts {
+            visits = visits.saturating_add(df(f.concept, c)?);
+        }
         for alt in &g.alternatives {
+            if visits >= PARALLEL_VISITS {
+                break;
+            }
             let mut rarest = u64::MAX;
             for (_, t) in &alt.terms {
                 rarest = rarest.min(df(f.body, t)?.saturating_add(df(f.heading, t)?));
@@ -1116,16 +1126,11 @@ fn estimated_visits(searcher: &tantivy::Searcher, f: &Fields, parsed: &ParsedQue
                 visits = visits.saturating_add(rarest);
             }
         }
-        for c in &g.concepts {
-            visits = visits.saturating_add(df(f.concept, c)?);
+        if visits < PARALLEL_VISITS {
+            return Ok(false);
         }
-        least = least.min(visits);
     }
-    Ok(if least == u64::MAX {
-        searcher.num_docs()
-    } else {
-        least
-    })
+    Ok(true)
 }
 
 /// Whether a query none of whose provisions has every word may fall back to any of
