@@ -352,3 +352,68 @@ fn a_familys_list_holds_exactly_the_provisions_with_its_words() {
         "families found in the bundled corpus: {checked}"
     );
 }
+
+/// A search scores a document's title once for all its clauses, by the number each
+/// searchable clause carries (`dnum`, `search::union::PerDocumentQuery`): over the bundled
+/// store, the searchable clauses of one document share one number, those of two
+/// documents never do, and every other entry has none (0), or a title match would be
+/// credited to clauses of another document, or to entries without the title.
+#[test]
+fn the_clauses_of_a_document_and_only_they_share_its_number() {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use policynav::search::SearchIndex;
+    use policynav::store::schema::{DNUM_FIELD, NO_DOCUMENT_NUMBER, SEARCHABLE};
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::{IndexRecordOption, Value};
+
+    let dir = tempfile::tempdir().unwrap();
+    let locations = policynav::workspace::Locations::bundled_in(dir.path());
+    let index = SearchIndex::open_or_build_at(&locations, &mut |_| {}).expect("store builds");
+    let f = index.store().fields();
+    let searcher = index.store().searcher();
+    let searchable: BTreeSet<tantivy::DocAddress> = searcher
+        .search(
+            &TermQuery::new(
+                tantivy::Term::from_field_text(f.searchable, SEARCHABLE),
+                IndexRecordOption::Basic,
+            ),
+            &DocSetCollector,
+        )
+        .unwrap()
+        .into_iter()
+        .collect();
+    let mut numbers: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+    let mut others = 0;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let column = reader.fast_fields().u64(DNUM_FIELD).expect("dnum column");
+        for doc in reader.doc_ids_alive() {
+            let number = column.first(doc).expect("every entry has a number");
+            let at = tantivy::DocAddress::new(ord as u32, doc);
+            if searchable.contains(&at) {
+                let entry: tantivy::TantivyDocument = searcher.doc(at).unwrap();
+                let id = entry.get_first(f.doc).and_then(|v| v.as_str()).unwrap();
+                numbers.entry(id.to_string()).or_default().insert(number);
+            } else {
+                assert_eq!(
+                    number, NO_DOCUMENT_NUMBER,
+                    "entry {at:?} is not a searchable clause"
+                );
+                others += 1;
+            }
+        }
+    }
+    assert_eq!(
+        numbers.len(),
+        5,
+        "documents with searchable clauses: {numbers:?}"
+    );
+    assert!(others > 0);
+    let mut seen = BTreeSet::new();
+    for (doc, n) in &numbers {
+        assert_eq!(n.len(), 1, "{doc}: {n:?}");
+        assert!(seen.insert(*n.first().unwrap()), "{doc} shares its number");
+        assert_ne!(*n.first().unwrap(), NO_DOCUMENT_NUMBER);
+    }
+}

@@ -21,7 +21,25 @@ use crate::search::analyzer::TOKENIZER_NAME;
 /// Bump when the fields or what the records hold change: the store is then rebuilt.
 // 6: string-column dictionaries written without zstd (see Cargo.toml)
 // 7: the `family` field
-pub const SCHEMA_VERSION: u32 = 7;
+// 8: the `dnum` field
+pub const SCHEMA_VERSION: u32 = 8;
+
+/// Name of the [`Fields::dnum`] column.
+pub const DNUM_FIELD: &str = "dnum";
+
+/// [`Fields::dnum`] of an entry that is not a searchable clause.
+pub const NO_DOCUMENT_NUMBER: u64 = 0;
+
+/// The number [`Fields::dnum`] holds for a document: the first eight bytes of the
+/// SHA-256 of its id, the same in every build and segment (two of a store's documents
+/// sharing one is as likely as guessing a 64-bit key), never [`NO_DOCUMENT_NUMBER`].
+pub fn document_number(id: &str) -> u64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(id.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(first).max(1)
+}
 
 /// `kind` of a clause entry.
 pub const KIND_CLAUSE: &str = "clause";
@@ -95,6 +113,11 @@ pub struct Fields {
     /// Ordinal of a provision in the full build that made the store (a fast field the
     /// build's link pass maps candidates back to its features by).
     pub pord: Field,
+    /// The number of a searchable clause's document ([`document_number`]; a fast field),
+    /// [`NO_DOCUMENT_NUMBER`] on every other entry (a value on each keeps the column
+    /// dense, read without an index): what the clauses of one document share, such as
+    /// their title, is scored once per document by a search (its title clause).
+    pub dnum: Field,
 }
 
 /// The schema and its fields.
@@ -130,6 +153,7 @@ pub fn schema() -> (Schema, Fields) {
         pord: b.add_u64_field("pord", FAST),
         concept: b.add_text_field("concept", STRING | FAST),
         date: b.add_u64_field("date", FAST),
+        dnum: b.add_u64_field(DNUM_FIELD, FAST),
     };
     (b.build(), fields)
 }
@@ -158,6 +182,7 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
         body: get("body")?,
         simplified: get("simplified")?,
         heading: get("heading")?,
+        dnum: get(DNUM_FIELD)?,
         title: get("title")?,
         family: get("family")?,
         lterm: get("lterm")?,

@@ -149,6 +149,7 @@ impl StoreWriter {
         d.add_text(f.doc, &meta.id);
         d.add_text(f.dkey, &meta.id);
         d.add_bytes(f.record, &serde_json::to_vec(&record)?);
+        d.add_u64(f.dnum, schema::NO_DOCUMENT_NUMBER);
         self.writer.add_document(d).context("writing the store")?;
 
         let keys = jurisdiction_keys(meta);
@@ -232,6 +233,14 @@ impl StoreWriter {
             }
         }
         d.add_u64(f.seq, seq);
+        d.add_u64(
+            f.dnum,
+            if searchable {
+                schema::document_number(&meta.id)
+            } else {
+                schema::NO_DOCUMENT_NUMBER
+            },
+        );
         if searchable {
             d.add_text(f.searchable, schema::SEARCHABLE);
             for k in keys {
@@ -316,6 +325,7 @@ impl StoreWriter {
             d.add_text(f.ltarget, t);
         }
         d.add_bytes(f.record, &serde_json::to_vec(record)?);
+        d.add_u64(f.dnum, schema::NO_DOCUMENT_NUMBER);
         self.writer.add_document(d).context("writing the store")?;
         Ok(())
     }
