@@ -172,7 +172,8 @@ impl SearchIndex {
                 return Ok(None);
             };
             fq.push(super::term_query(f.searchable, schema::SEARCHABLE));
-            Ok(Some(build_query(f, &parsed, &fq, wanted)))
+            // the matches only: what adds to a score does not change them
+            Ok(Some(build_query(f, &parsed, &fq, wanted).required))
         };
         let mut wanted = Wanted::All;
         let mut total = match query_for(&filters, wanted)? {

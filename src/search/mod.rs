@@ -34,6 +34,7 @@ pub mod figures;
 pub mod query;
 pub mod rank;
 mod suggest;
+mod top;
 mod union;
 
 use std::ops::{Bound, Range};
@@ -41,11 +42,9 @@ use std::ops::{Bound, Range};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
-use tantivy::DocAddress;
-use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
@@ -60,7 +59,7 @@ use crate::store::{Fields, Store, schema};
 use crate::workspace::{Locations, Workspace};
 use query::{Alternative, Expander, Group, ParsedQuery};
 pub use rank::Ranking;
-use union::{GatedQuery, UnionQuery};
+use union::{GatedQuery, PerDocumentQuery, UnionQuery};
 
 /// Restrictions on which provisions a search may return. Each facet takes several
 /// values (any of them); an empty facet does not restrict.
@@ -401,18 +400,20 @@ impl SearchIndex {
         };
         let mut wanted = Wanted::All;
         let threads = if visits_many(&searcher, f, &parsed)? {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+            top::search_threads()
         } else {
             1
         };
-        let collect =
-            |query: &dyn Query| collect(&searcher, &stats, query, threads, window, options.sort);
+        let collect = |query: &top::Scored| {
+            top::collect(&searcher, &stats, query, threads, window, options.sort)
+                .context("searching the index")
+        };
         let mut query = build_query(f, &parsed, &filter_queries, wanted);
-        let (mut top, mut total) = collect(&*query)?;
+        let (mut top, mut total) = collect(&query)?;
         if total == 0 && parsed.required.len() > 1 && any_word_fallback(&searcher, f, &parsed)? {
             wanted = Wanted::Any;
             query = build_query(f, &parsed, &filter_queries, wanted);
-            (top, total) = collect(&*query)?;
+            (top, total) = collect(&query)?;
             if total > 0 {
                 let words: Vec<&str> = parsed.required.iter().map(|g| g.label.as_str()).collect();
                 notes.push(format!(
@@ -426,7 +427,7 @@ impl SearchIndex {
             notes.extend(suggest::no_match(&searcher, f, &parsed)?);
         }
 
-        let probes = probes(f, &parsed, wanted);
+        let probes = probes(f, &parsed, wanted, options.explain);
         let ranked = rank::rank(
             &searcher,
             &self.columns,
@@ -437,7 +438,6 @@ impl SearchIndex {
             limit,
             options.sort == Sort::Score,
         )?;
-        // the hits' stored texts, then one segmenter for all their snippets
         let mut stored = Vec::with_capacity(ranked.len());
         for (address, ranking) in ranked {
             let texts = Store::texts(&searcher, address, &[f.id, f.doc, f.body])
@@ -645,111 +645,6 @@ impl SearchIndex {
         }
         Ok(Some(out))
     }
-}
-
-/// Runs `query`: the best `window` hits in the order asked for (text score, amount or
-/// date), with the number of all matches.
-fn collect(
-    searcher: &tantivy::Searcher,
-    stats: &SearchableStats,
-    query: &dyn Query,
-    threads: usize,
-    window: usize,
-    sort: Sort,
-) -> Result<(Vec<(f32, DocAddress)>, usize)> {
-    const WHAT: &str = "searching the index";
-    let scoring = || EnableScoring::enabled_from_statistics_provider(stats, searcher);
-    Ok(match sort {
-        Sort::Score => {
-            let collector = (TopDocs::with_limit(window).order_by_score(), Count);
-            search_segments(searcher, query, &collector, scoring(), threads).context(WHAT)?
-        }
-        Sort::Amount => {
-            let by = TopDocs::with_limit(window).tweak_score(|segment: &tantivy::SegmentReader| {
-                let amounts = segment
-                    .fast_fields()
-                    .f64(AMOUNT_FIELD)
-                    .ok()
-                    .map(|c| c.first_or_default_col(f64::NEG_INFINITY));
-                move |doc: tantivy::DocId, score: f32| {
-                    let amount = amounts
-                        .as_ref()
-                        .map_or(f64::NEG_INFINITY, |c| c.get_val(doc));
-                    (amount, score)
-                }
-            });
-            let (top, total) =
-                search_segments(searcher, query, &(by, Count), scoring(), threads).context(WHAT)?;
-            (top.into_iter().map(|((_, s), at)| (s, at)).collect(), total)
-        }
-        Sort::Date => {
-            let by = TopDocs::with_limit(window).tweak_score(|segment: &tantivy::SegmentReader| {
-                let dates = segment
-                    .fast_fields()
-                    .u64(DATE_FIELD)
-                    .ok()
-                    .map(|c| c.first_or_default_col(0));
-                move |doc: tantivy::DocId, score: f32| {
-                    let date = dates.as_ref().map_or(0, |c| c.get_val(doc));
-                    (date, score)
-                }
-            });
-            let (top, total) =
-                search_segments(searcher, query, &(by, Count), scoring(), threads).context(WHAT)?;
-            (top.into_iter().map(|((_, s), at)| (s, at)).collect(), total)
-        }
-    })
-}
-
-use rank::{AMOUNT_FIELD, DATE_FIELD};
-
-/// At most this many threads search one query's segments.
-const MAX_THREADS: usize = 4;
-
-/// Runs `collector` over the segments on `threads` threads: this one and `threads - 1`
-/// started for the query, each taking the next segment, largest first, until none is
-/// left. Threads of a pool would wait for the next query by spinning on the cores the
-/// rest of this one (ranking, snippets) runs on; these end with the search.
-fn search_segments<C: tantivy::collector::Collector>(
-    searcher: &tantivy::Searcher,
-    query: &dyn Query,
-    collector: &C,
-    scoring: EnableScoring<'_>,
-    threads: usize,
-) -> tantivy::Result<C::Fruit> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use tantivy::collector::SegmentCollector;
-    type Fruits<C> = Vec<(
-        usize,
-        <<C as tantivy::collector::Collector>::Child as SegmentCollector>::Fruit,
-    )>;
-
-    let weight = query.weight(scoring)?;
-    let readers = searcher.segment_readers();
-    let mut order: Vec<usize> = (0..readers.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(readers[i].max_doc()));
-    let next = AtomicUsize::new(0);
-    let work = || -> tantivy::Result<Fruits<C>> {
-        let mut out = Vec::new();
-        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-            out.push((
-                i,
-                collector.collect_segment(&*weight, i as u32, &readers[i])?,
-            ));
-        }
-        Ok(out)
-    };
-    let threads = threads.clamp(1, readers.len().max(1));
-    let mut fruits = std::thread::scope(|scope| -> tantivy::Result<Fruits<C>> {
-        let started: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut all = work()?;
-        for t in started {
-            all.extend(t.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
-        }
-        Ok(all)
-    })?;
-    fruits.sort_by_key(|(i, _)| *i);
-    collector.merge_fruits(fruits.into_iter().map(|(_, f)| f).collect())
 }
 
 /// Highlights the words of the query (as typed, in other spellings, synonyms and single
@@ -1062,8 +957,9 @@ fn literal_group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
     UnionQuery::sum(group.alternatives.iter().map(|a| in_text(f, a)).collect())
 }
 
-/// The probes [`rank`] reads literal and heading matches with.
-fn probes(f: &Fields, parsed: &ParsedQuery, wanted: Wanted) -> rank::Probes {
+/// The probes [`rank`] reads literal and heading matches with; heading matches only
+/// for `explain` (they are already in the text score, and shown only there).
+fn probes(f: &Fields, parsed: &ParsedQuery, wanted: Wanted, explain: bool) -> rank::Probes {
     let concepts = parsed.required.iter().any(|g| !g.concepts.is_empty());
     let words = if concepts || wanted != Wanted::All {
         parsed
@@ -1078,7 +974,7 @@ fn probes(f: &Fields, parsed: &ParsedQuery, wanted: Wanted) -> rank::Probes {
         .required
         .iter()
         .flat_map(|g| &g.alternatives)
-        .filter(|a| a.weight >= 1.0)
+        .filter(|a| explain && a.weight >= 1.0)
         .map(|a| (Occur::Should, alternative_query(f.heading, a, 1.0)))
         .collect();
     rank::Probes {
@@ -1097,22 +993,42 @@ const PARALLEL_VISITS: u64 = 5_000;
 /// Whether a query visits at least [`PARALLEL_VISITS`] entries: whether each of its
 /// required groups does (the least frequent is the one an intersection walks), counting
 /// its concepts and each alternative's rarest term in the text and the heading, or, with
-/// no word required, the store does. Read from the term dictionaries, without running the
-/// query; a group stops counting once it has enough, and the first that has too few
-/// answers, so a query of common words reads few counts.
+/// no word required, the store does. Read from the term dictionary of the largest
+/// segment, scaled to the store (an estimate, one lookup per term instead of one per
+/// segment), without running the query; a group stops counting once it has enough, and
+/// the first that has too few answers, so a query of common words reads few counts.
 fn visits_many(searcher: &tantivy::Searcher, f: &Fields, parsed: &ParsedQuery) -> Result<bool> {
-    let df = |field: tantivy::schema::Field, text: &str| -> Result<u64> {
-        searcher
-            .doc_freq(&tantivy::Term::from_field_text(field, text))
-            .context("reading the index")
-    };
     if parsed.required.is_empty() {
         return Ok(searcher.num_docs() >= PARALLEL_VISITS);
     }
+    let readers = searcher.segment_readers();
+    let Some(largest) = readers.iter().max_by_key(|r| r.max_doc()) else {
+        return Ok(false);
+    };
+    let all: u64 = readers.iter().map(|r| u64::from(r.max_doc())).sum();
+    let scale = all as f64 / f64::from(largest.max_doc().max(1));
+    let list = |field| {
+        largest
+            .inverted_index(field)
+            .map(|index| (field, index))
+            .context("reading the index")
+    };
+    let (body, heading, concept) = (list(f.body)?, list(f.heading)?, list(f.concept)?);
+    let df = |(field, index): &(
+        tantivy::schema::Field,
+        std::sync::Arc<tantivy::InvertedIndexReader>,
+    ),
+              text: &str|
+     -> Result<u64> {
+        let n = index
+            .doc_freq(&tantivy::Term::from_field_text(*field, text))
+            .context("reading the index")?;
+        Ok((f64::from(n) * scale) as u64)
+    };
     for g in &parsed.required {
         let mut visits = 0u64;
         for c in &g.concepts {
-            visits = visits.saturating_add(df(f.concept, c)?);
+            visits = visits.saturating_add(df(&concept, c)?);
         }
         for alt in &g.alternatives {
             if visits >= PARALLEL_VISITS {
@@ -1120,7 +1036,7 @@ fn visits_many(searcher: &tantivy::Searcher, f: &Fields, parsed: &ParsedQuery) -
             }
             let mut rarest = u64::MAX;
             for (_, t) in &alt.terms {
-                rarest = rarest.min(df(f.body, t)?.saturating_add(df(f.heading, t)?));
+                rarest = rarest.min(df(&body, t)?.saturating_add(df(&heading, t)?));
             }
             if rarest != u64::MAX {
                 visits = visits.saturating_add(rarest);
@@ -1160,15 +1076,26 @@ enum Wanted {
     Any,
 }
 
+/// The query of a search: its required words (all of them, or any for `Wanted::Any`),
+/// exclusions and filters; and what adds to a match's score (phrases, the title) with
+/// the bound of what it adds.
 fn build_query(
     f: &Fields,
     parsed: &ParsedQuery,
     filters: &[Box<dyn Query>],
     wanted: Wanted,
-) -> Box<dyn Query> {
+) -> top::Scored {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    // what adds to the score of a match without being needed for one, as one clause
+    // what adds to the score of a match without being needed for one, as one clause,
+    // with its terms' lists and boosts (a word that is weak alone has no such bound)
     let mut optional: Vec<Box<dyn Query>> = Vec::new();
+    let mut bounds = Some(Vec::new());
+    let terms = |field: tantivy::schema::Field, alt: &Alternative| -> Vec<tantivy::Term> {
+        alt.terms
+            .iter()
+            .map(|(_, t)| tantivy::Term::from_field_text(field, t))
+            .collect()
+    };
     match wanted {
         _ if parsed.required.is_empty() => {
             clauses.push((Occur::Must, Box::new(AllQuery)));
@@ -1188,6 +1115,7 @@ fn build_query(
             clauses.push((Occur::Must, UnionQuery::sum(strong)));
             for g in parsed.required.iter().filter(|g| g.is_weak()) {
                 optional.push(group_query(f, g));
+                bounds = None;
             }
         }
     }
@@ -1204,22 +1132,39 @@ fn build_query(
             family: None,
         };
         optional.push(alternative_query(f.body, &alt, PHRASE_BOOST));
+        if let Some(b) = bounds.as_mut() {
+            b.push((PHRASE_BOOST * alt.weight, terms(f.body, &alt)));
+        }
     }
     // the words as typed and their other spellings, as in the heading ([`in_text`]): a
     // title that prints another word of the family or a synonym adds nothing (and each
-    // of those words was one more list sought on every match)
-    for g in &parsed.required {
-        for alt in g.alternatives.iter().filter(|a| a.weight >= 1.0) {
-            optional.push(alternative_query(f.title, alt, TITLE_BOOST));
+    // of those words was one more list sought on every match); every clause of a
+    // document has its title, scored once per document
+    let mut titles: Vec<Box<dyn Query>> = Vec::new();
+    for alt in parsed
+        .required
+        .iter()
+        .flat_map(|g| g.alternatives.iter().filter(|a| a.weight >= 1.0))
+    {
+        titles.push(alternative_query(f.title, alt, TITLE_BOOST));
+        if let Some(b) = bounds.as_mut() {
+            b.push((TITLE_BOOST * alt.weight, terms(f.title, alt)));
         }
     }
-    if !optional.is_empty() {
-        clauses.push((Occur::Should, UnionQuery::sum(optional)));
+    if !titles.is_empty() {
+        optional.push(PerDocumentQuery::boxed(
+            UnionQuery::sum(titles),
+            schema::DNUM_FIELD,
+        ));
     }
     for q in filters {
         clauses.push((Occur::Must, q.box_clone()));
     }
-    Box::new(BooleanQuery::new(clauses))
+    top::Scored {
+        required: Box::new(BooleanQuery::new(clauses)),
+        optional: (!optional.is_empty()).then(|| UnionQuery::sum(optional)),
+        bounds,
+    }
 }
 
 /// A query whose documents are only ever sought forwards, with plain `seek`.
@@ -1301,57 +1246,6 @@ mod forward_only {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A query's segments searched on several threads give what one thread gives: the
-    /// same count, and the same best hits in the same order.
-    #[test]
-    fn segments_on_several_threads_give_the_same_answer() {
-        use tantivy::schema::{STRING, Schema, TEXT};
-        let mut b = Schema::builder();
-        let text = b.add_text_field("text", TEXT);
-        let tag = b.add_text_field("tag", STRING);
-        let index = tantivy::Index::create_in_ram(b.build());
-        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-        for segment in 0..5u32 {
-            for i in 0..(50 + segment * 37) {
-                let mut d = tantivy::TantivyDocument::default();
-                let words: Vec<&str> = ["a", "b", "c", "a a", "b c"]
-                    .iter()
-                    .cycle()
-                    .skip((i % 5) as usize)
-                    .take(1 + (i % 3) as usize)
-                    .copied()
-                    .collect();
-                d.add_text(text, words.join(" "));
-                d.add_text(tag, if i % 2 == 0 { "x" } else { "y" });
-                w.add_document(d).unwrap();
-            }
-            w.commit().unwrap();
-        }
-        let searcher = index.reader().unwrap().searcher();
-        assert_eq!(searcher.segment_readers().len(), 5);
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, term_query(tag, "x")),
-            (
-                Occur::Should,
-                Box::new(TermQuery::new(
-                    tantivy::Term::from_field_text(text, "a"),
-                    IndexRecordOption::WithFreqs,
-                )),
-            ),
-        ]);
-        let run = |threads| {
-            let collector = (TopDocs::with_limit(20).order_by_score(), Count);
-            let scoring = EnableScoring::enabled_from_searcher(&searcher);
-            search_segments(&searcher, &query, &collector, scoring, threads).unwrap()
-        };
-        let one = run(1);
-        assert!(one.1 > 100, "{} matches", one.1);
-        for threads in [2, 3, 8] {
-            assert_eq!(run(threads), one, "{threads} threads");
-        }
-    }
 
     #[test]
     fn levels_and_statuses_parse_in_both_languages() {

@@ -77,7 +77,8 @@ pub(crate) struct Probes {
     pub words: Vec<Box<dyn Query>>,
     /// How many required words the query has.
     pub of: usize,
-    /// The query's words in article headings.
+    /// The query's words in article headings (None when the rankings are not shown:
+    /// `heading` is then false).
     pub heading: Option<Box<dyn Query>>,
 }
 
