@@ -8,6 +8,9 @@
 //!   widened by what the words name: instrument families and measure frames
 //!   (`corpus/frames.toml`), Taiwan spellings, short forms and synonyms
 //!   (`corpus/synonyms.toml`).
+//! * `top`: the best matches and the number of all of them, over the segments on one
+//!   thread or several, seeking what only adds to a score (phrases, the title) only for
+//!   matches it could lift into the best.
 //! * [`rank`]: the hits ranked by what a consultant looks for (literal matches first,
 //!   measures above passing mentions), with the features behind each rank.
 //! * the index itself ([`SearchIndex`]): one tantivy document per provision, kept in

@@ -46,7 +46,13 @@ impl Scored {
         };
         let mut sum = 0.0;
         for (boost, terms) in bounds {
-            if !terms.is_empty() {
+            // a list with a term no entry holds matches nothing (and its idf is the
+            // largest there is)
+            let mut present = !terms.is_empty();
+            for t in terms {
+                present &= stats.doc_freq(t)? > 0;
+            }
+            if present {
                 sum += boost * Bm25Weight::for_terms(stats, terms)?.max_score();
             }
         }
