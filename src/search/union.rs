@@ -412,6 +412,7 @@ impl Weight for PerDocumentWeight {
         Ok(Box::new(PerDocumentScorer {
             inner,
             keys,
+            max_doc: reader.max_doc(),
             doc,
             current: None,
             known: None,
@@ -426,6 +427,8 @@ impl Weight for PerDocumentWeight {
 struct PerDocumentScorer {
     inner: Box<dyn Scorer>,
     keys: tantivy::columnar::Column<u64>,
+    /// The segment's number of entries (the column has no value past them).
+    max_doc: DocId,
     /// The current document: the sub-query's, or one after it known from its number.
     doc: DocId,
     /// The score of `doc` when it was known from its number.
@@ -458,6 +461,9 @@ impl DocSet for PerDocumentScorer {
     fn seek(&mut self, target: DocId) -> DocId {
         if self.doc >= target {
             return self.doc;
+        }
+        if target >= self.max_doc {
+            return self.seek_inner(target);
         }
         let Some(key) = self.keys.first(target).filter(|k| *k != 0) else {
             return self.seek_inner(target);
@@ -730,6 +736,16 @@ mod tests {
                 &run(&index, &*beside(titles()))
             ));
         }
+    }
+
+    /// Walked alone, a per-document query whose last entry matches stops there (the
+    /// column of numbers has nothing past the segment's entries).
+    #[test]
+    fn a_per_document_query_ends_with_its_segment() {
+        let documents = vec![(vec![2u8], vec![(vec![0u8], false), (vec![0u8], false)])];
+        let (index, _, title) = index_of_documents(&documents);
+        let q = PerDocumentQuery::boxed(term(title, &word(2)), "dnum");
+        assert_eq!(run(&index, &*q).len(), 2);
     }
 
     #[test]
