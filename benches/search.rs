@@ -116,16 +116,22 @@ fn main() {
     let (p50, p99) = latency(&index, QUERIES, 200);
     let rg = rg_time(&bundled_dir, 20);
     out.add(format!(
-        "bundled query, top 10 with snippets: p50 {:.2} ms, p99 {:.2} ms (12 queries x 200); rg over the same files: median {:.2} ms per query (process)",
+        "bundled query, top 10 with snippets: p50 {:.2} ms, p99 {:.2} ms (12 queries x 200); {}",
         ms(p50),
         ms(p99),
-        ms(rg)
+        versus_rg(rg, |rg| format!(
+            "rg over the same files: median {:.2} ms per query (process)",
+            ms(rg)
+        ))
     ));
     let cli = cli_time(&bundled_dir, &idx, 10);
     out.add(format!(
-        "bundled CLI end to end (`policynav search`, process start to exit): median {:.0} ms; ratio to rg {:.0}x",
+        "bundled CLI end to end (`policynav search`, process start to exit): median {:.0} ms; {}",
         ms(cli),
-        cli.as_secs_f64() / rg.as_secs_f64()
+        versus_rg(rg, |rg| format!(
+            "ratio to rg {:.0}x",
+            cli.as_secs_f64() / rg.as_secs_f64()
+        ))
     ));
     out.add(format!(
         "bundled CLI peak RSS: {:.0} MB",
@@ -209,18 +215,21 @@ fn main() {
     ));
     let rg = rg_time(&gen_dir, 3);
     out.add(format!(
-        "generated query, top 10 with snippets: p50 {:.2} ms, p99 {:.2} ms (12 queries x 100); rg over the same files: median {:.0} ms per query; rg / policynav p50 = {:.0}x",
+        "generated query, top 10 with snippets: p50 {:.2} ms, p99 {:.2} ms (12 queries x 100); {}",
         ms(p50),
         ms(p99),
-        ms(rg),
-        rg.as_secs_f64() / p50.as_secs_f64()
+        versus_rg(rg, |rg| format!(
+            "rg over the same files: median {:.0} ms per query; rg / policynav p50 = {:.0}x",
+            ms(rg),
+            rg.as_secs_f64() / p50.as_secs_f64()
+        ))
     ));
     drop(index);
     let cli = cli_time(&gen_dir, &gen_idx, 3);
     out.add(format!(
-        "generated CLI end to end (`policynav search`, process start to exit, index built): median {:.0} ms; rg / CLI = {:.1}x",
+        "generated CLI end to end (`policynav search`, process start to exit, index built): median {:.0} ms; {}",
         ms(cli),
-        rg.as_secs_f64() / cli.as_secs_f64()
+        versus_rg(rg, |rg| format!("rg / CLI = {:.1}x", rg.as_secs_f64() / cli.as_secs_f64()))
     ));
     out.add(format!(
         "generated CLI peak RSS (`policynav search`, index already built): {:.0} MB",
@@ -285,8 +294,17 @@ fn latency(index: &SearchIndex, queries: &[&str], rounds: usize) -> (Duration, D
     (at(0.50), at(0.99))
 }
 
-/// Median time of `rg --count-matches PATTERN DIR` over the patterns.
-fn rg_time(dir: &Path, rounds: usize) -> Duration {
+/// A comparison with ripgrep, or why there is none.
+fn versus_rg(rg: Option<Duration>, say: impl Fn(Duration) -> String) -> String {
+    match rg {
+        Some(rg) => say(rg),
+        None => "no comparison with rg: not installed (apt-get install ripgrep)".into(),
+    }
+}
+
+/// Median time of `rg --count-matches PATTERN DIR` over the patterns, None (with a
+/// message) when ripgrep is not installed.
+fn rg_time(dir: &Path, rounds: usize) -> Option<Duration> {
     let mut times = Vec::new();
     for _ in 0..rounds {
         for p in RG_PATTERNS {
@@ -302,14 +320,19 @@ fn rg_time(dir: &Path, rounds: usize) -> Duration {
                 ])
                 .arg(dir)
                 .stdout(std::process::Stdio::null())
-                .status()
-                .expect("ripgrep is installed (apt-get install ripgrep)");
+                .status();
+            let Ok(status) = status else {
+                eprintln!(
+                    "search bench: rg not found (apt-get install ripgrep): no comparison with it"
+                );
+                return None;
+            };
             times.push(t.elapsed());
             assert!(status.code().is_some());
         }
     }
     times.sort();
-    times[times.len() / 2]
+    times.get(times.len() / 2).copied()
 }
 
 /// Median wall time of the `policynav search` process.
