@@ -44,17 +44,24 @@ impl Scored {
         let Some(bounds) = &self.bounds else {
             return Ok(Score::INFINITY);
         };
+        // BM25 of several terms weighs the sum of their idfs: bounded term by term, each
+        // count read once, at any frequency in the shortest text (the frequency part
+        // tends to 1 there, whatever the average length)
+        let docs = stats.total_num_docs()?;
         let mut sum = 0.0;
         for (boost, terms) in bounds {
-            // a list with a term no entry holds matches nothing (and its idf is the
-            // largest there is)
-            let mut present = !terms.is_empty();
+            let mut list = 0.0;
             for t in terms {
-                present &= stats.doc_freq(t)? > 0;
+                let df = stats.doc_freq(t)?;
+                if df == 0 {
+                    // a term no entry holds: the list matches nothing (and that idf
+                    // would be the largest there is)
+                    list = 0.0;
+                    break;
+                }
+                list += Bm25Weight::for_one_term_without_explain(df, docs, 1.0).score(0, u32::MAX);
             }
-            if present {
-                sum += boost * Bm25Weight::for_terms(stats, terms)?.max_score();
-            }
+            sum += boost * list;
         }
         // a margin for the rounding of the sums a scorer makes in another order
         Ok(sum * 1.001 + 1e-4)
