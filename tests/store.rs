@@ -313,28 +313,12 @@ fn a_familys_list_holds_exactly_the_provisions_with_its_words() {
     use std::collections::BTreeSet;
 
     use policynav::analysis::frames::FrameRules;
-    use policynav::search::SearchIndex;
     use policynav::search::families::FamilyTerms;
-    use tantivy::collector::DocSetCollector;
-    use tantivy::query::TermQuery;
-    use tantivy::schema::IndexRecordOption;
 
-    let dir = tempfile::tempdir().unwrap();
-    let locations = policynav::workspace::Locations::bundled_in(dir.path());
-    let index = SearchIndex::open_or_build_at(&locations, &mut |_| {}).expect("store builds");
+    let (_dir, index) = bundled_store();
     let f = index.store().fields();
     let searcher = index.store().searcher();
-    let docs = |field, text: &str| -> BTreeSet<tantivy::DocAddress> {
-        let q = TermQuery::new(
-            tantivy::Term::from_field_text(field, text),
-            IndexRecordOption::Basic,
-        );
-        searcher
-            .search(&q, &DocSetCollector)
-            .unwrap()
-            .into_iter()
-            .collect()
-    };
+    let docs = |field, text: &str| entries_with(&searcher, field, text);
     let frames = FrameRules::bundled();
     let families = FamilyTerms::new(&frames);
     let mut checked = 0;
@@ -362,28 +346,13 @@ fn a_familys_list_holds_exactly_the_provisions_with_its_words() {
 fn the_clauses_of_a_document_and_only_they_share_its_number() {
     use std::collections::{BTreeMap, BTreeSet};
 
-    use policynav::search::SearchIndex;
     use policynav::store::schema::{DNUM_FIELD, NO_DOCUMENT_NUMBER, SEARCHABLE};
-    use tantivy::collector::DocSetCollector;
-    use tantivy::query::TermQuery;
-    use tantivy::schema::{IndexRecordOption, Value};
+    use tantivy::schema::Value;
 
-    let dir = tempfile::tempdir().unwrap();
-    let locations = policynav::workspace::Locations::bundled_in(dir.path());
-    let index = SearchIndex::open_or_build_at(&locations, &mut |_| {}).expect("store builds");
+    let (_dir, index) = bundled_store();
     let f = index.store().fields();
     let searcher = index.store().searcher();
-    let searchable: BTreeSet<tantivy::DocAddress> = searcher
-        .search(
-            &TermQuery::new(
-                tantivy::Term::from_field_text(f.searchable, SEARCHABLE),
-                IndexRecordOption::Basic,
-            ),
-            &DocSetCollector,
-        )
-        .unwrap()
-        .into_iter()
-        .collect();
+    let searchable = entries_with(&searcher, f.searchable, SEARCHABLE);
     let mut numbers: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
     let mut others = 0;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
@@ -416,4 +385,30 @@ fn the_clauses_of_a_document_and_only_they_share_its_number() {
         assert!(seen.insert(*n.first().unwrap()), "{doc} shares its number");
         assert_ne!(*n.first().unwrap(), NO_DOCUMENT_NUMBER);
     }
+}
+
+/// The bundled corpus's store, built in a temporary folder (kept while it lives).
+fn bundled_store() -> (tempfile::TempDir, policynav::search::SearchIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let locations = policynav::workspace::Locations::bundled_in(dir.path());
+    let index = policynav::search::SearchIndex::open_or_build_at(&locations, &mut |_| {})
+        .expect("store builds");
+    (dir, index)
+}
+
+/// The store's entries holding `text` in `field`.
+fn entries_with(
+    searcher: &tantivy::Searcher,
+    field: tantivy::schema::Field,
+    text: &str,
+) -> std::collections::BTreeSet<tantivy::DocAddress> {
+    let q = tantivy::query::TermQuery::new(
+        tantivy::Term::from_field_text(field, text),
+        tantivy::schema::IndexRecordOption::Basic,
+    );
+    searcher
+        .search(&q, &tantivy::collector::DocSetCollector)
+        .unwrap()
+        .into_iter()
+        .collect()
 }
