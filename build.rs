@@ -29,7 +29,9 @@ const NOT_INDEX_INPUTS: &[&str] = &[
     "src/search/query.rs",
     "src/search/rank.rs",
     "src/search/facets.rs",
+    "src/search/snippet.rs",
     "src/search/suggest.rs",
+    "src/search/top.rs",
     "src/search/union.rs",
 ];
 

@@ -36,6 +36,7 @@ pub mod families;
 pub mod figures;
 pub mod query;
 pub mod rank;
+mod snippet;
 mod suggest;
 mod top;
 mod union;
@@ -50,9 +51,9 @@ use tantivy::query::{
     TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::snippet::SnippetGenerator;
 
 pub use analyzer::{analyze, analyze_terms};
+use snippet::Highlighter;
 
 use crate::corpus::{DocumentMeta, Level, Validity};
 use crate::model::labels::Labelled;
@@ -215,8 +216,6 @@ pub struct SearchIndex {
     columns: rank::Columns,
 }
 
-/// Highlight length of a snippet, in characters.
-const SNIPPET_CHARS: usize = 90;
 /// Boost of a match in the article heading, relative to the provision text: it counts,
 /// but every provision of the article shares it, so the provision's own words weigh more.
 const HEADING_BOOST: f32 = 0.5;
@@ -452,11 +451,11 @@ impl SearchIndex {
                 .iter()
                 .filter_map(|(t, _)| Some((t.get(f.body)?, t.get(f.simplified)))),
         );
-        let generator = snippet_generator(&searcher, &parsed, f.body, false, &jieba)
+        let generator = Highlighter::for_query(&searcher, &parsed, f.body, false, &jieba)
             .context("preparing snippets")?;
         let by_measure = if stored.iter().any(|(_, r)| !r.literal) && !parsed.highlight.is_empty() {
             Some(
-                snippet_generator(&searcher, &parsed, f.body, true, &jieba)
+                Highlighter::for_query(&searcher, &parsed, f.body, true, &jieba)
                     .context("preparing snippets")?,
             )
         } else {
@@ -483,7 +482,7 @@ impl SearchIndex {
         &self,
         stored: &crate::store::TextFields,
         score: f32,
-        generator: &SnippetGenerator,
+        generator: &Highlighter,
     ) -> Option<Hit> {
         let f = self.store.fields();
         let text_of = |field| stored.get(field);
@@ -500,7 +499,7 @@ impl SearchIndex {
             path: path.to_string(),
             heading: text_of(f.heading).map(str::to_string),
             text: text.to_string(),
-            snippet: make_snippet(text, generator),
+            snippet: generator.snippet(text),
             score,
             ranking: None,
         })
@@ -647,115 +646,6 @@ impl SearchIndex {
             out.push(Box::new(BooleanQuery::new(any)));
         }
         Ok(Some(out))
-    }
-}
-
-/// Highlights the words of the query (as typed, in other spellings, synonyms and single
-/// words of their instrument family; not the parts of a family's longer words, such as
-/// 给予 of 给予支持), weighted by rarity like tantivy's `SnippetGenerator::create`, and,
-/// with `measures`, the words that show a measure the query names (for hits found by
-/// their measure). The hits are re-tokenised with `jieba`, made for their texts
-/// ([`analyzer::ForTexts`]), instead of the analyzer registered for indexing, so a
-/// search never loads the whole dictionary.
-fn snippet_generator(
-    searcher: &tantivy::Searcher,
-    parsed: &ParsedQuery,
-    field: tantivy::schema::Field,
-    measures: bool,
-    jieba: &std::sync::Arc<analyzer::ForTexts>,
-) -> tantivy::Result<SnippetGenerator> {
-    let mut weights = std::collections::BTreeMap::new();
-    let words = parsed
-        .required
-        .iter()
-        .flat_map(|g| &g.alternatives)
-        .filter(|a| a.terms.len() == 1 || a.weight >= 1.0)
-        .flat_map(|a| a.terms.iter().map(|(_, t)| (t, 1.0)));
-    let measure_words = parsed
-        .highlight
-        .iter()
-        .filter(|_| measures)
-        .map(|t| (t, 0.5));
-    for (word, weight) in words.chain(measure_words) {
-        if weights.contains_key(word) {
-            continue;
-        }
-        let doc_freq = searcher.doc_freq(&tantivy::Term::from_field_text(field, word))?;
-        if doc_freq > 0 {
-            weights.insert(word.clone(), weight / (1.0 + doc_freq as tantivy::Score));
-        }
-    }
-    Ok(SnippetGenerator::new(
-        weights,
-        analyzer::text_analyzer_over(std::sync::Arc::clone(jieba)),
-        field,
-        SNIPPET_CHARS * 3,
-    ))
-}
-
-/// Cuts and highlights a provision; never panics, whatever the text.
-fn make_snippet(text: &str, generator: &SnippetGenerator) -> Snippet {
-    let snip = generator.snippet(text);
-    let fragment = snip.fragment();
-    let range = snip.fragment_range();
-    let valid = range.start <= range.end
-        && range.end <= text.len()
-        && text.is_char_boundary(range.start)
-        && text.is_char_boundary(range.end);
-    if !valid || fragment.is_empty() || snip.highlighted().is_empty() {
-        // nothing highlighted in the text (a heading match): the beginning
-        let end = text
-            .char_indices()
-            .nth(SNIPPET_CHARS)
-            .map(|(b, _)| b)
-            .unwrap_or(text.len());
-        let mut out = text[..end].to_string();
-        if end < text.len() {
-            out.push('…');
-        }
-        return Snippet {
-            text: out,
-            highlights: Vec::new(),
-        };
-    }
-    // Widen the fragment to the whole text when it is short, and over leading or
-    // trailing punctuation, so `…` only marks text that was really left out.
-    let short = text.chars().count() <= SNIPPET_CHARS + SNIPPET_CHARS / 4;
-    let no_words = |s: &str| !s.chars().any(char::is_alphanumeric);
-    let start = if short || no_words(&text[..range.start]) {
-        0
-    } else {
-        range.start
-    };
-    let end = if short || no_words(&text[range.end..]) {
-        text.len()
-    } else {
-        range.end
-    };
-    let prefix = if start > 0 { "…" } else { "" };
-    let suffix = if end < text.len() { "…" } else { "" };
-    let shift = prefix.len() + (range.start - start);
-    let mut ranges: Vec<Range<usize>> = snip
-        .highlighted()
-        .iter()
-        .filter(|r| r.start < r.end && r.end <= fragment.len())
-        .filter(|r| fragment.is_char_boundary(r.start) && fragment.is_char_boundary(r.end))
-        .cloned()
-        .collect();
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for r in ranges {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    Snippet {
-        text: format!("{prefix}{}{suffix}", &text[start..end]),
-        highlights: merged
-            .into_iter()
-            .map(|r| r.start + shift..r.end + shift)
-            .collect(),
     }
 }
 
@@ -1261,70 +1151,6 @@ mod tests {
         assert_eq!(
             parse_date("2024/6/1").unwrap(),
             NaiveDate::from_ymd_opt(2024, 6, 1).unwrap()
-        );
-    }
-
-    fn generator(terms: &[&str], max_chars: usize) -> SnippetGenerator {
-        let terms = terms.iter().map(|t| (t.to_string(), 1.0)).collect();
-        SnippetGenerator::new(
-            terms,
-            analyzer::text_analyzer(),
-            tantivy::schema::Field::from_field_id(0),
-            max_chars,
-        )
-    }
-
-    #[test]
-    fn snippets_never_panic_and_highlight_whole_characters() {
-        // beijing-2021 (Traditional, overlapping search-mode tokens) and beijing-2024
-        let texts = [
-            "支援中小企業在A股或境外主要證券交易所上市,市級財政按規定給予每家總額不超過300萬元的資金補貼,區級財政資金補貼不低於市級標準(市金融監管局,北京證監局,市財政局,各區)。",
-            "支持专精特新中小企业参加展会，按照实际发生费用给予最高70%的资金支持。",
-        ];
-        let terms = [
-            "中小",
-            "中小企业",
-            "企业",
-            "上市",
-            "补贴",
-            "¥3000000",
-            "%70",
-            "资金",
-        ];
-        for text in texts {
-            for max in 1..400 {
-                let snip = make_snippet(text, &generator(&terms, max));
-                let body = snip.text.trim_start_matches('…').trim_end_matches('…');
-                assert!(text.contains(body), "{max}: {}", snip.text);
-                let mut last = 0;
-                for r in &snip.highlights {
-                    assert!(
-                        r.start >= last && r.start < r.end,
-                        "{max}: {:?}",
-                        snip.highlights
-                    );
-                    assert!(
-                        snip.text.is_char_boundary(r.start) && snip.text.is_char_boundary(r.end)
-                    );
-                    last = r.end;
-                }
-            }
-        }
-        let snip = make_snippet(texts[0], &generator(&terms, 600));
-        let marked: Vec<&str> = snip
-            .highlights
-            .iter()
-            .map(|r| &snip.text[r.clone()])
-            .collect();
-        assert!(marked.contains(&"300萬元"), "{marked:?}");
-        assert!(
-            marked.contains(&"中小企業"),
-            "touching ranges merged: {marked:?}"
-        );
-        assert!(
-            !snip.text.ends_with('…'),
-            "only punctuation was left out: {}",
-            snip.text
         );
     }
 
