@@ -156,6 +156,17 @@ fn per_text_dictionary_text(simplified: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `word` in lower case: copied as it is when none of its characters has a case (the
+/// Chinese of nearly every word), which spares looking each up in the case tables.
+fn lower_case(word: &str) -> String {
+    let caseless = |c: char| (c.is_ascii() && !c.is_ascii_uppercase()) || text::script::is_han(c);
+    if word.chars().all(caseless) {
+        word.to_owned()
+    } else {
+        word.to_lowercase()
+    }
+}
+
 /// Analyses `text` given its Simplified form, segmented by `jieba`.
 fn analyze_simplified(jieba: &Jieba, text: &str, simplified: &str, mode: Mode) -> Vec<Term> {
     // Byte offset in the original of each char index (plus the end).
@@ -188,7 +199,7 @@ fn analyze_simplified(jieba: &Jieba, text: &str, simplified: &str, mode: Mode) -
             continue;
         }
         terms.push(Term {
-            text: tok.word.to_lowercase(),
+            text: lower_case(tok.word),
             bytes: byte_of(tok.start)..byte_of(tok.end),
             position: pos_of(tok.start),
             figure: false,
@@ -445,6 +456,19 @@ mod tests {
             .into_iter()
             .map(|t| t.text)
             .collect()
+    }
+
+    #[test]
+    fn words_are_lower_cased_whatever_their_script() {
+        assert_eq!(lower_case("专精特新"), "专精特新");
+        assert_eq!(lower_case("A股"), "a股");
+        assert_eq!(
+            lower_case("ＩＰＯ"),
+            "ｉｐｏ",
+            "full-width letters have a case"
+        );
+        assert_eq!(lower_case("ǅ"), "ǆ", "a title-case letter");
+        assert_eq!(lower_case("5g"), "5g");
     }
 
     #[test]
