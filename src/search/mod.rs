@@ -234,6 +234,20 @@ const RESCORE_WINDOW: usize = 100;
 struct SearchableStats<'a> {
     searcher: &'a tantivy::Searcher,
     searchable: u64,
+    /// The counts read so far by this search: a term is weighed by each query it is in
+    /// (its group, the title clause, the title's bound, a fallback to any word), and each
+    /// count is a lookup in every segment's dictionary.
+    counts: std::sync::Mutex<std::collections::HashMap<tantivy::Term, u64>>,
+}
+
+impl<'a> SearchableStats<'a> {
+    fn new(searcher: &'a tantivy::Searcher, searchable: u64) -> Self {
+        SearchableStats {
+            searcher,
+            searchable,
+            counts: Default::default(),
+        }
+    }
 }
 
 impl tantivy::query::Bm25StatisticsProvider for SearchableStats<'_> {
@@ -244,8 +258,14 @@ impl tantivy::query::Bm25StatisticsProvider for SearchableStats<'_> {
         Ok(self.searchable.max(1))
     }
     fn doc_freq(&self, term: &tantivy::Term) -> tantivy::Result<u64> {
+        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = counts.get(term) {
+            return Ok(*n);
+        }
         // deleted entries count until segments merge: never above the document count
-        Ok(self.searcher.doc_freq(term)?.min(self.searchable.max(1)))
+        let n = self.searcher.doc_freq(term)?.min(self.searchable.max(1));
+        counts.insert(term.clone(), n);
+        Ok(n)
     }
 }
 
@@ -372,10 +392,7 @@ impl SearchIndex {
             });
         };
         let searcher = self.store.searcher();
-        let stats = SearchableStats {
-            searcher: &searcher,
-            searchable: self.store.head().searchable,
-        };
+        let stats = SearchableStats::new(&searcher, self.store.head().searchable);
         let limit = request.limit.max(1);
 
         let nothing_to_match = parsed.required.is_empty() && !parsed.match_all;

@@ -109,8 +109,13 @@ pub(crate) fn collect(
                 total += count;
                 best.extend(top);
             }
+            // the window's best of all the segments' (a thousand at 10,000 documents),
+            // then only those in order
+            if best.len() > window {
+                best.select_nth_unstable_by(window, better);
+                best.truncate(window);
+            }
             best.sort_by(better);
-            best.truncate(window);
             Ok((best, total))
         }
         Sort::Amount => {
