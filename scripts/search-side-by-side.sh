@@ -10,6 +10,9 @@
 #           makes D/generated-10000)
 #   BASE    the commit to compare with (default 4ccee91, the search before issue 14)
 #   RUNS    alternations (default 6); ROUNDS: rounds of the 12 queries per run (30)
+# With CPUS=LIST in the environment (e.g. CPUS=1), both run pinned to those cores
+# (`taskset -c LIST`): a search that spreads over cores then has only those, as on a
+# machine busy with other work.
 # The earlier commit's store is built once, in DIR/base-index, from DIR/corpus's texts
 # and manifest with that commit's own rule files (DIR/base-corpus). Prints each run's
 # line (p50, p99, each query's mean, ms), then the median p50 and p99 of each side.
@@ -59,11 +62,17 @@ echo "opening (or building) both stores" >&2
 "$then_bin" "$bc" "$dir/base-index" 1 >/dev/null
 "$now" "$dir/corpus" "$dir/index" 1 >/dev/null
 
+pin=()
+if [ -n "${CPUS:-}" ]; then
+    command -v taskset >/dev/null || { echo "search-side-by-side: CPUS needs taskset (util-linux)" >&2; exit 2; }
+    pin=(taskset -c "$CPUS")
+    echo "both pinned to cores $CPUS" >&2
+fi
 then_lines=()
 now_lines=()
 for i in $(seq "$runs"); do
-    l=$("$then_bin" "$bc" "$dir/base-index" "$rounds"); echo "$base  $l"; then_lines+=("$l")
-    l=$("$now" "$dir/corpus" "$dir/index" "$rounds"); echo "now      $l"; now_lines+=("$l")
+    l=$("${pin[@]}" "$then_bin" "$bc" "$dir/base-index" "$rounds"); echo "$base  $l"; then_lines+=("$l")
+    l=$("${pin[@]}" "$now" "$dir/corpus" "$dir/index" "$rounds"); echo "now      $l"; now_lines+=("$l")
 done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 for side in then now; do
