@@ -450,6 +450,7 @@ impl SearchIndex {
         let ranked = rank::rank(
             &searcher,
             &self.columns,
+            &|visit| self.store.ids().for_each(&mut *visit),
             self.expander.frames(),
             &parsed.triggers,
             &probes,

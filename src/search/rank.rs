@@ -82,12 +82,41 @@ pub(crate) struct Probes {
     pub heading: Option<Box<dyn Query>>,
 }
 
-/// The columns ranking reads of one segment: concepts, amount, date and clause id.
+/// The columns ranking reads of one segment: concepts, amount, date, clause id and
+/// document number.
 struct SegmentColumns {
     concept: Option<tantivy::columnar::StrColumn>,
+    /// What each value of `concept` stands for, by ordinal ([`SegmentColumns::kinds`]).
+    kinds: std::sync::OnceLock<Vec<Concept>>,
     amount: Option<tantivy::columnar::Column<f64>>,
     date: Option<tantivy::columnar::Column<u64>>,
     id: Option<tantivy::columnar::StrColumn>,
+    /// The number of each clause's document ([`schema::document_number`]).
+    dnum: Option<tantivy::columnar::Column<u64>>,
+}
+
+impl SegmentColumns {
+    /// What each value of the concept column stands for, by ordinal: its dictionary (a
+    /// few hundred values: triggers, instruments, support) read once per segment, the
+    /// first time a search ranks hits in it, and not again for each search's hits.
+    fn kinds(&self, frames: &FrameRules) -> Result<&[Concept]> {
+        if let Some(kinds) = self.kinds.get() {
+            return Ok(kinds);
+        }
+        let Some(col) = &self.concept else {
+            return Ok(&[]);
+        };
+        let dictionary = col.dictionary();
+        let mut kinds = Vec::with_capacity(dictionary.num_terms());
+        let mut values = dictionary.stream().context("reading the ranking fields")?;
+        while values.advance() {
+            kinds.push(
+                std::str::from_utf8(values.key())
+                    .map_or(Concept::Other, |value| Concept::of(value, frames)),
+            );
+        }
+        Ok(self.kinds.get_or_init(|| kinds))
+    }
 }
 
 /// The ranking columns of each segment a search has ranked hits in, opened once: a
@@ -96,9 +125,30 @@ struct SegmentColumns {
 #[derive(Default)]
 pub(crate) struct Columns {
     opened: std::sync::Mutex<Vec<(tantivy::index::SegmentId, std::sync::Arc<SegmentColumns>)>>,
+    /// The id of the document of each document number, made the first time tied hits
+    /// are ordered (`None` if two documents share a number: ids are read then).
+    documents: std::sync::OnceLock<Option<HashMap<u64, String>>>,
 }
 
+/// Calls its argument with the id of every document of the store.
+pub(crate) type DocumentIds<'a> = &'a dyn Fn(&mut dyn FnMut(&str));
+
 impl Columns {
+    fn documents(&self, ids: DocumentIds<'_>) -> Option<&HashMap<u64, String>> {
+        self.documents
+            .get_or_init(|| {
+                let mut map = HashMap::new();
+                let mut shared = false;
+                ids(&mut |id| {
+                    shared |= map
+                        .insert(schema::document_number(id), id.to_string())
+                        .is_some();
+                });
+                (!shared).then_some(map)
+            })
+            .as_ref()
+    }
+
     fn of(&self, reader: &tantivy::SegmentReader) -> Result<std::sync::Arc<SegmentColumns>> {
         let key = reader.segment_id();
         let mut opened = self.opened.lock().unwrap_or_else(|e| e.into_inner());
@@ -110,9 +160,11 @@ impl Columns {
             concept: fast
                 .str(CONCEPT_FIELD)
                 .context("reading the ranking fields")?,
+            kinds: std::sync::OnceLock::new(),
             amount: fast.f64(AMOUNT_FIELD).ok(),
             date: fast.u64(DATE_FIELD).ok(),
             id: fast.str(ID_FIELD).context("reading the hits' ids")?,
+            dnum: fast.u64(schema::DNUM_FIELD).ok(),
         });
         opened.push((key, std::sync::Arc::clone(&columns)));
         Ok(columns)
@@ -126,6 +178,7 @@ impl Columns {
 pub(crate) fn rank(
     searcher: &Searcher,
     columns: &Columns,
+    documents: DocumentIds<'_>,
     frames: &FrameRules,
     query_triggers: &[String],
     probes: &Probes,
@@ -177,12 +230,7 @@ pub(crate) fn rank(
             .context("ranking the hits")?;
         let cols = columns.of(reader)?;
         let (concepts, amounts, dates) = (&cols.concept, &cols.amount, &cols.date);
-        // what each concept term of this segment's hits stands for, read from its
-        // dictionary in one pass (a hundred hits share a few dozen concepts)
-        let seen = match concepts {
-            Some(col) => concepts_of(col, &docs, frames)?,
-            None => HashMap::new(),
-        };
+        let kinds = cols.kinds(frames)?;
         for (doc, i) in docs {
             let words = if word_scorers.is_empty() {
                 probes.of
@@ -200,7 +248,8 @@ pub(crate) fn rank(
             let (mut support_figure, mut instrument) = (false, false);
             if let Some(col) = concepts {
                 for ord in col.term_ords(doc) {
-                    match seen.get(&ord).unwrap_or(&Concept::Other) {
+                    let kind = usize::try_from(ord).ok().and_then(|o| kinds.get(o));
+                    match kind.unwrap_or(&Concept::Other) {
                         Concept::Trigger(t) => triggers.push(t.clone()),
                         Concept::Instrument { specific } => instrument |= *specific,
                         Concept::Support => support_figure = true,
@@ -262,7 +311,7 @@ pub(crate) fn rank(
                 .then(b.1.final_score.total_cmp(&a.1.final_score))
                 .then(a.0.cmp(&b.0))
         });
-        break_ties(searcher, columns, &mut out, limit, |r| {
+        break_ties(searcher, columns, documents, &mut out, limit, |r| {
             (r.words[0], r.final_score.to_bits())
         })?;
     }
@@ -274,12 +323,14 @@ pub(crate) fn rank(
 /// the same order whatever segments a build or an update left (a `--limit` then picks
 /// the same provisions every time). Only groups of tied hits that reach into the first
 /// `limit` are ordered, and only as far as the page: within a segment the id column's
-/// ordinals are in id order, so the segments' hits are merged reading one id per hit
-/// placed (and one per segment), not every tied hit's id (a figure shared by hundreds
-/// of near copies ties them all).
+/// ordinals are in id order, so the segments' hits are merged by their documents' ids,
+/// known in memory from each clause's document number ([`merge_by_document`]), not by
+/// reading every tied hit's id (a figure shared by hundreds of near copies ties them
+/// all; each id read was a block of the id column decoded, a tenth of such a query).
 fn break_ties<K: PartialEq>(
     searcher: &Searcher,
     columns: &Columns,
+    documents: DocumentIds<'_>,
     out: &mut [(DocAddress, Ranking)],
     limit: usize,
     key: impl Fn(&Ranking) -> K,
@@ -292,7 +343,7 @@ fn break_ties<K: PartialEq>(
         }
         if end - start > 1 {
             let need = end.min(limit) - start;
-            let order = merge_by_id(searcher, columns, &out[start..end], need)?;
+            let order = merge_by_id(searcher, columns, documents, &out[start..end], need)?;
             // the group in its new order, each hit moved once (positions only)
             let mut place = vec![0; order.len()];
             for (to, from) in order.into_iter().enumerate() {
@@ -316,10 +367,12 @@ fn break_ties<K: PartialEq>(
 type Run = (std::sync::Arc<SegmentColumns>, Vec<(u64, usize)>);
 
 /// The positions of `group` with the `need` smallest ids first, in id order (the rest
-/// after them, in segment and id order).
+/// after them, in segment and id order). Without the documents' numbers, by reading
+/// one id per hit placed and one per segment.
 fn merge_by_id(
     searcher: &Searcher,
     columns: &Columns,
+    documents: DocumentIds<'_>,
     group: &[(DocAddress, Ranking)],
     need: usize,
 ) -> Result<Vec<usize>> {
@@ -348,15 +401,11 @@ fn merge_by_id(
     for (_, run) in &mut runs {
         run.sort_unstable();
     }
-    let id_of = |cols: &SegmentColumns, ord: u64| -> Result<String> {
-        let mut id = String::new();
-        if let Some(col) = &cols.id
-            && ord != u64::MAX
-        {
-            col.ord_to_str(ord, &mut id).context("reading a hit's id")?;
-        }
-        Ok(id)
-    };
+    if let Some(docs) = columns.documents(documents)
+        && let Some(order) = merge_by_document(&runs, docs, group, need)?
+    {
+        return Ok(order);
+    }
     // (id, run, place in run): the head of each run
     let mut heads = BinaryHeap::new();
     for (r, (cols, run)) in runs.iter().enumerate() {
@@ -381,30 +430,108 @@ fn merge_by_id(
     Ok(order)
 }
 
-/// What each concept value the hits `docs` of a segment hold stands for, by ordinal.
-fn concepts_of(
-    col: &tantivy::columnar::StrColumn,
-    docs: &[(DocId, usize)],
-    frames: &FrameRules,
-) -> Result<HashMap<u64, Concept>> {
-    let mut ords: Vec<u64> = docs
-        .iter()
-        .flat_map(|(doc, _)| col.term_ords(*doc))
-        .collect();
-    ords.sort_unstable();
-    ords.dedup();
-    let mut out = HashMap::with_capacity(ords.len());
-    let mut next = ords.iter();
-    col.dictionary()
-        .sorted_ords_to_term_cb(&ords, |bytes| {
-            if let Some(ord) = next.next() {
-                let concept = std::str::from_utf8(bytes)
-                    .map_or(Concept::Other, |value| Concept::of(value, frames));
-                out.insert(*ord, concept);
+/// A clause's id, read from its segment's id column (empty if it has none).
+fn id_of(cols: &SegmentColumns, ord: u64) -> Result<String> {
+    let mut id = String::new();
+    if let Some(col) = &cols.id
+        && ord != u64::MAX
+    {
+        col.ord_to_str(ord, &mut id).context("reading a hit's id")?;
+    }
+    Ok(id)
+}
+
+/// A document id as the ids of its clauses begin (`doc/`): documents in this order are
+/// in the order of their clauses' ids.
+#[derive(PartialEq, Eq)]
+struct DocKey<'a>(&'a str);
+
+impl Ord for DocKey<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
+        a.iter().chain(b"/").cmp(b.iter().chain(b"/"))
+    }
+}
+
+impl PartialOrd for DocKey<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// [`merge_by_id`] without reading ids from the segments: the runs merged by their
+/// documents' ids, known from each clause's document number, and within a document by
+/// ordinal (a run is in id order). Only a document whose tied clauses lie in several
+/// segments has their ids read. `None` when a clause's document is not known by its
+/// number (no number column, or a store that changed): the ids are read instead.
+fn merge_by_document(
+    runs: &[Run],
+    docs: &HashMap<u64, String>,
+    group: &[(DocAddress, Ranking)],
+    need: usize,
+) -> Result<Option<Vec<usize>>> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    let doc_of = |r: usize, k: usize| -> Option<DocKey<'_>> {
+        let (cols, run) = &runs[r];
+        let at = group[run[k].1].0.doc_id;
+        let number = cols.dnum.as_ref()?.first(at)?;
+        docs.get(&number).map(|d| DocKey(d.as_str()))
+    };
+    let mut heads = BinaryHeap::new();
+    for r in 0..runs.len() {
+        let Some(doc) = doc_of(r, 0) else {
+            return Ok(None);
+        };
+        heads.push(Reverse((doc, r, 0usize)));
+    }
+    let mut order = Vec::with_capacity(group.len());
+    let mut taken = vec![0usize; runs.len()];
+    while order.len() < need {
+        let Some(Reverse((doc, r, k))) = heads.pop() else {
+            break;
+        };
+        // every tied clause of this document: the next of its run, and the heads of
+        // other runs holding it
+        let mut clauses = vec![(r, k)];
+        let mut last = (r, k);
+        loop {
+            let (r, k) = last;
+            if k + 1 < runs[r].1.len() {
+                let Some(next) = doc_of(r, k + 1) else {
+                    return Ok(None);
+                };
+                heads.push(Reverse((next, r, k + 1)));
             }
-        })
-        .context("reading the ranking fields")?;
-    Ok(out)
+            match heads.peek() {
+                Some(Reverse((next, _, _))) if *next == doc => {
+                    let Some(Reverse((_, r, k))) = heads.pop() else {
+                        break;
+                    };
+                    clauses.push((r, k));
+                    last = (r, k);
+                }
+                _ => break,
+            }
+        }
+        if clauses.iter().any(|(r, _)| *r != clauses[0].0) {
+            let mut ids = Vec::with_capacity(clauses.len());
+            for (r, k) in clauses {
+                ids.push((id_of(&runs[r].0, runs[r].1[k].0)?, r, k));
+            }
+            ids.sort();
+            clauses = ids.into_iter().map(|(_, r, k)| (r, k)).collect();
+        }
+        for (r, k) in clauses {
+            order.push(runs[r].1[k].1);
+            taken[r] = taken[r].max(k + 1);
+        }
+    }
+    for (r, (_, run)) in runs.iter().enumerate() {
+        order.extend(run[taken[r]..].iter().map(|(_, i)| *i));
+    }
+    Ok(Some(order))
 }
 
 /// What a value of the concept field says of a provision.
@@ -476,11 +603,14 @@ mod tests {
     fn tied_hits(ids: &[&str], per_segment: usize) -> (tantivy::Index, Field) {
         let mut b = tantivy::schema::Schema::builder();
         let id = b.add_text_field("id", tantivy::schema::STRING | tantivy::schema::FAST);
+        let dnum = b.add_u64_field(schema::DNUM_FIELD, tantivy::schema::FAST);
         let index = tantivy::Index::create_in_ram(b.build());
         let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for chunk in ids.chunks(per_segment) {
             for i in chunk {
-                w.add_document(tantivy::doc!(id => *i)).unwrap();
+                let doc = i.split_once('/').map_or(*i, |(d, _)| d);
+                w.add_document(tantivy::doc!(id => *i, dnum => schema::document_number(doc)))
+                    .unwrap();
             }
             w.commit().unwrap();
         }
@@ -489,10 +619,17 @@ mod tests {
 
     #[test]
     fn equal_ranks_reach_the_page_in_id_order_whatever_the_segments() {
+        // a document whose tied clauses lie in several segments (a, b), and documents
+        // whose ids begin with another's (a, a-1): `a-1/…` sorts before `a/…`
         let ids = [
             "d/9.1", "a/2.3", "k/1.1", "b/7.2", "a/1.1", "z/3.3", "c/4.4", "a/1.10", "m/2.2",
-            "b/1.1", "q/5.5", "e/6.6", "a/0.9", "y/8.8",
+            "b/1.1", "q/5.5", "e/6.6", "a/0.9", "y/8.8", "a-1/1.1", "a-1/0.1",
         ];
+        let documents = ["d", "a", "k", "b", "z", "c", "m", "q", "e", "y", "a-1"];
+        // the documents known by their numbers (ids of tied documents read only where
+        // a document spans segments), and not known (every id read)
+        let known: DocumentIds<'_> = &|visit| documents.iter().for_each(|d| visit(d));
+        let unknown: DocumentIds<'_> = &|_| {};
         let (index, _) = tied_hits(&ids, 4);
         let searcher = index.reader().unwrap().searcher();
         assert!(searcher.segment_readers().len() > 2);
@@ -517,16 +654,21 @@ mod tests {
         let mut expected: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
         expected.sort();
         // one better hit first, then the ties; pages of every length
-        for limit in 1..=ids.len() + 1 {
+        for (limit, documents) in (1..=ids.len() + 1).flat_map(|l| [(l, known), (l, unknown)]) {
             let mut out: Vec<(DocAddress, Ranking)> = vec![(all[5], ranking(2.0))];
             out.extend(
                 all.iter()
                     .filter(|a| **a != all[5])
                     .map(|a| (*a, ranking(1.0))),
             );
-            break_ties(&searcher, &Columns::default(), &mut out, limit, |r| {
-                r.final_score.to_bits()
-            })
+            break_ties(
+                &searcher,
+                &Columns::default(),
+                documents,
+                &mut out,
+                limit,
+                |r| r.final_score.to_bits(),
+            )
             .unwrap();
             let got: Vec<String> = out.iter().take(limit).map(|(a, _)| id_of(a)).collect();
             let best = id_of(&all[5]);
