@@ -469,11 +469,11 @@ impl SearchIndex {
                 .iter()
                 .filter_map(|(t, _)| Some((t.get(f.body)?, t.get(f.simplified)))),
         );
-        let generator = Highlighter::for_query(&searcher, &parsed, f.body, false, &jieba)
+        let generator = Highlighter::for_query(&stats, &parsed, f.body, false, &jieba)
             .context("preparing snippets")?;
         let by_measure = if stored.iter().any(|(_, r)| !r.literal) && !parsed.highlight.is_empty() {
             Some(
-                Highlighter::for_query(&searcher, &parsed, f.body, true, &jieba)
+                Highlighter::for_query(&stats, &parsed, f.body, true, &jieba)
                     .context("preparing snippets")?,
             )
         } else {

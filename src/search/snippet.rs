@@ -13,6 +13,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use tantivy::Score;
+use tantivy::query::Bm25StatisticsProvider;
 use tantivy::tokenizer::{TokenStream, Tokenizer};
 
 use super::Snippet;
@@ -45,9 +46,10 @@ impl Highlighter {
     /// `SnippetGenerator::create`, and, with `measures`, the words that show a measure
     /// the query names (for hits found by their measure). The hits are tokenised with
     /// `texts`, a segmenter made for them, instead of the analyzer registered for
-    /// indexing, so a search never loads the whole dictionary.
+    /// indexing, so a search never loads the whole dictionary. The words' counts come
+    /// from `counts`, the search's own (read once for its scoring and both highlighters).
     pub(crate) fn for_query(
-        searcher: &tantivy::Searcher,
+        counts: &dyn Bm25StatisticsProvider,
         parsed: &ParsedQuery,
         field: tantivy::schema::Field,
         measures: bool,
@@ -69,7 +71,7 @@ impl Highlighter {
             if weights.contains_key(word) {
                 continue;
             }
-            let doc_freq = searcher.doc_freq(&tantivy::Term::from_field_text(field, word))?;
+            let doc_freq = counts.doc_freq(&tantivy::Term::from_field_text(field, word))?;
             if doc_freq > 0 {
                 weights.insert(word.clone(), weight / (1.0 + doc_freq as Score));
             }
