@@ -327,6 +327,59 @@ fn filters_take_several_values_and_chinese_names() {
     );
 }
 
+/// A filter narrows the hits without reordering them: each jurisdiction's hits are the
+/// unfiltered hits of that jurisdiction, in the same order with the same scores, and a
+/// filter that keeps every jurisdiction changes nothing. (A word searched alone is walked
+/// through its lists; beside a filter it is sought to the filter's provisions.)
+#[test]
+fn a_filter_narrows_the_hits_without_reordering_them() {
+    let env = Sandbox::new();
+    let ranked = |v: &Value, only: Option<&str>| -> Vec<(String, String)> {
+        hits(v)
+            .iter()
+            .filter(|h| only.is_none_or(|j| h["jurisdiction"] == j))
+            .map(|h| {
+                (
+                    h["id"].as_str().unwrap().to_string(),
+                    h["score"].to_string(),
+                )
+            })
+            .collect()
+    };
+    for q in [
+        "专精特新",
+        "專精特新",
+        "补贴",
+        "上市",
+        "300万",
+        "展位费",
+        "贷款贴息",
+    ] {
+        let alone = search(&env, &[q, "--limit", "1000"]);
+        assert!(!hits(&alone).is_empty(), "{q}");
+        let mut every: Vec<&str> = hits(&alone)
+            .iter()
+            .map(|h| h["jurisdiction"].as_str().unwrap())
+            .collect();
+        every.sort_unstable();
+        every.dedup();
+        for j in &every {
+            let filtered = search(&env, &[q, "--jurisdiction", j, "--limit", "1000"]);
+            assert_eq!(
+                ranked(&filtered, None),
+                ranked(&alone, Some(j)),
+                "{q} in {j}"
+            );
+        }
+        let all = search(
+            &env,
+            &[q, "--jurisdiction", &every.join(","), "--limit", "1000"],
+        );
+        assert_eq!(ranked(&all, None), ranked(&alone, None), "{q}");
+        assert_eq!(all["total"], alone["total"], "{q}");
+    }
+}
+
 #[test]
 fn hits_can_be_sorted_by_amount_or_date() {
     let env = Sandbox::new();

@@ -47,8 +47,8 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 
@@ -1068,8 +1068,14 @@ fn build_query(
             schema::DNUM_FIELD,
         ));
     }
+    // a filter decides which provisions match, not how they rank: a constant it added
+    // to every score would be multiplied by a match's measure and frame weights
+    // ([`rank`]) and reorder hits that a search without the filter orders otherwise
     for q in filters {
-        clauses.push((Occur::Must, q.box_clone()));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)),
+        ));
     }
     top::Scored {
         required: Box::new(BooleanQuery::new(clauses)),
