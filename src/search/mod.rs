@@ -800,11 +800,11 @@ fn alternative_query(
 
 /// One alternative in the provision text, or its article heading for the words as
 /// typed (and their other spellings).
-fn in_text(f: &Fields, alt: &Alternative) -> Box<dyn Query> {
+fn in_text(f: &Fields, alt: &Alternative, walk: Walk) -> Box<dyn Query> {
     if alt.weight < 1.0 {
         return alternative_query(f.body, alt, 1.0);
     }
-    UnionQuery::sum(vec![
+    walk.sum(vec![
         alternative_query(f.body, alt, 1.0),
         alternative_query(f.heading, alt, HEADING_BOOST),
     ])
@@ -812,12 +812,12 @@ fn in_text(f: &Fields, alt: &Alternative) -> Box<dyn Query> {
 
 /// A group matches in the provision text or its article heading (the best of its
 /// alternatives counts), or, for a word that names a measure, by the provision's frame.
-fn group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
+fn group_query(f: &Fields, group: &Group, walk: Walk) -> Box<dyn Query> {
     let mut best: Vec<Box<dyn Query>> = group
         .alternatives
         .iter()
         .filter(|a| a.family.is_none())
-        .map(|a| in_text(f, a))
+        .map(|a| in_text(f, a, walk))
         .collect();
     // the words of an instrument family through its list: it holds every provision with
     // a single term of the family, and those of the family that are not among the
@@ -834,7 +834,7 @@ fn group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
             .alternatives
             .iter()
             .filter(|a| a.family.as_deref() == Some(family))
-            .map(|a| in_text(f, a))
+            .map(|a| in_text(f, a, Walk::Sought))
             .collect();
         best.push(GatedQuery::boxed(
             Box::new(TermQuery::new(
@@ -856,16 +856,22 @@ fn group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
             })
             .collect();
         best.push(Box::new(BoostQuery::new(
-            UnionQuery::sum(concepts),
+            walk.sum(concepts),
             CONCEPT_WEIGHT,
         )));
     }
-    UnionQuery::max(best)
+    walk.max(best)
 }
 
 /// A group in the text only (no concepts): whether a provision prints it.
 fn literal_group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
-    UnionQuery::sum(group.alternatives.iter().map(|a| in_text(f, a)).collect())
+    UnionQuery::sum(
+        group
+            .alternatives
+            .iter()
+            .map(|a| in_text(f, a, Walk::Sought))
+            .collect(),
+    )
 }
 
 /// The probes [`rank`] reads literal and heading matches with; heading matches only
@@ -978,6 +984,35 @@ fn any_word_fallback(
     Ok(known > 0 && 2 * known >= strong)
 }
 
+/// How a word group's unions are walked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// Sought to the documents of other groups or filters (an intersection):
+    /// [`UnionQuery`], cheap to seek.
+    Sought,
+    /// Walked from document to document (the query's only list): tantivy's unions,
+    /// which fill a window of documents and scores from each child in turn.
+    Walked,
+}
+
+impl Walk {
+    fn sum(self, mut children: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+        match self {
+            Walk::Sought => UnionQuery::sum(children),
+            Walk::Walked if children.len() == 1 => children.remove(0),
+            Walk::Walked => Box::new(BooleanQuery::union(children)),
+        }
+    }
+
+    fn max(self, mut children: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+        match self {
+            Walk::Sought => UnionQuery::max(children),
+            Walk::Walked if children.len() == 1 => children.remove(0),
+            Walk::Walked => Box::new(tantivy::query::DisjunctionMaxQuery::new(children)),
+        }
+    }
+}
+
 /// Which of the required groups a provision must match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Wanted {
@@ -1012,8 +1047,17 @@ fn build_query(
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         Wanted::All => {
+            // a lone word with no filter is walked through its lists from end to end
+            // (exclusions and what only adds to the score are sought to its matches):
+            // tantivy's unions walk a word common to most provisions in two thirds of
+            // the time [`UnionQuery`] takes, and score the same
+            let walk = if parsed.required.len() == 1 && filters.is_empty() {
+                Walk::Walked
+            } else {
+                Walk::Sought
+            };
             for g in &parsed.required {
-                clauses.push((Occur::Must, group_query(f, g)));
+                clauses.push((Occur::Must, group_query(f, g, walk)));
             }
         }
         Wanted::Any => {
@@ -1021,11 +1065,11 @@ fn build_query(
                 .required
                 .iter()
                 .filter(|g| !g.is_weak())
-                .map(|g| group_query(f, g))
+                .map(|g| group_query(f, g, Walk::Sought))
                 .collect();
             clauses.push((Occur::Must, UnionQuery::sum(strong)));
             for g in parsed.required.iter().filter(|g| g.is_weak()) {
-                optional.push(group_query(f, g));
+                optional.push(group_query(f, g, Walk::Sought));
                 bounds = None;
             }
         }

@@ -514,7 +514,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, TermQuery};
+    use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, TermQuery};
     use tantivy::schema::{IndexRecordOption, STRING, Schema, TEXT};
     use tantivy::{DocAddress, Index, TantivyDocument, Term};
 
@@ -611,9 +611,24 @@ mod tests {
                 children().into_iter().map(|c| (Occur::Should, c)).collect(),
             ));
             let theirs_max: Box<dyn Query> = Box::new(DisjunctionMaxQuery::new(children()));
+            // nested as a word group is: the best of (the word in two fields, summed)
+            // and (its measure, weighed down)
+            let pair = || vec![term(text, &word(words[0])), term(tag, "x")];
+            let ours_nested = UnionQuery::max(vec![
+                UnionQuery::sum(pair()),
+                Box::new(BoostQuery::new(UnionQuery::sum(children()), 0.5)),
+            ]);
+            let theirs_nested: Box<dyn Query> = Box::new(DisjunctionMaxQuery::new(vec![
+                Box::new(BooleanQuery::union(pair())),
+                Box::new(BoostQuery::new(
+                    Box::new(BooleanQuery::union(children())),
+                    0.5,
+                )),
+            ]));
             for (ours, theirs) in [
                 (UnionQuery::sum(children()), theirs_sum),
                 (UnionQuery::max(children()), theirs_max),
+                (ours_nested, theirs_nested),
             ] {
                 prop_assert!(same(&run(&index, &*ours), &run(&index, &*theirs)));
                 let a = run(&index, &*within(tag, ours.box_clone()));
