@@ -100,16 +100,22 @@ pub(crate) fn collect(
                 None => None,
             };
             let optional = optional.as_ref().map(|(w, b)| (&**w, *b));
-            let fruits = on_segments(searcher, threads, |ord, reader| {
-                best_of_segment(&*required, optional, ord, reader, window)
-            })?;
+            // each thread keeps the best of all the segments it takes: a segment begins
+            // with the least score the earlier ones kept, not with an empty window whose
+            // first matches all seek what only adds to their score
+            let kept = on_segments_of_thread(
+                searcher,
+                threads,
+                || Kept::new(window),
+                |kept, ord, reader| best_of_segment(&*required, optional, ord, reader, kept),
+            )?;
             let mut total = 0;
             let mut best = Vec::new();
-            for (top, count) in fruits {
-                total += count;
-                best.extend(top);
+            for k in kept {
+                total += k.count;
+                best.extend(k.heap.into_iter().map(|Best(s, at)| (s, at)));
             }
-            // the window's best of all the segments' (a thousand at 10,000 documents),
+            // the window's best of all the threads' (a thousand at 10,000 documents),
             // then only those in order
             if best.len() > window {
                 best.select_nth_unstable_by(window, better);
@@ -158,80 +164,100 @@ fn better(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> Ordering {
     b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
 }
 
-/// The best `window` matches of one segment by score (required plus optional), and its
-/// number of matches. The optional clause is sought only for a match it could lift to
-/// the least score kept: every address kept is lower than the match (documents come in
-/// order), so an equal score would not replace it either.
+/// A match kept among the best, the worst on top of the heap.
+struct Best(Score, DocAddress);
+
+impl PartialEq for Best {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Best {}
+impl PartialOrd for Best {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Best {
+    // the worse match is the greater: lower score, then higher address ([`better`])
+    fn cmp(&self, other: &Self) -> Ordering {
+        better(&(self.0, self.1), &(other.0, other.1))
+    }
+}
+
+/// The best `window` matches a thread has seen in its segments, and how many it has seen.
+struct Kept {
+    heap: std::collections::BinaryHeap<Best>,
+    window: usize,
+    count: usize,
+}
+
+impl Kept {
+    fn new(window: usize) -> Kept {
+        Kept {
+            heap: std::collections::BinaryHeap::with_capacity(window + 1),
+            window,
+            count: 0,
+        }
+    }
+
+    /// The worst match kept, once the window is full (a match must beat it to be kept).
+    fn least(&self) -> Option<&Best> {
+        if self.heap.len() >= self.window {
+            self.heap.peek()
+        } else {
+            None
+        }
+    }
+}
+
+/// The matches of one segment by score (required plus optional) into the best kept, and
+/// their number. The optional clause is sought only for a match it could lift above the
+/// worst kept: to its score, or to an equal score when the match's address is lower
+/// (the worst may come from a segment of a higher number, taken before).
 fn best_of_segment(
     required: &dyn Weight,
     optional: Option<(&dyn Weight, Score)>,
     ord: u32,
     reader: &SegmentReader,
-    window: usize,
-) -> tantivy::Result<(Vec<(Score, DocAddress)>, usize)> {
-    use std::collections::BinaryHeap;
-
-    /// A kept match, the least on top of the heap.
-    struct Kept(Score, DocId);
-    impl PartialEq for Kept {
-        fn eq(&self, other: &Self) -> bool {
-            self.cmp(other) == Ordering::Equal
-        }
-    }
-    impl Eq for Kept {}
-    impl PartialOrd for Kept {
-        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-            Some(self.cmp(other))
-        }
-    }
-    impl Ord for Kept {
-        // the worse match is the greater: lower score, then higher document
-        fn cmp(&self, other: &Self) -> Ordering {
-            other.0.total_cmp(&self.0).then(self.1.cmp(&other.1))
-        }
-    }
-
+    kept: &mut Kept,
+) -> tantivy::Result<()> {
     let mut scorer = required.scorer(reader, 1.0)?;
     let mut optional = match optional {
         Some((w, bound)) => Some((w.scorer(reader, 1.0)?, bound)),
         None => None,
     };
     let alive = reader.alive_bitset();
-    let mut kept: BinaryHeap<Kept> = BinaryHeap::with_capacity(window + 1);
-    let mut count = 0;
     let mut doc = scorer.doc();
     while doc != TERMINATED {
         if alive.is_none_or(|a| a.is_alive(doc)) {
-            count += 1;
+            kept.count += 1;
+            let at = DocAddress::new(ord, doc);
             let mut score = scorer.score();
-            let least = (kept.len() >= window).then(|| kept.peek().map_or(0.0, |k| k.0));
+            let least = kept.least().map(|b| (b.0, b.1));
             if let Some((o, bound)) = optional.as_mut()
-                && least.is_none_or(|least| score + *bound >= least)
+                && least.is_none_or(|least| score + *bound >= least.0)
             {
-                let mut at = o.doc();
-                if at < doc {
-                    at = o.seek(doc);
+                let mut on = o.doc();
+                if on < doc {
+                    on = o.seek(doc);
                 }
-                if at == doc {
+                if on == doc {
                     score += o.score();
                 }
             }
             match least {
-                None => kept.push(Kept(score, doc)),
-                Some(least) if score > least => {
-                    kept.pop();
-                    kept.push(Kept(score, doc));
+                None => kept.heap.push(Best(score, at)),
+                Some(least) if better(&(score, at), &least) == Ordering::Less => {
+                    kept.heap.pop();
+                    kept.heap.push(Best(score, at));
                 }
                 Some(_) => {}
             }
         }
         doc = scorer.advance();
     }
-    let best = kept
-        .into_iter()
-        .map(|Kept(s, d)| (s, DocAddress::new(ord, d)))
-        .collect();
-    Ok((best, count))
+    Ok(())
 }
 
 /// Runs a tantivy collector over the segments.
@@ -259,30 +285,48 @@ fn on_segments<T: Send>(
     threads: usize,
     work: impl Fn(u32, &SegmentReader) -> tantivy::Result<T> + Sync,
 ) -> tantivy::Result<Vec<T>> {
+    let mut all: Vec<(usize, T)> =
+        on_segments_of_thread(searcher, threads, Vec::new, |out, ord, reader| {
+            out.push((ord as usize, work(ord, reader)?));
+            Ok(())
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
+    all.sort_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, t)| t).collect())
+}
+
+/// Runs `work` on each segment as [`on_segments`] does, each thread with its own state
+/// (made by `start`) for all the segments it takes; the states of the threads.
+fn on_segments_of_thread<S: Send>(
+    searcher: &Searcher,
+    threads: usize,
+    start: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, u32, &SegmentReader) -> tantivy::Result<()> + Sync,
+) -> tantivy::Result<Vec<S>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     let readers = searcher.segment_readers();
     let mut order: Vec<usize> = (0..readers.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(readers[i].max_doc()));
     let next = AtomicUsize::new(0);
-    let take = || -> tantivy::Result<Vec<(usize, T)>> {
-        let mut out = Vec::new();
+    let take = || -> tantivy::Result<S> {
+        let mut state = start();
         while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-            out.push((i, work(i as u32, &readers[i])?));
+            work(&mut state, i as u32, &readers[i])?;
         }
-        Ok(out)
+        Ok(state)
     };
     let threads = threads.clamp(1, readers.len().max(1));
-    let mut all = std::thread::scope(|scope| -> tantivy::Result<Vec<(usize, T)>> {
+    std::thread::scope(|scope| -> tantivy::Result<Vec<S>> {
         let started: Vec<_> = (1..threads).map(|_| scope.spawn(take)).collect();
-        let mut all = take()?;
+        let mut all = vec![take()?];
         for t in started {
-            all.extend(t.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
+            all.push(t.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
         }
         Ok(all)
-    })?;
-    all.sort_by_key(|(i, _)| *i);
-    Ok(all.into_iter().map(|(_, t)| t).collect())
+    })
 }
 
 #[cfg(test)]
@@ -383,9 +427,9 @@ mod tests {
                     collect(&searcher, &searcher, &bounded, threads, window, Sort::Score).unwrap();
                 assert_eq!(some, all, "window {window}, {threads} threads");
                 assert_eq!(all.1, theirs.1);
-                let scores =
-                    |v: &[(Score, DocAddress)]| v.iter().map(|(s, _)| *s).collect::<Vec<_>>();
-                assert_eq!(scores(&all.0), scores(&theirs.0), "window {window}");
+                // the same matches as tantivy's, equal scores in the order of their
+                // addresses (segments are searched largest first, not in that order)
+                assert_eq!(all.0, theirs.0, "window {window}, {threads} threads");
             }
         }
     }
