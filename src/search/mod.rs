@@ -899,6 +899,7 @@ fn probes(f: &Fields, parsed: &ParsedQuery, wanted: Wanted, explain: bool) -> ra
         of: parsed.required.len(),
         heading: (!headings.is_empty())
             .then(|| Box::new(BooleanQuery::new(headings)) as Box<dyn Query>),
+        shown: explain,
     }
 }
 

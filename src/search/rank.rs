@@ -47,7 +47,7 @@ pub struct Ranking {
     /// same family, absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frame: Option<&'static str>,
-    /// Its frame triggers.
+    /// Its frame triggers (read only when the rankings are shown, [`Probes::shown`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<String>,
     /// How much it is a measure, 0 to 1: support figure 0.5, specific instrument 0.3,
@@ -59,10 +59,12 @@ pub struct Ranking {
     pub instrument: bool,
     /// A query word is in its article heading.
     pub heading: bool,
-    /// Its largest support amount in yuan (what `--sort amount` orders by).
+    /// Its largest support amount in yuan (what `--sort amount` orders by; read only
+    /// when the rankings are shown).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
-    /// The date of its document (what `--sort date` orders by).
+    /// The date of its document (what `--sort date` orders by; read only when the
+    /// rankings are shown).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<chrono::NaiveDate>,
     /// The score hits are ordered by (after the number of words printed).
@@ -80,6 +82,11 @@ pub(crate) struct Probes {
     /// The query's words in article headings (None when the rankings are not shown:
     /// `heading` is then false).
     pub heading: Option<Box<dyn Query>>,
+    /// The rankings are shown (`--explain`): what only they show (the triggers' names,
+    /// the amount and date) is read too. Without it, `triggers` is empty and `amount`
+    /// and `date` are absent: each was one more column read for each of the hundred
+    /// hits ranked, from memory a previous search has most likely left.
+    pub shown: bool,
 }
 
 /// The columns ranking reads of one segment: concepts, amount, date, clause id and
@@ -244,20 +251,23 @@ pub(crate) fn rank(
             let heading = heading_scorer
                 .as_mut()
                 .is_some_and(|s| matches(s.as_mut(), doc));
-            let mut triggers = Vec::new();
+            let mut triggers: Vec<&str> = Vec::new();
             let (mut support_figure, mut instrument) = (false, false);
             if let Some(col) = concepts {
                 for ord in col.term_ords(doc) {
                     let kind = usize::try_from(ord).ok().and_then(|o| kinds.get(o));
                     match kind.unwrap_or(&Concept::Other) {
-                        Concept::Trigger(t) => triggers.push(t.clone()),
+                        Concept::Trigger(t) => triggers.push(t),
                         Concept::Instrument { specific } => instrument |= *specific,
                         Concept::Support => support_figure = true,
                         Concept::Other => {}
                     }
                 }
             }
-            let frame = if triggers.iter().any(|t| query_triggers.contains(t)) {
+            let frame = if triggers
+                .iter()
+                .any(|t| query_triggers.iter().any(|q| q == t))
+            {
                 Some("exact")
             } else if triggers
                 .iter()
@@ -282,14 +292,22 @@ pub(crate) fn rank(
                 literal: words == probes.of,
                 words: [words, probes.of],
                 frame,
-                triggers,
+                triggers: if probes.shown {
+                    triggers.iter().map(|t| t.to_string()).collect()
+                } else {
+                    Vec::new()
+                },
                 measure,
                 support_figure,
                 instrument,
                 heading,
-                amount: amounts.as_ref().and_then(|c| c.first(doc)),
+                amount: amounts
+                    .as_ref()
+                    .filter(|_| probes.shown)
+                    .and_then(|c| c.first(doc)),
                 date: dates
                     .as_ref()
+                    .filter(|_| probes.shown)
                     .and_then(|c| c.first(doc))
                     .and_then(|d| i32::try_from(d).ok())
                     .and_then(chrono::NaiveDate::from_num_days_from_ce_opt),
