@@ -211,8 +211,8 @@ impl Kept {
     }
 }
 
-/// The matches of one segment by score (required plus optional) into the best kept, and
-/// their number. The optional clause is sought only for a match it could lift above the
+/// The matches of one segment by score (required plus optional) into the best kept,
+/// each counted. The optional clause is sought only for a match it could lift above the
 /// worst kept: to its score, or to an equal score when the match's address is lower
 /// (the worst may come from a segment of a higher number, taken before).
 fn best_of_segment(
