@@ -63,6 +63,7 @@ use crate::store::{Fields, Store, schema};
 use crate::workspace::{Locations, Workspace};
 use query::{Alternative, Expander, Group, ParsedQuery};
 pub use rank::Ranking;
+pub(crate) use top::MAX_THREADS as MAX_SEARCH_THREADS;
 use union::{GatedQuery, PerDocumentQuery, UnionQuery};
 
 /// Restrictions on which provisions a search may return. Each facet takes several

@@ -69,7 +69,7 @@ impl Scored {
 }
 
 /// At most this many threads search one query's segments.
-const MAX_THREADS: usize = 4;
+pub(crate) const MAX_THREADS: usize = 4;
 
 /// The threads a query that visits many entries searches on: the cores, at most
 /// [`MAX_THREADS`]. Read once: the standard library reads the control group's quota
