@@ -20,7 +20,7 @@ const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 /// A full build leaves its store in at most this many segments, of similar size: as
 /// many as a search spreads over threads at most, so that each thread takes a similar
 /// share, and few, since a search opens each of its terms' lists in every segment (the
-/// writer's merge policy left 13 at 10,000 documents, from 1,445 to 581,154 entries;
+/// writer's merge policy left 11 at 10,000 documents, from 39,226 to 581,154 entries;
 /// merged into four, a query of several words spent a tenth less on one core).
 const BUILT_SEGMENTS: usize = crate::search::MAX_SEARCH_THREADS;
 
@@ -460,7 +460,7 @@ mod tests {
             .map(|s| s.num_docs())
             .collect();
         sizes.sort_unstable();
-        // 9+4+3 / 8+5 ... : four groups within one largest segment of each other
+        // 9+2+1, 8+3, 7+4, 6+5: four groups within one largest segment of each other
         assert_eq!(sizes.len(), 4, "{sizes:?}");
         assert_eq!(sizes.iter().sum::<u32>(), 45);
         assert!(sizes[3] - sizes[0] <= 9, "{sizes:?}");
