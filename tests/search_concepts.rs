@@ -112,6 +112,43 @@ fn instrument_words_are_one_family_unless_quoted() {
 }
 
 #[test]
+fn a_longer_wording_of_the_family_counts_as_printing_the_word() {
+    let env = Sandbox::new();
+    // 资金支持 is a grant wording of two terms: the provision that prints it beside
+    // 数字化转型 prints every word of the query, and ranks with those that say 补助
+    for q in ["数字化转型补助", "數字化轉型補助"] {
+        let v = search(&env, &[q]);
+        let at = rank_of(&v, "beijing-2024/5.2").expect("数字化转型升级 … 资金支持");
+        let ranking = &hits(&v)[at]["ranking"];
+        assert_eq!(ranking["literal"], true, "{q}: {ranking}");
+        assert_eq!(
+            ranking["words"],
+            serde_json::json!([3, 3]),
+            "{q}: {ranking}"
+        );
+        let partial = hits(&v)
+            .iter()
+            .position(|h| h["ranking"]["literal"] == false)
+            .expect("a hit without every word");
+        assert!(at < partial, "{q}: {:?}", ids(&v));
+        assert!(at < 3, "{q}: rank {at} in {:?}", ids(&v));
+        // a wording without the query's other words is still a partial match
+        let cloud = rank_of(&v, "beijing-2024/5.3").expect("上云上平台改造 … 资金支持");
+        assert_eq!(hits(&v)[cloud]["ranking"]["literal"], false, "{q}");
+    }
+    // quoted, the word is only itself
+    let quoted = ids(&search(&env, &["数字化转型", "\"补助\""]));
+    assert!(
+        !quoted.contains(&"beijing-2024/5.2".to_string()),
+        "{quoted:?}"
+    );
+    assert_eq!(quoted.len(), 1, "{quoted:?}");
+    let out = env.run(&["search", "数字化转型", "\"补助\""]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("1 provision matches "), "{text}");
+}
+
+#[test]
 fn measures_rank_above_passing_mentions() {
     let env = Sandbox::new();
     for q in ["支持企业上市", "支援企業上市"] {

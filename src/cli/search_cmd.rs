@@ -256,20 +256,16 @@ fn print_human(
         return Ok(());
     }
     let shown = results.hits.len();
+    let matched = match results.total {
+        1 => "1 provision matches".to_string(),
+        n => format!("{n} provisions match"),
+    };
     if shown == 0 {
-        writeln!(
-            out,
-            "{} provisions match {query} (none shown)",
-            results.total
-        )?;
+        writeln!(out, "{matched} {query} (none shown)")?;
     } else if shown < results.total {
-        writeln!(
-            out,
-            "{} provisions match {query} (best {shown} shown):",
-            results.total
-        )?;
+        writeln!(out, "{matched} {query} (best {shown} shown):")?;
     } else {
-        writeln!(out, "{} provisions match {query}:", results.total)?;
+        writeln!(out, "{matched} {query}:")?;
     }
     for (n, hit) in results.hits.iter().enumerate() {
         writeln!(out)?;

@@ -879,14 +879,24 @@ fn literal_group_query(f: &Fields, group: &Group) -> Box<dyn Query> {
 /// for `explain` (they are already in the text score, and shown only there).
 fn probes(f: &Fields, parsed: &ParsedQuery, wanted: Wanted, explain: bool) -> rank::Probes {
     let concepts = parsed.required.iter().any(|g| !g.concepts.is_empty());
-    let words = if concepts || wanted != Wanted::All {
+    let (words, wordings) = if concepts || wanted != Wanted::All {
         parsed
             .required
             .iter()
-            .map(|g| literal_group_query(f, g))
-            .collect()
+            .map(|g| {
+                let wordings = (!g.wordings.is_empty()).then(|| {
+                    UnionQuery::sum(
+                        g.wordings
+                            .iter()
+                            .map(|a| alternative_query(f.body, a, 1.0))
+                            .collect(),
+                    )
+                });
+                (literal_group_query(f, g), wordings)
+            })
+            .unzip()
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let headings: Vec<(Occur, Box<dyn Query>)> = parsed
         .required
@@ -897,6 +907,7 @@ fn probes(f: &Fields, parsed: &ParsedQuery, wanted: Wanted, explain: bool) -> ra
         .collect();
     rank::Probes {
         words,
+        wordings,
         of: parsed.required.len(),
         heading: (!headings.is_empty())
             .then(|| Box::new(BooleanQuery::new(headings)) as Box<dyn Query>),

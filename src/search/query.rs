@@ -40,6 +40,11 @@ pub struct Group {
     pub concepts: Vec<String>,
     /// The triggers the word itself names (without their specific forms).
     pub names: Vec<String>,
+    /// The longer wordings of its instrument family, several terms each (资金支持, 给予
+    /// 支持): not searched (a provision that prints one is found by its frame, which
+    /// records the family), only sought in the hits that print none of `alternatives`,
+    /// to tell whether they print the word's family all the same (`literal`).
+    pub wordings: Vec<Alternative>,
 }
 
 impl Group {
@@ -283,6 +288,7 @@ impl Expander {
                     alternatives,
                     concepts: Vec::new(),
                     names: Vec::new(),
+                    wordings: Vec::new(),
                 });
                 ranges.push(terms[i].bytes.start..terms[j - 1].bytes.end);
                 i = j;
@@ -311,6 +317,7 @@ impl Expander {
                     alternatives,
                     concepts: Vec::new(),
                     names: Vec::new(),
+                    wordings: Vec::new(),
                 });
                 ranges.push(t.bytes.clone());
                 i += 1;
@@ -391,7 +398,8 @@ impl Expander {
                     continue;
                 };
                 // the family's one-word names as words; its longer wordings (资金支持,
-                // 给予支持) through the provision's frame, which records the family
+                // 给予支持) through the provision's frame, which records the family, and
+                // sought in the hits only to tell whether they print the family
                 for t in self.families.terms(&family.id) {
                     let terms = vec![(0, t.clone())];
                     if !g.alternatives.iter().any(|x| x.terms == terms) {
@@ -399,6 +407,16 @@ impl Expander {
                             terms,
                             weight: FAMILY_WEIGHT,
                             family: Some(family.id.clone()),
+                        });
+                    }
+                }
+                for w in &family.words {
+                    let terms = relative(&self.terms_of(w));
+                    if terms.len() > 1 && !g.wordings.iter().any(|x| x.terms == terms) {
+                        g.wordings.push(Alternative {
+                            terms,
+                            weight: FAMILY_WEIGHT,
+                            family: None,
                         });
                     }
                 }
@@ -461,6 +479,7 @@ impl Expander {
             alternatives,
             concepts: Vec::new(),
             names: Vec::new(),
+            wordings: Vec::new(),
         })
     }
 }

@@ -77,6 +77,9 @@ pub(crate) struct Probes {
     /// One query per required word, matching it in the text or heading (no concepts).
     /// Empty when every match of the search is literal anyway.
     pub words: Vec<Box<dyn Query>>,
+    /// For each of `words`, its instrument family's longer wordings (资金支持), sought
+    /// only in the hits that print none of the word's terms.
+    pub wordings: Vec<Option<Box<dyn Query>>>,
     /// How many required words the query has.
     pub of: usize,
     /// The query's words in article headings (None when the rankings are not shown:
@@ -202,6 +205,11 @@ pub(crate) fn rank(
         .iter()
         .map(|q| weight(q.as_ref()))
         .collect::<Result<_>>()?;
+    let wording_weights: Vec<Option<Box<dyn Weight>>> = probes
+        .wordings
+        .iter()
+        .map(|q| q.as_ref().map(|q| weight(q.as_ref())).transpose())
+        .collect::<Result<_>>()?;
     let heading_weight = probes
         .heading
         .as_ref()
@@ -230,6 +238,9 @@ pub(crate) fn rank(
             .map(|w| w.scorer(reader, 1.0))
             .collect::<tantivy::Result<Vec<_>>>()
             .context("ranking the hits")?;
+        // opened the first time a hit of the segment prints none of a word's terms
+        let mut wording_scorers: Vec<Option<Box<dyn tantivy::query::Scorer>>> =
+            wording_weights.iter().map(|_| None).collect();
         let mut heading_scorer = heading_weight
             .as_ref()
             .map(|w| w.scorer(reader, 1.0))
@@ -243,8 +254,21 @@ pub(crate) fn rank(
                 probes.of
             } else {
                 let mut n = 0;
-                for s in word_scorers.iter_mut() {
-                    n += usize::from(matches(s.as_mut(), doc));
+                for (w, s) in word_scorers.iter_mut().enumerate() {
+                    let printed = matches(s.as_mut(), doc)
+                        || match wording_weights.get(w) {
+                            Some(Some(weight)) => {
+                                let scorer = match &mut wording_scorers[w] {
+                                    Some(scorer) => scorer,
+                                    empty => empty.insert(
+                                        weight.scorer(reader, 1.0).context("ranking the hits")?,
+                                    ),
+                                };
+                                matches(scorer.as_mut(), doc)
+                            }
+                            _ => false,
+                        };
+                    n += usize::from(printed);
                 }
                 n
             };
